@@ -1,0 +1,87 @@
+//! Errors are values: a list of input problems (exit 2) or a failure of the tool itself (exit 1).
+
+use std::fmt;
+
+/// One thing wrong with the user's input, tied to the field it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Field path with dots and indexes (`agent_vpcs[1].cidr`); empty for the document itself.
+    pub path: String,
+    /// What is wrong and what would be valid.
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Everything that can go wrong between reading a topology and writing its code.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input is not acceptable; every problem found is listed.
+    #[error("{source_name}: {} problem(s):\n{}", problems.len(), list(problems))]
+    Invalid {
+        source_name: String,
+        problems: Vec<Problem>,
+    },
+    /// The input could not be read (missing file, permissions, not UTF-8).
+    #[error("cannot read {path}: {reason}")]
+    Unreadable { path: String, reason: String },
+    /// The embedded or user-supplied catalog is broken.
+    #[error("catalog {source_name}: {}", list(problems))]
+    Catalog {
+        source_name: String,
+        problems: Vec<Problem>,
+    },
+    /// A template failed to render: a bug in ddpl-gen, not in the input.
+    #[error("internal error while rendering {template}: {reason}")]
+    Render { template: String, reason: String },
+    /// Writing output failed.
+    #[error("cannot write {path}: {reason}")]
+    Write { path: String, reason: String },
+    /// The request does not fit this topology (for example stdout with several stacks).
+    #[error("{0}")]
+    Usage(String),
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("  - {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Error {
+    /// The process exit code the contract gives this error: 2 for bad input, 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Invalid { .. } | Error::Unreadable { .. } | Error::Catalog { .. } => 2,
+            Error::Usage(_) => 2,
+            Error::Render { .. } | Error::Write { .. } => 1,
+        }
+    }
+
+    /// The problems when this is an input error, for callers that want them one by one.
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            Error::Invalid { problems, .. } | Error::Catalog { problems, .. } => problems,
+            _ => &[],
+        }
+    }
+}

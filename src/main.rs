@@ -1,0 +1,225 @@
+//! The `ddpl-gen` command: a thin layer over the `ddpl_gen` library.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use ddpl_gen::{Catalog, Error, Plan, output, render};
+
+#[derive(Parser)]
+#[command(
+    name = "ddpl-gen",
+    version,
+    about = "Generate Terraform, CloudFormation and AWS CLI code that connects AWS VPCs to Datadog over AWS PrivateLink",
+    after_help = "Examples:\n  ddpl-gen validate -f ddpl.yaml\n  ddpl-gen terraform -f ddpl.yaml > main.tf\n  ddpl-gen cloudformation -f ddpl.yaml -o stacks/\n  ddpl-gen cli -f ddpl.yaml > deploy.sh\n  ddpl-gen cli --destroy -f ddpl.yaml > teardown.sh\n\nExit codes: 0 success, 2 invalid input, 1 anything else."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct Input {
+    /// Topology file (YAML or JSON); `-` reads standard input.
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        default_value = "ddpl.yaml"
+    )]
+    file: String,
+    /// Use this service catalog (YAML or JSON) instead of the embedded one.
+    #[arg(long, value_name = "FILE")]
+    catalog: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a topology; print a one-line summary, or every problem (exit 2).
+    #[command(after_help = "Example:\n  ddpl-gen validate -f examples/same-region.yaml")]
+    Validate(Input),
+    /// Write one main.tf (Terraform, AWS provider >= 6.0) to standard output.
+    #[command(
+        after_help = "Example:\n  ddpl-gen terraform -f examples/same-region.yaml > main.tf\n  terraform init && terraform plan"
+    )]
+    Terraform(Input),
+    /// Write one CloudFormation template per stack (account + region).
+    #[command(
+        name = "cloudformation",
+        after_help = "Examples:\n  ddpl-gen cloudformation -f examples/same-region.yaml > stack.yaml\n  ddpl-gen cloudformation -f examples/peering.yaml -o stacks/"
+    )]
+    CloudFormation {
+        #[command(flatten)]
+        input: Input,
+        /// Write the files into DIR (created if missing). Without it, a single-stack
+        /// template goes to standard output.
+        #[arg(short = 'o', long = "output-dir", value_name = "DIR")]
+        output_dir: Option<PathBuf>,
+    },
+    /// Write the AWS CLI deploy script (or, with --destroy, the teardown script).
+    #[command(
+        after_help = "Examples:\n  ddpl-gen cli -f examples/same-region.yaml > deploy.sh && bash deploy.sh\n  ddpl-gen cli --destroy -f examples/same-region.yaml > teardown.sh"
+    )]
+    Cli {
+        #[command(flatten)]
+        input: Input,
+        /// Write the teardown script, which removes only what the deploy script made.
+        #[arg(long)]
+        destroy: bool,
+    },
+    /// Print the plan as JSON (the format-neutral model the renderers receive).
+    #[command(name = "plan-json", hide = true)]
+    PlanJson(Input),
+    /// Print the topology JSON Schema (for editors and CI).
+    #[command(after_help = "Example:\n  ddpl-gen schema > ddpl.schema.json")]
+    Schema,
+}
+
+fn read_text(path: &str) -> Result<(String, String), Error> {
+    let unreadable = |reason: String| Error::Unreadable {
+        path: path.to_string(),
+        reason,
+    };
+    let mut bytes = Vec::new();
+    let name = if path == "-" {
+        std::io::stdin()
+            .take(ddpl_gen::topology::MAX_INPUT_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| unreadable(e.to_string()))?;
+        "<stdin>".to_string()
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+        file.take(ddpl_gen::topology::MAX_INPUT_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| unreadable(e.to_string()))?;
+        path.to_string()
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        unreadable(format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok((name, text))
+}
+
+fn load_catalog(path: &Option<PathBuf>) -> Result<Catalog, Error> {
+    match path {
+        None => Ok(Catalog::embedded()),
+        Some(p) => {
+            let (name, text) = read_text(&p.display().to_string())?;
+            Catalog::parse(&text, &name)
+        }
+    }
+}
+
+fn load_plan(input: &Input) -> Result<Plan, Error> {
+    let catalog = load_catalog(&input.catalog)?;
+    let (name, text) = read_text(&input.file)?;
+    ddpl_gen::plan_from_text(&text, &name, &catalog)
+}
+
+/// What a command produced: text for stdout, and a note for stderr.
+struct Outcome {
+    stdout: String,
+    stderr: String,
+}
+
+fn stdout_only(stdout: String) -> Outcome {
+    Outcome {
+        stdout,
+        stderr: String::new(),
+    }
+}
+
+fn run(cli: Cli) -> Result<Outcome, Error> {
+    match cli.command {
+        Command::Validate(input) => {
+            let plan = load_plan(&input)?;
+            let endpoints: usize = plan.vpcs.iter().map(|v| v.endpoints.len()).sum();
+            Ok(stdout_only(format!(
+                "{}: valid; {} {} on {} ({}); {} stack(s), {} VPC(s), {} endpoint(s), {} zone(s), {} peering(s)\n",
+                input.file,
+                plan.kind.as_str(),
+                plan.name,
+                plan.site.id,
+                plan.site.region,
+                plan.stacks.len(),
+                plan.vpcs.len(),
+                endpoints,
+                plan.zones.len(),
+                plan.peerings.len()
+            )))
+        }
+        Command::Terraform(input) => Ok(stdout_only(render::terraform(&load_plan(&input)?)?)),
+        Command::CloudFormation { input, output_dir } => {
+            let plan = load_plan(&input)?;
+            let files = render::cloudformation(&plan)?;
+            match output_dir {
+                Some(dir) => {
+                    let written = output::write_all(&dir, &files)?;
+                    let list: Vec<String> =
+                        written.iter().map(|p| p.display().to_string()).collect();
+                    Ok(Outcome {
+                        stdout: String::new(),
+                        stderr: format!("wrote {}\n", list.join(", ")),
+                    })
+                }
+                None if files.len() == 1 => Ok(stdout_only(files[0].contents.clone())),
+                None => Err(Error::Usage(format!(
+                    "this topology makes {} files ({}); give -o DIR to write them",
+                    files.len(),
+                    files
+                        .iter()
+                        .map(|f| f.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))),
+            }
+        }
+        Command::Cli { input, destroy } => {
+            let plan = load_plan(&input)?;
+            Ok(stdout_only(if destroy {
+                render::cli_destroy(&plan)?
+            } else {
+                render::cli_deploy(&plan)?
+            }))
+        }
+        Command::PlanJson(input) => {
+            let plan = load_plan(&input)?;
+            let json = serde_json::to_string_pretty(&plan).map_err(|e| Error::Render {
+                template: "plan-json".into(),
+                reason: e.to_string(),
+            })?;
+            Ok(stdout_only(json + "\n"))
+        }
+        Command::Schema => Ok(stdout_only(ddpl_gen::schema::TOPOLOGY_SCHEMA.to_string())),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(outcome) => {
+            eprint!("{}", outcome.stderr);
+            let mut out = std::io::stdout().lock();
+            match out
+                .write_all(outcome.stdout.as_bytes())
+                .and_then(|_| out.flush())
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                // A closed pipe (`| head`) is the reader's choice, not our failure.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("ddpl-gen: cannot write to standard output: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("ddpl-gen: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}

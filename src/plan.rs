@@ -1,0 +1,642 @@
+//! The plan: every decision, once. A `Plan` is the resolved, format-neutral list of resources,
+//! grouped by stack (one AWS account + region). Renderers iterate over it and decide nothing:
+//! names, identifiers, tags, rules, which VPC gets what, and in which order, are fixed here.
+
+use serde::Serialize;
+
+use crate::topology::Kind;
+use crate::validate::{NAME_TAG, Validated};
+
+/// The generator's name and version, as printed in headers.
+pub const GENERATOR: &str = concat!("ddpl-gen ", env!("CARGO_PKG_VERSION"));
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// `ddpl-gen 0.1.0`.
+    pub generator: String,
+    /// The topology name (`acme-prod`): prefixes names, value of the `ddpl:name` tag.
+    pub name: String,
+    pub kind: Kind,
+    pub site: SitePlan,
+    /// The catalog's check date, printed in headers.
+    pub catalog_date: String,
+    /// The selected service keys, in catalog order.
+    pub keys: Vec<String>,
+    /// The user's tags plus `ddpl:name`, sorted by key.
+    pub tags: Vec<Tag>,
+    pub name_tag: Tag,
+    /// Distinct (account, credentials, region); `stacks[0]` holds the endpoint VPC.
+    pub stacks: Vec<StackPlan>,
+    /// `vpcs[0]` is the endpoint VPC; agent VPCs (peering) follow in input order.
+    pub vpcs: Vec<VpcPlan>,
+    /// One per agent VPC (peering only).
+    pub peerings: Vec<PeeringPlan>,
+    /// One private hosted zone per private DNS name (peering only).
+    pub zones: Vec<ZonePlan>,
+    /// Datadog service names the deploy path checks before relying on them.
+    pub preflight: Vec<PreflightCheck>,
+    /// Notes a reviewer must read (rendered as comments).
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SitePlan {
+    pub id: String,
+    pub domain: String,
+    pub region: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+/// One account + region (+ the credentials to reach it): a Terraform provider, a
+/// CloudFormation stack, a set of `--region/--profile` flags.
+#[derive(Debug, Clone, Serialize)]
+pub struct StackPlan {
+    pub index: usize,
+    /// Stack name and file stem: `acme-prod-us-east-1`, `acme-prod-222222222222-eu-west-1`.
+    pub id: String,
+    /// Identifier form (Terraform provider alias): `us_east_1`, `a222222222222_eu_west_1`.
+    pub ident: String,
+    pub region: String,
+    pub account_id: Option<String>,
+    pub profile: Option<String>,
+    pub role_arn: Option<String>,
+    /// True for the stack of the endpoint VPC (owner of endpoints and zones).
+    pub is_endpoint_stack: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VpcPlan {
+    pub index: usize,
+    /// `endpoint` or the agent VPC's name.
+    pub name: String,
+    /// `endpoint` or `agent`.
+    pub role: &'static str,
+    /// snake_case identifier (Terraform names): `endpoint`, `eu_prod`.
+    pub ident: String,
+    /// PascalCase identifier (CloudFormation logical ids): `Endpoint`, `EuProd`.
+    pub logical: String,
+    pub stack: usize,
+    pub vpc_id: String,
+    pub region: String,
+    pub cidr: String,
+    pub account_id: Option<String>,
+    pub subnet_ids: Vec<String>,
+    pub route_table_ids: Vec<String>,
+    /// The security group ddpl-gen creates for this VPC's endpoints, if any.
+    pub security_group: Option<SecurityGroupPlan>,
+    /// Security groups the user gave instead (endpoint VPC only).
+    pub existing_security_group_ids: Vec<String>,
+    pub endpoints: Vec<EndpointPlan>,
+    /// Peering: a private hosted zone is associated with this VPC, so it needs
+    /// `enableDnsSupport` and `enableDnsHostnames`.
+    pub needs_dns_attributes: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityGroupPlan {
+    pub ident: String,
+    pub logical: String,
+    /// The group name (unique per VPC), also how the CLI script finds it again.
+    pub name: String,
+    pub description: String,
+    pub ingress: Vec<IngressRule>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IngressRule {
+    pub ident: String,
+    pub logical: String,
+    pub protocol: &'static str,
+    pub port: u16,
+    pub cidr: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EndpointPlan {
+    /// Unique over the plan, snake_case: `orchid`, `logs_agent`, `eu_prod_secretsmanager`.
+    pub ident: String,
+    /// Unique over the plan, PascalCase: `Orchid`, `LogsAgent`, `EuProdSecretsmanager`.
+    pub logical: String,
+    /// The catalog id (`orchid`) or `secretsmanager`.
+    pub service_id: String,
+    /// Full service name: `com.amazonaws.vpce.us-east-1.vpce-svc-...`.
+    pub service_name: String,
+    /// The topology service keys this endpoint serves (empty for AWS services).
+    pub keys: Vec<String>,
+    /// Customer-facing hosts reached through it.
+    pub hosts: Vec<String>,
+    /// The service's private DNS name (the zone name when peering).
+    pub private_dns_name: String,
+    pub private_dns_enabled: bool,
+    /// Set for cross-region PrivateLink: the site's region.
+    pub service_region: Option<String>,
+    /// True for Datadog services (checked by the preflight), false for AWS services.
+    pub datadog: bool,
+    pub source: String,
+    pub source_date: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ZonePlan {
+    pub ident: String,
+    pub logical: String,
+    /// Zone name = the endpoint service's private DNS name.
+    pub name: String,
+    /// The endpoint (in the endpoint VPC) the apex alias record points at.
+    pub endpoint_ident: String,
+    pub endpoint_logical: String,
+    pub hosts: Vec<String>,
+    /// Stable caller reference for `create-hosted-zone`.
+    pub caller_reference: String,
+    /// Associations beyond the endpoint VPC (which the zone is created with).
+    pub associations: Vec<ZoneAssociation>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ZoneAssociation {
+    pub ident: String,
+    pub logical: String,
+    pub vpc: usize,
+    pub vpc_id: String,
+    pub vpc_region: String,
+    /// The VPC's stack; the zone belongs to `stacks[0]`.
+    pub stack: usize,
+    /// Another account owns the VPC: authorize (zone owner), associate (VPC owner),
+    /// then delete the authorization (zone owner).
+    pub cross_account: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PeeringPlan {
+    pub ident: String,
+    pub logical: String,
+    /// The agent VPC this peering joins to the endpoint VPC.
+    pub agent_vpc: usize,
+    /// The endpoint VPC's stack requests, the agent VPC's stack accepts.
+    pub requester_stack: usize,
+    pub accepter_stack: usize,
+    pub requester_vpc_id: String,
+    pub accepter_vpc_id: String,
+    pub requester_cidr: String,
+    pub accepter_cidr: String,
+    /// Set when the accepter is in another region.
+    pub peer_region: Option<String>,
+    /// Set when the accepter is in another (known) account.
+    pub peer_owner_id: Option<String>,
+    pub cross_region: bool,
+    pub cross_account: bool,
+    /// Routes in the endpoint VPC's tables to the agent CIDR.
+    pub requester_routes: Vec<RoutePlan>,
+    /// Routes in the agent VPC's tables to the endpoint CIDR.
+    pub accepter_routes: Vec<RoutePlan>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoutePlan {
+    pub ident: String,
+    pub logical: String,
+    pub route_table_id: String,
+    pub destination_cidr: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PreflightCheck {
+    pub service_name: String,
+    /// Where the endpoint is created (the call's `--region`).
+    pub region: String,
+    /// Cross-region: where the service lives.
+    pub service_region: Option<String>,
+    pub stack: usize,
+    pub source_date: String,
+}
+
+/// snake_case identifier from a name (`eu-prod` -> `eu_prod`).
+pub fn snake(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// PascalCase identifier from a name (`eu-prod` -> `EuProd`, `10.0.0.0/16` -> `10000016`).
+pub fn pascal(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + cs.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+struct VpcInput<'t> {
+    name: String,
+    role: &'static str,
+    vpc_id: &'t str,
+    region: &'t str,
+    cidr: &'t str,
+    account_id: Option<&'t str>,
+    profile: Option<&'t str>,
+    role_arn: Option<&'t str>,
+    subnet_ids: &'t [String],
+    route_table_ids: &'t [String],
+}
+
+/// Builds the plan of a validated topology.
+pub fn plan(v: &Validated<'_>) -> Plan {
+    let t = v.topology;
+    let site_region = v.site.region.clone().unwrap_or_default();
+    let peering = t.kind == Kind::Peering;
+
+    let mut tags: Vec<Tag> = t
+        .tags
+        .iter()
+        .map(|(k, v)| Tag {
+            key: k.clone(),
+            value: v.clone(),
+        })
+        .collect();
+    let name_tag = Tag {
+        key: NAME_TAG.to_string(),
+        value: t.name.clone(),
+    };
+    tags.push(name_tag.clone());
+    tags.sort_by(|a, b| a.key.cmp(&b.key));
+
+    // The VPCs in a fixed order: the endpoint VPC, then the agent VPCs as listed.
+    let e = &t.endpoint_vpc;
+    let mut inputs = vec![VpcInput {
+        name: "endpoint".into(),
+        role: "endpoint",
+        vpc_id: &e.vpc_id,
+        region: &e.region,
+        cidr: &e.cidr,
+        account_id: e.account_id.as_deref(),
+        profile: e.profile.as_deref(),
+        role_arn: e.role_arn.as_deref(),
+        subnet_ids: &e.subnet_ids,
+        route_table_ids: &e.route_table_ids,
+    }];
+    for a in &t.agent_vpcs {
+        inputs.push(VpcInput {
+            name: a.name.clone(),
+            role: "agent",
+            vpc_id: &a.vpc_id,
+            region: &a.region,
+            cidr: &a.cidr,
+            account_id: a.account_id.as_deref(),
+            profile: a.profile.as_deref(),
+            role_arn: a.role_arn.as_deref(),
+            subnet_ids: &a.subnet_ids,
+            route_table_ids: &a.route_table_ids,
+        });
+    }
+
+    // Stacks: first appearance order, keyed by account, credentials and region.
+    let mut stacks: Vec<StackPlan> = Vec::new();
+    let mut vpc_stack: Vec<usize> = Vec::new();
+    for input in &inputs {
+        let existing = stacks.iter().position(|s| {
+            s.region == input.region
+                && s.account_id.as_deref() == input.account_id
+                && s.profile.as_deref() == input.profile
+                && s.role_arn.as_deref() == input.role_arn
+        });
+        let index = existing.unwrap_or_else(|| {
+            let index = stacks.len();
+            let mut id = match input.account_id {
+                Some(acct) => format!("{}-{acct}-{}", t.name, input.region),
+                None => format!("{}-{}", t.name, input.region),
+            };
+            let mut ident = match input.account_id {
+                Some(acct) => format!("a{acct}_{}", snake(input.region)),
+                None => snake(input.region),
+            };
+            // Same account and region reached with other credentials: keep names unique.
+            if stacks.iter().any(|s| s.id == id) {
+                id = format!("{id}-{index}");
+                ident = format!("{ident}_{index}");
+            }
+            stacks.push(StackPlan {
+                index,
+                id,
+                ident,
+                region: input.region.to_string(),
+                account_id: input.account_id.map(str::to_string),
+                profile: input.profile.map(str::to_string),
+                role_arn: input.role_arn.map(str::to_string),
+                is_endpoint_stack: index == 0,
+            });
+            index
+        });
+        vpc_stack.push(index);
+    }
+
+    // Who may reach the endpoints: the endpoint VPC, the agent VPCs, then the extra CIDRs.
+    let mut sources: Vec<(String, String)> = vec![(
+        e.cidr.clone(),
+        format!("HTTPS from the endpoint VPC {}", e.vpc_id),
+    )];
+    if peering {
+        for a in &t.agent_vpcs {
+            sources.push((
+                a.cidr.clone(),
+                format!("HTTPS from agent VPC {} ({})", a.name, a.vpc_id),
+            ));
+        }
+    }
+    for c in &e.allowed_cidrs {
+        sources.push((c.clone(), "HTTPS from an allowed CIDR block".to_string()));
+    }
+    let mut seen = Vec::new();
+    sources.retain(|(c, _)| {
+        let new = !seen.contains(c);
+        seen.push(c.clone());
+        new
+    });
+
+    let mut vpcs: Vec<VpcPlan> = Vec::new();
+    for (index, input) in inputs.iter().enumerate() {
+        let is_endpoint = index == 0;
+        let ident = snake(&input.name);
+        let logical = pascal(&input.name);
+        let mut endpoints = Vec::new();
+        if is_endpoint {
+            for svc in &v.services {
+                endpoints.push(EndpointPlan {
+                    ident: snake(&svc.id),
+                    logical: pascal(&svc.id),
+                    service_id: svc.id.clone(),
+                    service_name: svc.service_name(&site_region),
+                    keys: svc
+                        .keys
+                        .iter()
+                        .filter(|k| v.keys.contains(k))
+                        .cloned()
+                        .collect(),
+                    hosts: svc.hosts.clone(),
+                    private_dns_name: svc.private_dns_name.clone(),
+                    private_dns_enabled: !peering,
+                    service_region: (t.kind == Kind::CrossRegion).then(|| site_region.clone()),
+                    datadog: true,
+                    source: v
+                        .catalog
+                        .sources
+                        .get(&svc.source)
+                        .cloned()
+                        .unwrap_or_default(),
+                    source_date: svc.date.clone(),
+                });
+            }
+        }
+        // Agents run in the endpoint VPC, except with peering where they run in agent VPCs.
+        let agents_here = if peering { !is_endpoint } else { is_endpoint };
+        if t.secrets_manager_endpoint && agents_here {
+            let service_name = v
+                .catalog
+                .aws_service_name("secretsmanager", input.region)
+                .unwrap_or_default();
+            let (ident, logical) = if is_endpoint {
+                ("secretsmanager".to_string(), "Secretsmanager".to_string())
+            } else {
+                (
+                    format!("{ident}_secretsmanager"),
+                    format!("{logical}Secretsmanager"),
+                )
+            };
+            endpoints.push(EndpointPlan {
+                ident,
+                logical,
+                service_id: "secretsmanager".into(),
+                service_name,
+                keys: Vec::new(),
+                hosts: vec![format!("secretsmanager.{}.amazonaws.com", input.region)],
+                private_dns_name: format!("secretsmanager.{}.amazonaws.com", input.region),
+                private_dns_enabled: true,
+                service_region: None,
+                datadog: false,
+                source: "AWS".into(),
+                source_date: String::new(),
+            });
+        }
+        let existing_security_group_ids = if is_endpoint {
+            e.security_group_ids.clone()
+        } else {
+            Vec::new()
+        };
+        let security_group = if endpoints.is_empty() || !existing_security_group_ids.is_empty() {
+            None
+        } else {
+            let rules: Vec<(String, String)> = if is_endpoint {
+                sources.clone()
+            } else {
+                vec![(
+                    input.cidr.to_string(),
+                    format!("HTTPS from agent VPC {} ({})", input.name, input.vpc_id),
+                )]
+            };
+            let (sg_name, description) = if is_endpoint {
+                (
+                    format!("{}-datadog-privatelink", t.name),
+                    format!(
+                        "Datadog PrivateLink endpoints of {}: TCP 443 from the agents",
+                        t.name
+                    ),
+                )
+            } else {
+                (
+                    format!("{}-{}-secretsmanager", t.name, input.name),
+                    format!(
+                        "Secrets Manager endpoint of {} in {}: TCP 443 from the VPC",
+                        t.name, input.name
+                    ),
+                )
+            };
+            Some(SecurityGroupPlan {
+                ident: ident.clone(),
+                logical: logical.clone(),
+                name: sg_name,
+                description,
+                ingress: rules
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, (cidr, description))| IngressRule {
+                        ident: format!("{ident}_https_{}", snake(&cidr)),
+                        // Digits of CIDRs run together ambiguously; a position cannot.
+                        logical: format!("{logical}HttpsIngress{}", n + 1),
+                        protocol: "tcp",
+                        port: 443,
+                        cidr,
+                        description,
+                    })
+                    .collect(),
+            })
+        };
+        vpcs.push(VpcPlan {
+            index,
+            name: input.name.clone(),
+            role: input.role,
+            ident,
+            logical,
+            stack: vpc_stack[index],
+            vpc_id: input.vpc_id.to_string(),
+            region: input.region.to_string(),
+            cidr: input.cidr.to_string(),
+            account_id: input.account_id.map(str::to_string),
+            subnet_ids: input.subnet_ids.to_vec(),
+            route_table_ids: input.route_table_ids.to_vec(),
+            security_group,
+            existing_security_group_ids,
+            endpoints,
+            needs_dns_attributes: peering,
+        });
+    }
+
+    let mut peerings = Vec::new();
+    let mut zones = Vec::new();
+    if peering {
+        let endpoint_account = e.account_id.as_deref();
+        for vpc in vpcs.iter().skip(1) {
+            let cross_account = matches!((endpoint_account, vpc.account_id.as_deref()), (Some(a), Some(b)) if a != b);
+            let cross_region = vpc.region != e.region;
+            let route = |side: &str, rtb: &String, dest: &str| RoutePlan {
+                ident: format!("{}_{side}_{}", vpc.ident, snake(rtb)),
+                logical: format!("{}{}{}", vpc.logical, pascal(side), pascal(rtb)),
+                route_table_id: rtb.clone(),
+                destination_cidr: dest.to_string(),
+            };
+            peerings.push(PeeringPlan {
+                ident: vpc.ident.clone(),
+                logical: vpc.logical.clone(),
+                agent_vpc: vpc.index,
+                requester_stack: 0,
+                accepter_stack: vpc.stack,
+                requester_vpc_id: e.vpc_id.clone(),
+                accepter_vpc_id: vpc.vpc_id.clone(),
+                requester_cidr: e.cidr.clone(),
+                accepter_cidr: vpc.cidr.clone(),
+                peer_region: cross_region.then(|| vpc.region.clone()),
+                peer_owner_id: if cross_account {
+                    vpc.account_id.clone()
+                } else {
+                    None
+                },
+                cross_region,
+                cross_account,
+                requester_routes: e
+                    .route_table_ids
+                    .iter()
+                    .map(|r| route("to_agent", r, &vpc.cidr))
+                    .collect(),
+                accepter_routes: vpc
+                    .route_table_ids
+                    .iter()
+                    .map(|r| route("to_endpoint", r, &e.cidr))
+                    .collect(),
+            });
+        }
+        for endpoint in &vpcs[0].endpoints {
+            if !endpoint.datadog {
+                continue;
+            }
+            let associations = vpcs
+                .iter()
+                .skip(1)
+                .map(|vpc| {
+                    let cross_account = matches!((endpoint_account, vpc.account_id.as_deref()), (Some(a), Some(b)) if a != b);
+                    ZoneAssociation {
+                        ident: format!("{}_{}", endpoint.ident, vpc.ident),
+                        logical: format!("{}{}", endpoint.logical, vpc.logical),
+                        vpc: vpc.index,
+                        vpc_id: vpc.vpc_id.clone(),
+                        vpc_region: vpc.region.clone(),
+                        stack: vpc.stack,
+                        cross_account,
+                    }
+                })
+                .collect();
+            zones.push(ZonePlan {
+                ident: endpoint.ident.clone(),
+                logical: endpoint.logical.clone(),
+                name: endpoint.private_dns_name.clone(),
+                endpoint_ident: endpoint.ident.clone(),
+                endpoint_logical: endpoint.logical.clone(),
+                hosts: endpoint.hosts.clone(),
+                caller_reference: format!("ddpl-{}-{}", t.name, endpoint.service_id),
+                associations,
+            });
+        }
+    }
+
+    let preflight = vpcs[0]
+        .endpoints
+        .iter()
+        .filter(|ep| ep.datadog)
+        .map(|ep| PreflightCheck {
+            service_name: ep.service_name.clone(),
+            region: e.region.clone(),
+            service_region: ep.service_region.clone(),
+            stack: 0,
+            source_date: ep.source_date.clone(),
+        })
+        .collect();
+
+    let mut warnings = Vec::new();
+    if t.kind == Kind::CrossRegion {
+        warnings.push("Cross-region PrivateLink endpoints emit no CloudWatch metrics.".to_string());
+    }
+    if v.keys.iter().any(|k| k == "logs-agent") {
+        warnings.push(
+            "Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink."
+                .to_string(),
+        );
+    }
+
+    Plan {
+        generator: GENERATOR.to_string(),
+        name: t.name.clone(),
+        kind: t.kind,
+        site: SitePlan {
+            id: v.site.id.clone(),
+            domain: v.site.domain.clone(),
+            region: site_region,
+        },
+        catalog_date: v.catalog.date.clone(),
+        keys: v.keys.clone(),
+        tags,
+        name_tag,
+        stacks,
+        vpcs,
+        peerings,
+        zones,
+        preflight,
+        warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers() {
+        assert_eq!(snake("eu-prod"), "eu_prod");
+        assert_eq!(pascal("eu-prod"), "EuProd");
+        assert_eq!(pascal("10.0.0.0/16"), "10000016");
+        assert_eq!(pascal("rtb-0abc"), "Rtb0abc");
+    }
+}

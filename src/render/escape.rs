@@ -1,0 +1,102 @@
+//! Escapers, one per output format. Each turns any string into one literal of its format that
+//! reads back as exactly that string. The render environment applies them to every
+//! interpolated value, so a template cannot forget.
+
+/// A Terraform (HCL) quoted string. Template sequences `${` and `%{` are doubled so that
+/// Terraform takes them literally.
+pub fn hcl_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A YAML double-quoted scalar (also a JSON string). Line-break characters YAML would fold
+/// (NEL, LS, PS) and every control character are written as `\u` escapes.
+pub fn yaml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{2028}' | '\u{2029}' | '\u{feff}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// One shell word in single quotes: nothing inside is expanded; a `'` ends the quote,
+/// is escaped, and reopens it.
+pub fn shell_word(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        if c == '\'' {
+            out.push_str("'\\''");
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hcl_escapes_quotes_backslashes_and_templates() {
+        assert_eq!(hcl_string("plain"), "\"plain\"");
+        assert_eq!(hcl_string(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(
+            hcl_string("${var.x} %{if} $x %x"),
+            "\"$${var.x} %%{if} $x %x\""
+        );
+        assert_eq!(hcl_string("line\nnext\u{1}"), "\"line\\nnext\\u0001\"");
+        assert_eq!(hcl_string("チーム = 基盤"), "\"チーム = 基盤\"");
+    }
+
+    #[test]
+    fn yaml_is_double_quoted_and_folds_nothing() {
+        assert_eq!(yaml_string("plain"), "\"plain\"");
+        assert_eq!(yaml_string("a: b # c"), "\"a: b # c\"");
+        assert_eq!(yaml_string("q\"b\\"), "\"q\\\"b\\\\\"");
+        assert_eq!(yaml_string("x\u{2028}y\u{85}"), "\"x\\u2028y\\u0085\"");
+        assert_eq!(yaml_string("!Ref x"), "\"!Ref x\"");
+        assert_eq!(yaml_string("環境"), "\"環境\"");
+    }
+
+    #[test]
+    fn shell_word_survives_quotes_and_expansions() {
+        assert_eq!(shell_word("plain"), "'plain'");
+        assert_eq!(shell_word(""), "''");
+        assert_eq!(
+            shell_word("it's $HOME `x` \"y\""),
+            "'it'\\''s $HOME `x` \"y\"'"
+        );
+    }
+}

@@ -1,0 +1,213 @@
+//! Rendering: one minijinja environment, templates embedded in the binary and parsed once per
+//! process, auto-escaping chosen by the template's output format.
+//!
+//! Every value a template interpolates passes through the format's escaper (`escape.rs`):
+//! strings become complete literals (`"..."` in HCL and YAML, `'...'` in shell), lists become
+//! lists of escaped literals. A template therefore never writes quotes around `{{ ... }}`.
+
+pub mod cli;
+pub mod cloudformation;
+pub mod escape;
+pub mod terraform;
+
+pub use cli::{cli_deploy, cli_destroy};
+pub use cloudformation::cloudformation;
+pub use terraform::terraform;
+
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::{Serde, Value};
+use minijinja::{
+    AutoEscape, Environment, Error as TemplateError, ErrorKind, Output, State, UndefinedBehavior,
+};
+use std::sync::OnceLock;
+
+use crate::error::Error;
+use crate::plan::Plan;
+
+/// The templates, by name. The extension before `.j2` selects the escaper.
+const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "terraform/main.tf.j2",
+        include_str!("../../templates/terraform/main.tf.j2"),
+    ),
+    (
+        "cloudformation/stack.yaml.j2",
+        include_str!("../../templates/cloudformation/stack.yaml.j2"),
+    ),
+    (
+        "cli/deploy.sh.j2",
+        include_str!("../../templates/cli/deploy.sh.j2"),
+    ),
+    (
+        "cli/destroy.sh.j2",
+        include_str!("../../templates/cli/destroy.sh.j2"),
+    ),
+];
+
+/// The escaping a template's output format needs, from its file name.
+fn escape_for(name: &str) -> AutoEscape {
+    let stem = name.trim_end_matches(".j2");
+    if stem.ends_with(".tf") || stem.ends_with(".hcl") {
+        AutoEscape::Custom("hcl".into())
+    } else if stem.ends_with(".yaml") || stem.ends_with(".yml") || stem.ends_with(".json") {
+        AutoEscape::Custom("yaml".into())
+    } else if stem.ends_with(".sh") {
+        AutoEscape::Custom("shell".into())
+    } else {
+        AutoEscape::None
+    }
+}
+
+/// Writes one value as a literal of the current format.
+fn write_literal(format: &str, value: &Value, out: &mut String) -> Result<(), TemplateError> {
+    if value.is_undefined() || value.is_none() {
+        return Err(TemplateError::new(
+            ErrorKind::UndefinedError,
+            "a missing value (none/undefined) was interpolated",
+        ));
+    }
+    if let Some(s) = value.as_str() {
+        out.push_str(&match format {
+            "hcl" => escape::hcl_string(s),
+            "yaml" => escape::yaml_string(s),
+            _ => escape::shell_word(s),
+        });
+        return Ok(());
+    }
+    if value.is_number() || value.is_true() && value.kind() == minijinja::value::ValueKind::Bool {
+        out.push_str(&value.to_string());
+        return Ok(());
+    }
+    match value.kind() {
+        minijinja::value::ValueKind::Bool => out.push_str("false"),
+        minijinja::value::ValueKind::Seq | minijinja::value::ValueKind::Iterable => {
+            let items: Vec<Value> = value.try_iter()?.collect();
+            let (open, sep, close) = if format == "shell" {
+                ("", " ", "")
+            } else {
+                ("[", ", ", "]")
+            };
+            out.push_str(open);
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(sep);
+                }
+                write_literal(format, item, out)?;
+            }
+            out.push_str(close);
+        }
+        _ => {
+            return Err(TemplateError::new(
+                ErrorKind::InvalidOperation,
+                format!(
+                    "cannot interpolate a {} directly; iterate over it",
+                    value.kind()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), TemplateError> {
+    match state.auto_escape() {
+        AutoEscape::Custom(format) if !value.is_safe() => {
+            let mut text = String::new();
+            write_literal(format, value, &mut text)?;
+            out.write_str(&text)
+                .map_err(|e| TemplateError::new(ErrorKind::WriteFailure, e.to_string()))
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+/// `value|json`: compact JSON text as a plain (unsafe) string, so that the format's escaper
+/// still quotes it (minijinja's own `tojson` marks its result safe, which would bypass that).
+fn json_filter(value: Value) -> Result<String, TemplateError> {
+    serde_json::to_string(&value)
+        .map_err(|e| TemplateError::new(ErrorKind::InvalidOperation, e.to_string()))
+}
+
+/// `"text"|raw_word`: marks ddpl-gen's own fixed identifiers (resource addresses, shell
+/// variable names) as already safe. Only for values the plan builds from `[a-z0-9_]`; refuses
+/// anything else, so user text can never pass through unescaped.
+fn ident_filter(value: String) -> Result<Value, TemplateError> {
+    if !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+    {
+        Ok(Value::from_safe_string(value))
+    } else {
+        Err(TemplateError::new(
+            ErrorKind::InvalidOperation,
+            format!("{value:?} is not an identifier"),
+        ))
+    }
+}
+
+/// Pads `text` with spaces to `width` characters (for `terraform fmt` alignment).
+fn pad_filter(text: String, width: usize) -> Value {
+    let len = text.chars().count();
+    Value::from_safe_string(" ".repeat(width.saturating_sub(len)))
+}
+
+fn build_environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_syntax(
+        SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("default delimiters are valid"),
+    );
+    env.set_auto_escape_callback(escape_for);
+    env.set_formatter(formatter);
+    // Nothing may mark user text safe: `safe` is removed, `tojson` replaced.
+    env.remove_filter("safe");
+    env.add_filter("json", json_filter);
+    env.add_filter("tojson", json_filter);
+    env.add_filter("ident", ident_filter);
+    env.add_filter("pad", pad_filter);
+    env.add_filter("hcl", |s: String| {
+        Value::from_safe_string(escape::hcl_string(&s))
+    });
+    env.add_filter("yaml", |s: String| {
+        Value::from_safe_string(escape::yaml_string(&s))
+    });
+    env.add_filter("shell", |s: String| {
+        Value::from_safe_string(escape::shell_word(&s))
+    });
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)
+            .unwrap_or_else(|e| panic!("embedded template {name} does not parse: {e:#}"));
+    }
+    env
+}
+
+/// The process-wide environment: templates are parsed once.
+fn environment() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(build_environment)
+}
+
+/// Renders one template with the plan (and optional extra context) as its context.
+pub(crate) fn render(template: &str, plan: &Plan, extra: Value) -> Result<String, Error> {
+    let env = environment();
+    let render_error = |e: TemplateError| Error::Render {
+        template: template.to_string(),
+        reason: format!("{e:#}"),
+    };
+    let tmpl = env.get_template(template).map_err(render_error)?;
+    let ctx = minijinja::context! { plan => Value::from(Serde(plan)), ..extra };
+    tmpl.render(ctx).map_err(render_error)
+}
+
+/// A rendered file: its name (for `-o DIR`) and contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    pub name: String,
+    pub contents: String,
+}

@@ -1,0 +1,261 @@
+//! The first gate: the published JSON Schemas, compiled once per process, with their errors
+//! turned into `Problem`s that name the field and say what would be valid.
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{Draft, Validator};
+use serde_json::Value;
+use std::sync::OnceLock;
+
+use crate::error::Problem;
+
+/// The topology schema, as `ddpl-gen schema` prints it.
+pub const TOPOLOGY_SCHEMA: &str = include_str!("../schemas/topology.schema.json");
+/// The catalog schema, for `--catalog FILE`.
+pub const CATALOG_SCHEMA: &str = include_str!("../schemas/catalog.schema.json");
+
+fn compile(text: &str) -> Validator {
+    let schema: Value = serde_json::from_str(text).expect("embedded schema is JSON");
+    jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .build(&schema)
+        .expect("embedded schema compiles")
+}
+
+fn topology_validator() -> &'static Validator {
+    static V: OnceLock<Validator> = OnceLock::new();
+    V.get_or_init(|| compile(TOPOLOGY_SCHEMA))
+}
+
+fn catalog_validator() -> &'static Validator {
+    static V: OnceLock<Validator> = OnceLock::new();
+    V.get_or_init(|| compile(CATALOG_SCHEMA))
+}
+
+/// Checks a topology document; every violation is returned, in document order.
+pub fn check_topology(doc: &Value) -> Vec<Problem> {
+    collect(topology_validator(), doc)
+}
+
+/// Checks a catalog document.
+pub fn check_catalog(doc: &Value) -> Vec<Problem> {
+    collect(catalog_validator(), doc)
+}
+
+fn collect(validator: &Validator, doc: &Value) -> Vec<Problem> {
+    let mut problems: Vec<Problem> = validator
+        .iter_errors(doc)
+        .map(|e| {
+            let path = pointer_to_path(e.instance_path().as_str());
+            to_problem(path, e.kind(), e.instance())
+        })
+        .collect();
+    problems.dedup();
+    problems
+}
+
+/// `/agent_vpcs/1/cidr` -> `agent_vpcs[1].cidr`.
+pub fn pointer_to_path(pointer: &str) -> String {
+    let mut out = String::new();
+    for raw in pointer.split('/').skip(1) {
+        let segment = raw.replace("~1", "/").replace("~0", "~");
+        if segment.parse::<usize>().is_ok() && !out.is_empty() {
+            out.push_str(&format!("[{segment}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&segment);
+        }
+    }
+    out
+}
+
+fn field_name(path: &str) -> &str {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    last.split('[').next().unwrap_or(last)
+}
+
+/// What a valid value of a field looks like, for messages.
+fn expectation(path: &str) -> Option<&'static str> {
+    let field = field_name(path);
+    if path.starts_with("tags.") {
+        return Some("a string of at most 256 letters, digits, spaces and _ . : / = + - @");
+    }
+    Some(match field {
+        "name" if path == "name" => {
+            "2 to 32 characters: lowercase letters, digits and '-', starting with a letter, not ending with '-' (e.g. acme-prod)"
+        }
+        "name" => {
+            "lowercase letters, digits and '-', starting with a letter, at most 32 (e.g. eu-prod)"
+        }
+        "vpc_id" => "a VPC id such as vpc-0123456789abcdef0",
+        "subnet_ids" => "subnet ids such as subnet-0123456789abcdef0",
+        "security_group_ids" => "security group ids such as sg-0123456789abcdef0",
+        "route_table_ids" => "route table ids such as rtb-0123456789abcdef0",
+        "region" => "an AWS region such as us-east-1",
+        "cidr" | "allowed_cidrs" => "an IPv4 CIDR block such as 10.0.0.0/16",
+        "account_id" => "a 12-digit AWS account id in quotes, such as \"111111111111\"",
+        "role_arn" => "an IAM role ARN such as arn:aws:iam::111111111111:role/deploy",
+        "profile" => "an AWS CLI profile name without control characters",
+        "services" => "service keys such as metrics, logs-agent, or \"all\"",
+        "site" => "a Datadog site: us1, ap1 or ap2",
+        "kind" => "one of same-region, cross-region, peering",
+        _ => return None,
+    })
+}
+
+fn quote(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 80 {
+        let cut: String = s.chars().take(77).collect();
+        format!("{cut}...")
+    } else {
+        s
+    }
+}
+
+fn type_name(kind: &TypeKind) -> String {
+    match kind {
+        TypeKind::Single(t) => t.to_string(),
+        TypeKind::Multiple(set) => set
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(" or "),
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn to_problem(path: String, kind: &ValidationErrorKind, instance: &Value) -> Problem {
+    let valid = expectation(&path)
+        .map(|e| format!("; expected {e}"))
+        .unwrap_or_default();
+    let message = match kind {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let (shown, known) = known_fields(&path);
+            return Problem::new(
+                join_path(&path, &unexpected[0]),
+                format!(
+                    "unknown field {}{}; {shown}: {known}",
+                    quote(&Value::String(unexpected[0].clone())),
+                    if unexpected.len() > 1 {
+                        format!(" (and {})", unexpected[1..].join(", "))
+                    } else {
+                        String::new()
+                    }
+                ),
+            );
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            let field = join_path(&path, name);
+            let valid = expectation(&field)
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default();
+            return Problem::new(field, format!("required field is missing{valid}"));
+        }
+        ValidationErrorKind::Type { kind } => {
+            format!(
+                "expected {}, found {} {}{valid}",
+                type_name(kind),
+                json_type(instance),
+                quote(instance)
+            )
+        }
+        ValidationErrorKind::Enum { options } => {
+            format!("{} is not one of {}", quote(instance), options)
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            format!(
+                "{} is not supported; expected {}",
+                quote(instance),
+                expected_value
+            )
+        }
+        ValidationErrorKind::Pattern { .. } => format!("invalid value {}{valid}", quote(instance)),
+        ValidationErrorKind::PropertyNames { error } => {
+            let key = error.instance().as_str().unwrap_or_default().to_string();
+            return Problem::new(
+                join_path(&path, &key),
+                "invalid tag key: expected 1 to 128 letters, digits, spaces and _ . : / = + - @"
+                    .to_string(),
+            );
+        }
+        ValidationErrorKind::MinItems { limit } => {
+            format!("needs at least {limit} item(s){valid}")
+        }
+        ValidationErrorKind::MaxItems { limit } => {
+            format!("too many items: at most {limit} are accepted")
+        }
+        ValidationErrorKind::MaxProperties { limit } => {
+            format!("too many entries: at most {limit} are accepted")
+        }
+        ValidationErrorKind::MinLength { limit } => {
+            format!("too short: at least {limit} character(s){valid}")
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            format!("too long: at most {limit} characters{valid}")
+        }
+        ValidationErrorKind::UniqueItems => {
+            "items must be unique; remove the duplicate".to_string()
+        }
+        other => format!("{} is not valid ({other:?}){valid}", quote(instance)),
+    };
+    Problem::new(path, message)
+}
+
+fn join_path(parent: &str, child: &str) -> String {
+    if parent.is_empty() {
+        child.to_string()
+    } else {
+        format!("{parent}.{child}")
+    }
+}
+
+/// The fields allowed where an unknown one was found, for "did you mean" style messages.
+fn known_fields(path: &str) -> (&'static str, String) {
+    let schema: Value = serde_json::from_str(TOPOLOGY_SCHEMA).expect("embedded schema is JSON");
+    let def = if path.is_empty() {
+        Some(&schema)
+    } else if path == "endpoint_vpc" {
+        schema.pointer("/$defs/endpoint_vpc")
+    } else if path.starts_with("agent_vpcs[") {
+        schema.pointer("/$defs/agent_vpc")
+    } else {
+        None
+    };
+    let names = def
+        .and_then(|d| d.get("properties"))
+        .and_then(Value::as_object)
+        .map(|props| props.keys().cloned().collect::<Vec<_>>().join(", "))
+        .unwrap_or_default();
+    ("valid fields", names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_becomes_dotted_path() {
+        assert_eq!(pointer_to_path("/agent_vpcs/1/cidr"), "agent_vpcs[1].cidr");
+        assert_eq!(pointer_to_path("/tags/a~1b"), "tags.a/b");
+        assert_eq!(pointer_to_path(""), "");
+    }
+
+    #[test]
+    fn both_schemas_compile() {
+        let _ = topology_validator();
+        let _ = catalog_validator();
+    }
+}

@@ -1,0 +1,334 @@
+//! The second gate: rules a JSON Schema cannot express (DESIGN.md, "Rules beyond the schema").
+//! Every rule reports through `Problem`, naming the field and what would be valid; all
+//! problems are collected before returning.
+
+use crate::catalog::{Catalog, EndpointService, Site};
+use crate::cidr::Cidr;
+use crate::error::{Error, Problem};
+use crate::topology::{Kind, Topology};
+
+/// A topology that passed every rule, with its site and services resolved from the catalog.
+#[derive(Debug, Clone)]
+pub struct Validated<'a> {
+    pub topology: &'a Topology,
+    pub catalog: &'a Catalog,
+    pub site: &'a Site,
+    /// The selected endpoint services, in catalog order, each once (keys sharing one service
+    /// name give one entry).
+    pub services: Vec<&'a EndpointService>,
+    /// The selected service keys, in catalog order.
+    pub keys: Vec<String>,
+}
+
+/// The tag ddpl-gen sets on everything it creates; users may not set it themselves.
+pub const NAME_TAG: &str = "ddpl:name";
+
+pub fn validate<'a>(
+    topology: &'a Topology,
+    catalog: &'a Catalog,
+    source_name: &str,
+) -> Result<Validated<'a>, Error> {
+    let mut problems = Vec::new();
+    let site = check_site(topology, catalog, &mut problems);
+    let keys = check_services(topology, catalog, &mut problems);
+    if let Some(site) = site {
+        check_regions(topology, site, &mut problems);
+    }
+    check_tags(topology, &mut problems);
+    check_cidrs(topology, &mut problems);
+    check_kind_shape(topology, &mut problems);
+    check_accounts(topology, &mut problems);
+
+    match site {
+        Some(site) if problems.is_empty() => {
+            let mut services: Vec<&EndpointService> = Vec::new();
+            for svc in &site.endpoint_services {
+                let selected = svc.keys.iter().any(|k| keys.contains(k));
+                if selected && !services.iter().any(|s| s.service == svc.service) {
+                    services.push(svc);
+                }
+            }
+            Ok(Validated {
+                topology,
+                catalog,
+                site,
+                services,
+                keys,
+            })
+        }
+        _ => Err(Error::Invalid {
+            source_name: source_name.to_string(),
+            problems,
+        }),
+    }
+}
+
+fn check_site<'a>(
+    t: &Topology,
+    catalog: &'a Catalog,
+    problems: &mut Vec<Problem>,
+) -> Option<&'a Site> {
+    match catalog.find_site(&t.site) {
+        Some(site) if site.privatelink => Some(site),
+        Some(site) => {
+            problems.push(Problem::new(
+                "site",
+                format!(
+                    "{:?} ({}) does not offer AWS PrivateLink; supported sites: {}",
+                    t.site,
+                    site.domain,
+                    catalog.supported_sites()
+                ),
+            ));
+            None
+        }
+        None => {
+            problems.push(Problem::new(
+                "site",
+                format!(
+                    "unknown site {:?}; supported sites: {}",
+                    t.site,
+                    catalog.supported_sites()
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// Returns the selected keys in catalog order (`all` or no list: every key).
+fn check_services(t: &Topology, catalog: &Catalog, problems: &mut Vec<Problem>) -> Vec<String> {
+    let Some(listed) = &t.services else {
+        return catalog.keys.clone();
+    };
+    let mut all = false;
+    for (i, key) in listed.iter().enumerate() {
+        if key == "all" {
+            all = true;
+        } else if !catalog.keys.contains(key) {
+            problems.push(Problem::new(
+                format!("services[{i}]"),
+                format!(
+                    "unknown service {key:?}; known: {}, or all",
+                    catalog.keys.join(", ")
+                ),
+            ));
+        }
+    }
+    if all {
+        return catalog.keys.clone();
+    }
+    catalog
+        .keys
+        .iter()
+        .filter(|k| listed.contains(k))
+        .cloned()
+        .collect()
+}
+
+fn check_regions(t: &Topology, site: &Site, problems: &mut Vec<Problem>) {
+    let site_region = site.region.as_deref().unwrap_or_default();
+    let region = &t.endpoint_vpc.region;
+    match t.kind {
+        Kind::SameRegion | Kind::Peering if region != site_region => {
+            let other = if t.kind == Kind::SameRegion {
+                "; from another region use kind cross-region (or peering)"
+            } else {
+                ""
+            };
+            problems.push(Problem::new(
+                "endpoint_vpc.region",
+                format!(
+                    "{region:?}: with kind {} the endpoint VPC must be in the site's region {site_region:?} ({}){other}",
+                    t.kind.as_str(),
+                    site.id
+                ),
+            ));
+        }
+        Kind::CrossRegion if region == site_region => problems.push(Problem::new(
+            "endpoint_vpc.region",
+            format!(
+                "{region:?} is the site's own region; cross-region needs another region, or use kind same-region"
+            ),
+        )),
+        _ => {}
+    }
+}
+
+fn check_tags(t: &Topology, problems: &mut Vec<Problem>) {
+    for key in t.tags.keys() {
+        if key.to_ascii_lowercase().starts_with("aws:") {
+            problems.push(Problem::new(
+                format!("tags.{key}"),
+                "tag keys may not start with \"aws:\" (reserved by AWS)",
+            ));
+        } else if key == NAME_TAG {
+            problems.push(Problem::new(
+                format!("tags.{key}"),
+                format!("{NAME_TAG:?} is set by ddpl-gen to the topology name; remove it"),
+            ));
+        }
+    }
+}
+
+fn check_cidrs(t: &Topology, problems: &mut Vec<Problem>) {
+    // Every VPC CIDR, named by its field, for the overlap check.
+    let mut vpcs: Vec<(String, Cidr)> = Vec::new();
+    let mut vpc_cidr =
+        |path: String, text: &str, problems: &mut Vec<Problem>| match Cidr::parse(text) {
+            Ok(c) if !(16..=28).contains(&c.len) => problems.push(Problem::new(
+                path,
+                format!("{text:?}: a VPC CIDR has a prefix length from /16 to /28"),
+            )),
+            Ok(c) => vpcs.push((path, c)),
+            Err(e) => problems.push(Problem::new(
+                path,
+                format!("{e}; expected e.g. 10.0.0.0/16"),
+            )),
+        };
+    vpc_cidr("endpoint_vpc.cidr".into(), &t.endpoint_vpc.cidr, problems);
+    for (i, a) in t.agent_vpcs.iter().enumerate() {
+        vpc_cidr(format!("agent_vpcs[{i}].cidr"), &a.cidr, problems);
+    }
+    for (i, text) in t.endpoint_vpc.allowed_cidrs.iter().enumerate() {
+        let path = format!("endpoint_vpc.allowed_cidrs[{i}]");
+        match Cidr::parse(text) {
+            Ok(c) if c.len == 0 => problems.push(Problem::new(
+                path,
+                "0.0.0.0/0 would open the endpoints to every source; list the agents' CIDR blocks",
+            )),
+            Ok(_) => {}
+            Err(e) => problems.push(Problem::new(
+                path,
+                format!("{e}; expected e.g. 10.9.0.0/16"),
+            )),
+        }
+    }
+    if t.kind == Kind::Peering {
+        for (i, (pa, a)) in vpcs.iter().enumerate() {
+            for (pb, b) in &vpcs[i + 1..] {
+                if a.overlaps(b) {
+                    problems.push(Problem::new(
+                        pb.clone(),
+                        format!("{b} overlaps {pa} ({a}); VPC peering cannot join overlapping CIDR blocks"),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn check_kind_shape(t: &Topology, problems: &mut Vec<Problem>) {
+    let e = &t.endpoint_vpc;
+    if !e.security_group_ids.is_empty() && !e.allowed_cidrs.is_empty() {
+        problems.push(Problem::new(
+            "endpoint_vpc.allowed_cidrs",
+            "has no effect with security_group_ids (ddpl-gen creates no security group then); \
+             add the rules to your groups and remove allowed_cidrs",
+        ));
+    }
+    if t.kind != Kind::Peering {
+        if !t.agent_vpcs.is_empty() {
+            problems.push(Problem::new(
+                "agent_vpcs",
+                format!(
+                    "only kind peering uses agent_vpcs; with kind {} agents run in the endpoint VPC (remove agent_vpcs or use kind peering)",
+                    t.kind.as_str()
+                ),
+            ));
+        }
+        if !e.route_table_ids.is_empty() {
+            problems.push(Problem::new(
+                "endpoint_vpc.route_table_ids",
+                format!(
+                    "only kind peering uses route tables; remove it for kind {}",
+                    t.kind.as_str()
+                ),
+            ));
+        }
+        return;
+    }
+    if t.agent_vpcs.is_empty() {
+        problems.push(Problem::new(
+            "agent_vpcs",
+            "kind peering needs at least one agent VPC (name, vpc_id, region, cidr, route_table_ids)",
+        ));
+    }
+    if e.route_table_ids.is_empty() {
+        problems.push(Problem::new(
+            "endpoint_vpc.route_table_ids",
+            "required with kind peering: the route tables that get routes to the agent VPCs (e.g. [rtb-0123456789abcdef0])",
+        ));
+    }
+    let mut names: Vec<&str> = Vec::new();
+    let mut vpc_ids: Vec<(&str, String)> = vec![(e.vpc_id.as_str(), "endpoint_vpc.vpc_id".into())];
+    for (i, a) in t.agent_vpcs.iter().enumerate() {
+        if names.contains(&a.name.as_str()) {
+            problems.push(Problem::new(
+                format!("agent_vpcs[{i}].name"),
+                format!(
+                    "{:?} is used by another agent VPC; names must be unique",
+                    a.name
+                ),
+            ));
+        }
+        names.push(&a.name);
+        if a.name == "endpoint" {
+            problems.push(Problem::new(
+                format!("agent_vpcs[{i}].name"),
+                "\"endpoint\" names the endpoint VPC in generated code; choose another name",
+            ));
+        }
+        if let Some((_, other)) = vpc_ids.iter().find(|(id, _)| *id == a.vpc_id) {
+            problems.push(Problem::new(
+                format!("agent_vpcs[{i}].vpc_id"),
+                format!(
+                    "{:?} is also {other}; a VPC cannot be peered with itself or twice",
+                    a.vpc_id
+                ),
+            ));
+        }
+        vpc_ids.push((&a.vpc_id, format!("agent_vpcs[{i}].vpc_id")));
+        if a.route_table_ids.is_empty() {
+            problems.push(Problem::new(
+                format!("agent_vpcs[{i}].route_table_ids"),
+                "required with kind peering: the route tables that get a route to the endpoint VPC (e.g. [rtb-0aaaaaaaaaaaaaaaa])",
+            ));
+        }
+        if t.secrets_manager_endpoint && a.subnet_ids.is_empty() {
+            problems.push(Problem::new(
+                format!("agent_vpcs[{i}].subnet_ids"),
+                "required with secrets_manager_endpoint: the subnets for the agent VPC's Secrets Manager endpoint",
+            ));
+        }
+    }
+}
+
+fn check_accounts(t: &Topology, problems: &mut Vec<Problem>) {
+    let check_role = |path: &str,
+                      account: &Option<String>,
+                      role: &Option<String>,
+                      problems: &mut Vec<Problem>| {
+        if let (Some(account), Some(role)) = (account, role) {
+            let role_account = role.split(':').nth(4).unwrap_or_default();
+            if role_account != account {
+                problems.push(Problem::new(
+                    format!("{path}.role_arn"),
+                    format!("{role:?} is in account {role_account}, but {path}.account_id is {account:?}; use a role in that account"),
+                ));
+            }
+        }
+    };
+    let e = &t.endpoint_vpc;
+    check_role("endpoint_vpc", &e.account_id, &e.role_arn, problems);
+    for (i, a) in t.agent_vpcs.iter().enumerate() {
+        let path = format!("agent_vpcs[{i}]");
+        check_role(&path, &a.account_id, &a.role_arn, problems);
+        if a.account_id.is_some() && e.account_id.is_none() {
+            problems.push(Problem::new(
+                "endpoint_vpc.account_id",
+                format!("required when {path}.account_id is given, to tell whether the peering crosses accounts"),
+            ));
+        }
+    }
+}
