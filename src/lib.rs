@@ -25,13 +25,18 @@
 //! assert!(main_tf.contains("aws_vpc_endpoint"));
 //! ```
 
+pub mod agent_config;
 pub mod catalog;
+pub mod checks;
 pub mod cidr;
 pub mod error;
+pub mod init;
 pub mod output;
 pub mod plan;
 pub mod render;
+pub mod review;
 pub mod schema;
+pub mod services;
 pub mod topology;
 pub mod validate;
 

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use ddpl_gen::topology::Kind;
 use ddpl_gen::{Catalog, Error, Plan, output, render};
 
 #[derive(Parser)]
@@ -12,7 +13,7 @@ use ddpl_gen::{Catalog, Error, Plan, output, render};
     name = "ddpl-gen",
     version,
     about = "Generate Terraform, CloudFormation and AWS CLI code that connects AWS VPCs to Datadog over AWS PrivateLink",
-    after_help = "Examples:\n  ddpl-gen validate -f ddpl.yaml\n  ddpl-gen terraform -f ddpl.yaml > main.tf\n  ddpl-gen cloudformation -f ddpl.yaml -o stacks/\n  ddpl-gen cli -f ddpl.yaml > deploy.sh\n  ddpl-gen cli --destroy -f ddpl.yaml > teardown.sh\n\nExit codes: 0 success, 2 invalid input, 1 anything else."
+    after_help = "Examples:\n  ddpl-gen init --kind peering --site ap1\n  ddpl-gen validate -f ddpl.yaml\n  ddpl-gen plan -f ddpl.yaml > plan.md\n  ddpl-gen terraform -f ddpl.yaml > main.tf\n  ddpl-gen cloudformation -f ddpl.yaml -o stacks/\n  ddpl-gen cli -f ddpl.yaml > deploy.sh\n  ddpl-gen cli --destroy -f ddpl.yaml > teardown.sh\n  ddpl-gen agent-config -f ddpl.yaml\n  ddpl-gen verify -f ddpl.yaml > verify.sh\n  ddpl-gen services --site us1\n\nExit codes: 0 success, 2 invalid input, 1 anything else."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -68,12 +69,108 @@ enum Command {
         #[arg(long)]
         destroy: bool,
     },
+    /// Write a Markdown review of the plan for a pull request: resources per stack, endpoints and
+    /// hosts, zones, peerings and routes, a Mermaid diagram, a monthly cost estimate, warnings.
+    #[command(
+        after_help = "Examples:\n  ddpl-gen plan -f ddpl.yaml > plan.md\n  ddpl-gen plan -f ddpl.yaml --price-per-az-hour 0.014 | gh pr comment --body-file -"
+    )]
+    Plan {
+        #[command(flatten)]
+        input: Input,
+        /// USD per interface endpoint per AZ-hour for the cost estimate (us-east-1 list price: 0.01).
+        #[arg(
+            long,
+            value_name = "USD",
+            default_value = "0.01",
+            allow_negative_numbers = true,
+            value_parser = parse_price
+        )]
+        price_per_az_hour: f64,
+    },
+    /// Write a bash script that checks, from a host inside a VPC, that every covered host
+    /// resolves to the endpoint VPC's addresses and accepts TCP 443 (PASS/FAIL table).
+    #[command(
+        after_help = "Examples:\n  ddpl-gen verify -f ddpl.yaml > verify.sh\n  bash verify.sh                # same-region, cross-region: in the endpoint VPC\n  bash verify.sh eu-prod        # peering: name the VPC the host is in\n\nExit status of the script: 0 all passed, 1 a check failed, 2 usage.\nDDPL_RESOLVE_CMD, DDPL_VERIFY_PORT and DDPL_VERIFY_TIMEOUT override the resolver, port and timeout."
+    )]
+    Verify(Input),
+    /// Write the Datadog Agent settings for the topology: datadog.yaml, container environment
+    /// variables and Helm values (Markdown).
+    #[command(
+        name = "agent-config",
+        after_help = "Example:\n  ddpl-gen agent-config -f ddpl.yaml > agent-config.md"
+    )]
+    AgentConfig(Input),
+    /// List the catalog's PrivateLink services: keys, service name, zone, hosts, date.
+    #[command(
+        after_help = "Examples:\n  ddpl-gen services\n  ddpl-gen services --site ap2 --json | jq -r '.services[].service_name'\n  ddpl-gen services --catalog my-catalog.yaml"
+    )]
+    Services {
+        /// Only this site (us1, ap1, ap2, or its domain); default: every PrivateLink site.
+        #[arg(long, value_name = "SITE")]
+        site: Option<String>,
+        /// JSON for scripts instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Use this service catalog (YAML or JSON) instead of the embedded one.
+        #[arg(long, value_name = "FILE")]
+        catalog: Option<PathBuf>,
+    },
+    /// Write a commented starting topology (ddpl.yaml) that passes `validate`.
+    #[command(
+        after_help = "Examples:\n  ddpl-gen init\n  ddpl-gen init --kind peering --site ap2 -o acme.yaml\n  ddpl-gen init --kind cross-region -o - | less"
+    )]
+    Init {
+        /// same-region, cross-region or peering.
+        #[arg(long, value_name = "KIND", default_value = "same-region", value_parser = parse_kind)]
+        kind: Kind,
+        /// Datadog site with PrivateLink: us1, ap1, ap2 (or its domain).
+        #[arg(long, value_name = "SITE", default_value = "us1")]
+        site: String,
+        /// The file to write; `-` writes to standard output.
+        #[arg(
+            short = 'o',
+            long = "output",
+            value_name = "FILE",
+            default_value = "ddpl.yaml"
+        )]
+        output: PathBuf,
+        /// Overwrite FILE if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Use this service catalog (YAML or JSON) instead of the embedded one.
+        #[arg(long, value_name = "FILE")]
+        catalog: Option<PathBuf>,
+    },
     /// Print the plan as JSON (the format-neutral model the renderers receive).
-    #[command(name = "plan-json", hide = true)]
+    #[command(
+        name = "plan-json",
+        hide = true,
+        after_help = "Example:\n  ddpl-gen plan-json -f ddpl.yaml | jq .stacks"
+    )]
     PlanJson(Input),
     /// Print the topology JSON Schema (for editors and CI).
     #[command(after_help = "Example:\n  ddpl-gen schema > ddpl.schema.json")]
     Schema,
+}
+
+fn parse_kind(text: &str) -> Result<Kind, String> {
+    match text {
+        "same-region" => Ok(Kind::SameRegion),
+        "cross-region" => Ok(Kind::CrossRegion),
+        "peering" => Ok(Kind::Peering),
+        _ => Err(format!(
+            "{text:?} is not a kind; expected same-region, cross-region or peering"
+        )),
+    }
+}
+
+fn parse_price(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(p) if p.is_finite() && p >= 0.0 => Ok(p),
+        _ => Err(format!(
+            "{text:?} is not a price; expected a non-negative number of USD, e.g. 0.01"
+        )),
+    }
 }
 
 fn read_text(path: &str) -> Result<(String, String), Error> {
@@ -185,6 +282,60 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
             } else {
                 render::cli_deploy(&plan)?
             }))
+        }
+        Command::Plan {
+            input,
+            price_per_az_hour,
+        } => {
+            let plan = load_plan(&input)?;
+            let review = ddpl_gen::review::review(&plan, price_per_az_hour);
+            Ok(stdout_only(render::plan_markdown(&plan, &review)?))
+        }
+        Command::Verify(input) => {
+            let plan = load_plan(&input)?;
+            let checks = ddpl_gen::checks::verify(&plan);
+            Ok(stdout_only(render::verify_script(&plan, &checks)?))
+        }
+        Command::AgentConfig(input) => {
+            let plan = load_plan(&input)?;
+            let agent = ddpl_gen::agent_config::agent_config(&plan);
+            Ok(stdout_only(render::agent_config_markdown(&plan, &agent)?))
+        }
+        Command::Services {
+            site,
+            json,
+            catalog,
+        } => {
+            let catalog = load_catalog(&catalog)?;
+            let listing = ddpl_gen::services::listing(&catalog, site.as_deref())?;
+            Ok(stdout_only(if json {
+                ddpl_gen::services::json(&listing)
+            } else {
+                ddpl_gen::services::table(&listing)
+            }))
+        }
+        Command::Init {
+            kind,
+            site,
+            output,
+            force,
+            catalog,
+        } => {
+            let catalog = load_catalog(&catalog)?;
+            let starter = ddpl_gen::init::starter(&catalog, kind, &site)?;
+            let text = render::init_yaml(&starter)?;
+            if output.as_os_str() == "-" {
+                return Ok(stdout_only(text));
+            }
+            ddpl_gen::init::write(&output, &text, force)?;
+            Ok(Outcome {
+                stdout: String::new(),
+                stderr: format!(
+                    "wrote {}; replace its example ids, then: ddpl-gen validate -f {}\n",
+                    output.display(),
+                    output.display()
+                ),
+            })
         }
         Command::PlanJson(input) => {
             let plan = load_plan(&input)?;

@@ -636,7 +636,7 @@ mod tests {
     fn identifiers() {
         assert_eq!(snake("eu-prod"), "eu_prod");
         assert_eq!(pascal("eu-prod"), "EuProd");
-        assert_eq!(pascal("10.0.0.0/16"), "10000016");
+        assert_eq!(pascal("10.0.0.0/16"), "1000016");
         assert_eq!(pascal("rtb-0abc"), "Rtb0abc");
     }
 }

@@ -171,3 +171,98 @@ fn output_is_deterministic() {
         );
     }
 }
+
+#[test]
+fn golden_plan() {
+    run_format("plan", |case, plan| {
+        let review = ddpl_gen::review::review(plan, ddpl_gen::review::DEFAULT_PRICE_PER_AZ_HOUR);
+        let md = render::plan_markdown(plan, &review).expect("plan markdown renders");
+        (case.to_path_buf(), vec![("plan.md".to_string(), md)], |n| {
+            n == "plan.md"
+        })
+    });
+}
+
+#[test]
+fn golden_verify() {
+    run_format("verify", |case, plan| {
+        let checks = ddpl_gen::checks::verify(plan);
+        let script = render::verify_script(plan, &checks).expect("verify script renders");
+        (
+            case.to_path_buf(),
+            vec![("verify.sh".to_string(), script)],
+            |n| n == "verify.sh",
+        )
+    });
+}
+
+#[test]
+fn golden_agent_config() {
+    run_format("agent-config", |case, plan| {
+        let agent = ddpl_gen::agent_config::agent_config(plan);
+        let md = render::agent_config_markdown(plan, &agent).expect("agent config renders");
+        (
+            case.to_path_buf(),
+            vec![("agent-config.md".to_string(), md)],
+            |n| n == "agent-config.md",
+        )
+    });
+}
+
+/// Outputs that do not depend on a topology live at the top of golden/ (files, not cases).
+fn check_top(format: &str, produced: &[(String, String)], owned: fn(&str) -> bool) {
+    let failures = check(format, &golden_root(), produced, owned);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn golden_services() {
+    let listing = ddpl_gen::services::listing(&Catalog::embedded(), None).expect("listing");
+    check_top(
+        "services",
+        &[
+            (
+                "services.txt".to_string(),
+                ddpl_gen::services::table(&listing),
+            ),
+            (
+                "services.json".to_string(),
+                ddpl_gen::services::json(&listing),
+            ),
+        ],
+        |n| n == "services.txt" || n == "services.json",
+    );
+}
+
+#[test]
+fn golden_init() {
+    use ddpl_gen::topology::Kind;
+    let catalog = Catalog::embedded();
+    let produced: Vec<(String, String)> = [Kind::SameRegion, Kind::CrossRegion, Kind::Peering]
+        .into_iter()
+        .map(|kind| {
+            let starter = ddpl_gen::init::starter(&catalog, kind, "us1").expect("us1 starter");
+            (
+                format!("init-{}.yaml", kind.as_str()),
+                render::init_yaml(&starter).expect("init renders"),
+            )
+        })
+        .collect();
+    check_top("init", &produced, |n| {
+        n.starts_with("init-") && n.ends_with(".yaml")
+    });
+}
+
+/// The review formats, like the others: same input, same bytes.
+#[test]
+fn review_outputs_are_deterministic() {
+    for case in cases() {
+        let (a, b) = (plan_of(&case), plan_of(&case));
+        let md = |p: &Plan| render::plan_markdown(p, &ddpl_gen::review::review(p, 0.01)).unwrap();
+        assert_eq!(md(&a), md(&b));
+        assert_eq!(
+            render::verify_script(&a, &ddpl_gen::checks::verify(&a)).unwrap(),
+            render::verify_script(&b, &ddpl_gen::checks::verify(&b)).unwrap()
+        );
+    }
+}

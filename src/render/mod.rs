@@ -5,14 +5,23 @@
 //! strings become complete literals (`"..."` in HCL and YAML, `'...'` in shell), lists become
 //! lists of escaped literals. A template therefore never writes quotes around `{{ ... }}`.
 
+pub mod agent_config;
 pub mod cli;
 pub mod cloudformation;
 pub mod escape;
+pub mod init;
+pub mod markdown;
+pub mod plan_md;
 pub mod terraform;
+pub mod verify;
 
+pub use agent_config::agent_config_markdown;
 pub use cli::{cli_deploy, cli_destroy};
 pub use cloudformation::cloudformation;
+pub use init::init_yaml;
+pub use plan_md::plan_markdown;
 pub use terraform::terraform;
+pub use verify::verify_script;
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Serde, Value};
@@ -35,12 +44,40 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/cloudformation/stack.yaml.j2"),
     ),
     (
+        "cloudformation/companion.sh.j2",
+        include_str!("../../templates/cloudformation/companion.sh.j2"),
+    ),
+    (
+        "cloudformation/README.md.j2",
+        include_str!("../../templates/cloudformation/README.md.j2"),
+    ),
+    (
+        "cli/macros.sh.j2",
+        include_str!("../../templates/cli/macros.sh.j2"),
+    ),
+    (
         "cli/deploy.sh.j2",
         include_str!("../../templates/cli/deploy.sh.j2"),
     ),
     (
         "cli/destroy.sh.j2",
         include_str!("../../templates/cli/destroy.sh.j2"),
+    ),
+    (
+        "plan/plan.md.j2",
+        include_str!("../../templates/plan/plan.md.j2"),
+    ),
+    (
+        "verify/verify.sh.j2",
+        include_str!("../../templates/verify/verify.sh.j2"),
+    ),
+    (
+        "init/ddpl.yaml.j2",
+        include_str!("../../templates/init/ddpl.yaml.j2"),
+    ),
+    (
+        "agent/agent-config.md.j2",
+        include_str!("../../templates/agent/agent-config.md.j2"),
     ),
 ];
 
@@ -53,6 +90,8 @@ fn escape_for(name: &str) -> AutoEscape {
         AutoEscape::Custom("yaml".into())
     } else if stem.ends_with(".sh") {
         AutoEscape::Custom("shell".into())
+    } else if stem.ends_with(".md") {
+        AutoEscape::Custom("markdown".into())
     } else {
         AutoEscape::None
     }
@@ -70,12 +109,18 @@ fn write_literal(format: &str, value: &Value, out: &mut String) -> Result<(), Te
         out.push_str(&match format {
             "hcl" => escape::hcl_string(s),
             "yaml" => escape::yaml_string(s),
+            "markdown" => markdown::text(s),
             _ => escape::shell_word(s),
         });
         return Ok(());
     }
-    if value.is_number() || value.is_true() && value.kind() == minijinja::value::ValueKind::Bool {
+    if value.is_number() {
         out.push_str(&value.to_string());
+        return Ok(());
+    }
+    // minijinja displays `true` as `True`; every format here spells it `true`.
+    if value.kind() == minijinja::value::ValueKind::Bool && value.is_true() {
+        out.push_str("true");
         return Ok(());
     }
     match value.kind() {
@@ -84,6 +129,8 @@ fn write_literal(format: &str, value: &Value, out: &mut String) -> Result<(), Te
             let items: Vec<Value> = value.try_iter()?.collect();
             let (open, sep, close) = if format == "shell" {
                 ("", " ", "")
+            } else if format == "markdown" {
+                ("", ", ", "")
             } else {
                 ("[", ", ", "]")
             };
@@ -179,6 +226,27 @@ fn build_environment() -> Environment<'static> {
     });
     env.add_filter("shell", |s: String| {
         Value::from_safe_string(escape::shell_word(&s))
+    });
+    // A line comment's text (`# ...` in shell, YAML, HCL): line breaks become spaces.
+    env.add_filter("comment", |s: String| {
+        Value::from_safe_string(
+            s.chars()
+                .map(|c| {
+                    if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect(),
+        )
+    });
+    // Markdown: a code span (also safe in a table cell) and a quoted Mermaid label.
+    env.add_filter("code", |s: String| {
+        Value::from_safe_string(markdown::code_span(&s))
+    });
+    env.add_filter("mermaid", |s: String| {
+        Value::from_safe_string(markdown::mermaid_label(&s))
     });
     for (name, source) in TEMPLATES {
         env.add_template(name, source)

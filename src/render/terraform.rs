@@ -1,10 +1,191 @@
 //! Terraform: one `main.tf` for every stack (a provider alias per account and region).
+//!
+//! The output is already in `terraform fmt` form. `fmt` aligns the `=` of consecutive
+//! single-line arguments to the widest left-hand side, counted in grapheme clusters. The
+//! template knows its fixed argument names; for left-hand sides that come from the plan
+//! (tag keys, output map keys) it calls `align(keys, quoted)`, defined here, which returns
+//! the padding after each key. `shell_quote(text)` quotes a word of the shell command in an
+//! error message. Comments use the environment's `comment` filter.
 
+use minijinja::value::Value;
+
+use super::escape::{hcl_string, shell_word};
 use super::render;
 use crate::error::Error;
 use crate::plan::Plan;
 
 /// Terraform: one `main.tf`.
 pub fn terraform(plan: &Plan) -> Result<String, Error> {
-    render("terraform/main.tf.j2", plan, minijinja::context! {})
+    render(
+        "terraform/main.tf.j2",
+        plan,
+        minijinja::context! {
+            align => Value::from_function(align),
+            shell_quote => Value::from_function(shell_quote),
+        },
+    )
+}
+
+/// `align(keys, quoted)`: the spaces to write after each key of an object so that the `=`
+/// line up as `terraform fmt` lines them up. `quoted`: the keys are written as HCL string
+/// literals (the template interpolates them), else as bare identifiers.
+fn align(keys: Vec<String>, quoted: bool) -> Vec<Value> {
+    let widths: Vec<usize> = keys
+        .iter()
+        .map(|k| {
+            if quoted {
+                columns(&hcl_string(k))
+            } else {
+                columns(k)
+            }
+        })
+        .collect();
+    let max = widths.iter().copied().max().unwrap_or(0);
+    widths
+        .into_iter()
+        .map(|w| Value::from_safe_string(" ".repeat(max - w)))
+        .collect()
+}
+
+/// `shell_quote(text)`: the text as one single-quoted shell word, as a plain string (not
+/// marked safe), for a command quoted inside an HCL string: concatenating a safe value with
+/// `~` would escape the other operands on their own.
+fn shell_quote(text: String) -> String {
+    shell_word(&text)
+}
+
+/// Hangul syllable types (Unicode `Hangul_Syllable_Type`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Hangul {
+    L,
+    V,
+    T,
+    Lv,
+    Lvt,
+}
+
+fn hangul(c: char) -> Option<Hangul> {
+    Some(match c as u32 {
+        0x1100..=0x115F | 0xA960..=0xA97C => Hangul::L,
+        0x1160..=0x11A7 | 0xD7B0..=0xD7C6 => Hangul::V,
+        0x11A8..=0x11FF | 0xD7CB..=0xD7FB => Hangul::T,
+        n @ 0xAC00..=0xD7A3 if (n - 0xAC00) % 28 == 0 => Hangul::Lv,
+        0xAC00..=0xD7A3 => Hangul::Lvt,
+        _ => return None,
+    })
+}
+
+/// Characters that never start a grapheme cluster (`Grapheme_Cluster_Break` Extend, ZWJ or
+/// SpacingMark): those a tag key may hold (letters, e.g. Thai SARA AM, the half-width
+/// katakana voiced marks), and the common combining-mark blocks.
+fn extends(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F
+        | 0x0483..=0x0489
+        | 0x0591..=0x05BD
+        | 0x0610..=0x061A
+        | 0x064B..=0x065F
+        | 0x0900..=0x0903
+        | 0x093A..=0x094F
+        | 0x0E31 | 0x0E33..=0x0E3A | 0x0E47..=0x0E4E
+        | 0x0EB1 | 0x0EB3..=0x0EBC | 0x0EC8..=0x0ECE
+        | 0x1AB0..=0x1AFF
+        | 0x1DC0..=0x1DFF
+        | 0x200C..=0x200D
+        | 0x20D0..=0x20FF
+        | 0x302A..=0x302F
+        | 0x3099..=0x309A
+        | 0xFE00..=0xFE0F
+        | 0xFE20..=0xFE2F
+        | 0xFF9E..=0xFF9F
+        | 0xE0020..=0xE007F
+        | 0xE0100..=0xE01EF)
+}
+
+/// Letters with `Grapheme_Cluster_Break=Prepend`: the next character joins their cluster.
+fn prepends(c: char) -> bool {
+    matches!(c as u32,
+        0x0600..=0x0605
+        | 0x06DD
+        | 0x070F
+        | 0x0D4E
+        | 0x111C2..=0x111C3
+        | 0x1193F
+        | 0x11941
+        | 0x11A3A
+        | 0x11A84..=0x11A89
+        | 0x11D46
+        | 0x11F02)
+}
+
+/// The columns `terraform fmt` counts for a text when it aligns `=`: grapheme clusters
+/// (hclwrite's `Tokens.Columns`), for the characters ddpl-gen's keys can hold.
+pub fn columns(text: &str) -> usize {
+    let mut count = 0;
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        let joins = match prev {
+            None => false,
+            Some(p) => {
+                extends(c)
+                    || (prepends(p) && !c.is_control())
+                    || matches!(
+                        (hangul(p), hangul(c)),
+                        (
+                            Some(Hangul::L),
+                            Some(Hangul::L | Hangul::V | Hangul::Lv | Hangul::Lvt)
+                        ) | (Some(Hangul::Lv | Hangul::V), Some(Hangul::V | Hangul::T))
+                            | (Some(Hangul::Lvt | Hangul::T), Some(Hangul::T))
+                    )
+            }
+        };
+        if !joins {
+            count += 1;
+        }
+        prev = Some(c);
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Expected values read from `terraform fmt` (v1.0.3) aligning `"<key>" = 1` with
+    /// `"x" = 2`.
+    #[test]
+    fn columns_count_grapheme_clusters_like_terraform_fmt() {
+        let cases = [
+            ("\"team\"", 6),
+            ("\"チーム\"", 5),
+            ("\"한국\"", 4),
+            ("\"\u{1112}\u{1161}\u{11ab}\u{1100}\u{116e}\u{11a8}\"", 4),
+            ("\"e\u{301}x\"", 4),
+            ("\"\u{e01}\u{e33}\"", 3),
+            ("\"\u{e81}\u{eb3}\"", 3),
+            ("\"\u{304b}\u{3099}\"", 3),
+            ("\"\u{d4e}\u{d15}\"", 3),
+            ("\"ＡＢ\"", 4),
+            ("\"a\u{3000}b\"", 5),
+            ("\"\u{915}\u{93f}\"", 3),
+            ("\"\u{ff76}\u{ff9e}\"", 3),
+            ("\"\u{1100}\u{1161}\u{302e}\"", 3),
+            ("\"\u{1100}\u{11a8}\"", 4),
+            ("\"\u{d55c}\u{11a8}\"", 3),
+            ("\"\u{ac00}\u{1161}\"", 3),
+            ("\"a\u{1161}\"", 4),
+        ];
+        for (text, want) in cases {
+            assert_eq!(columns(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn align_pads_to_the_widest_key() {
+        let pads = align(vec!["ddpl:name".into(), "チーム".into()], true);
+        let pads: Vec<String> = pads.iter().map(|v| v.to_string()).collect();
+        assert_eq!(pads, vec!["".to_string(), " ".repeat(6)]);
+        let pads = align(vec!["a".into(), "abc".into()], false);
+        assert_eq!(pads[0].to_string(), "  ");
+    }
 }

@@ -1,0 +1,69 @@
+//! `ddpl-gen agent-config`: what the Datadog Agents need to use the topology's endpoints. The
+//! endpoints (private DNS, or the private hosted zones when peering) make the site's standard
+//! host names resolve privately, so the Agent needs its site, and older Agents the HTTPS
+//! transport for logs.
+
+use serde::Serialize;
+
+use crate::plan::Plan;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AgentConfig {
+    /// The site's domain (`datadoghq.com`): `site` in datadog.yaml, `DD_SITE`.
+    pub site: String,
+    /// Logs from the Agent go through an endpoint (`logs-agent` is selected): Agents older
+    /// than 6.19 / 7.19 need `logs_config.force_use_http: true`.
+    pub logs: bool,
+    /// A Secrets Manager endpoint exists where agents run: the Lambda Extension can read its
+    /// API key with `DD_API_KEY_SECRET_ARN`.
+    pub secrets_manager: bool,
+    /// Where the Agents run: the VPCs whose hosts use the endpoints (`vpc-... (name)`).
+    pub agent_vpcs: Vec<String>,
+    /// The regions of those VPCs, for the secret ARN example.
+    pub agent_regions: Vec<String>,
+    /// How to run `verify` in each of those VPCs.
+    pub verify_commands: Vec<String>,
+}
+
+/// The Agent settings of a plan.
+pub fn agent_config(plan: &Plan) -> AgentConfig {
+    let agent_vpcs: Vec<_> = if plan.peerings.is_empty() {
+        plan.vpcs.iter().take(1).collect()
+    } else {
+        plan.vpcs.iter().skip(1).collect()
+    };
+    let mut agent_regions: Vec<String> = Vec::new();
+    for v in &agent_vpcs {
+        if !agent_regions.contains(&v.region) {
+            agent_regions.push(v.region.clone());
+        }
+    }
+    AgentConfig {
+        site: plan.site.domain.clone(),
+        logs: plan.keys.iter().any(|k| k == "logs-agent"),
+        secrets_manager: plan
+            .vpcs
+            .iter()
+            .flat_map(|v| &v.endpoints)
+            .any(|e| e.service_id == "secretsmanager"),
+        agent_vpcs: agent_vpcs
+            .iter()
+            .map(|v| {
+                if v.role == "endpoint" {
+                    format!("{} (the endpoint VPC, {})", v.vpc_id, v.region)
+                } else {
+                    format!("{} ({}, {})", v.vpc_id, v.name, v.region)
+                }
+            })
+            .collect(),
+        agent_regions,
+        verify_commands: if plan.peerings.is_empty() {
+            vec!["bash verify.sh".to_string()]
+        } else {
+            agent_vpcs
+                .iter()
+                .map(|v| format!("bash verify.sh {}", v.name))
+                .collect()
+        },
+    }
+}

@@ -1,0 +1,156 @@
+//! The command-line contract (DESIGN.md): exit codes, stdout/stderr discipline, `-f`, `-o`.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ddpl-gen"))
+}
+
+fn run(args: &[&str], cwd: &Path, stdin: Option<&str>) -> Output {
+    let mut child = bin()
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run ddpl-gen");
+    if let Some(text) = stdin {
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn example(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+const BAD: &str = "version: 1\nname: acme\nsite: eu\nkind: same-region\nendpoint_vpc:\n  vpc_id: vpc-0123456789abcdef0\n  region: us-east-1\n  cidr: 10.0.0.0/16\n  subnet_ids: [subnet-0123456789abcdef0]\n";
+
+#[test]
+fn validate_prints_one_line_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["validate", "-f", &example("same-region.yaml")], dir.path(), None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains("valid"), "{stdout}");
+}
+
+#[test]
+fn invalid_input_exits_2_with_nothing_on_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    for cmd in ["validate", "terraform", "cli", "cloudformation"] {
+        let out = run(&[cmd, "-f", "-"], dir.path(), Some(BAD));
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        assert!(out.stdout.is_empty(), "{cmd} wrote to stdout");
+        let err = text(&out.stderr);
+        assert!(err.contains("site: \"eu\""), "{cmd}: {err}");
+        assert!(err.contains("supported sites"), "{cmd}: {err}");
+    }
+}
+
+#[test]
+fn unreadable_file_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["terraform", "-f", "nope.yaml"], dir.path(), None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).contains("cannot read nope.yaml"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn non_utf8_file_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bin.yaml"), [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    let out = run(&["validate", "-f", "bin.yaml"], dir.path(), None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not UTF-8"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn default_file_is_ddpl_yaml_in_the_current_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["validate"], dir.path(), None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("ddpl.yaml"), "{}", text(&out.stderr));
+    std::fs::copy(example("same-region.yaml"), dir.path().join("ddpl.yaml")).unwrap();
+    let out = run(&["validate"], dir.path(), None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn stdin_input_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = r#"{"version": 1, "name": "acme", "site": "us1", "kind": "same-region",
+      "endpoint_vpc": {"vpc_id": "vpc-0123456789abcdef0", "region": "us-east-1",
+      "cidr": "10.0.0.0/16", "subnet_ids": ["subnet-0123456789abcdef0"]}}"#;
+    let out = run(&["terraform", "-f", "-"], dir.path(), Some(json));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("aws_vpc_endpoint"));
+}
+
+#[test]
+fn output_dir_is_not_created_on_invalid_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["cloudformation", "-f", "-", "-o", "stacks"], dir.path(), Some(BAD));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.path().join("stacks").exists(), "stacks/ left behind");
+}
+
+#[test]
+fn output_dir_gets_one_template_per_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["cloudformation", "-f", &example("peering.yaml"), "-o", "stacks"], dir.path(), None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("stacks"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    let templates = names.iter().filter(|n| n.ends_with(".yaml")).count();
+    assert_eq!(templates, 2, "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("ddpl-tmp")), "{names:?}");
+}
+
+#[test]
+fn multi_stack_without_output_dir_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["cloudformation", "-f", &example("peering.yaml")], dir.path(), None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).contains("-o DIR"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn version_and_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["--version"], dir.path(), None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).starts_with("ddpl-gen "));
+    for cmd in ["validate", "terraform", "cloudformation", "cli", "schema"] {
+        let out = run(&[cmd, "--help"], dir.path(), None);
+        assert_eq!(out.status.code(), Some(0), "{cmd}");
+        assert!(text(&out.stdout).contains("Example"), "{cmd} --help has no example");
+    }
+}
+
+#[test]
+fn schema_command_prints_the_published_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["schema"], dir.path(), None);
+    assert_eq!(out.status.code(), Some(0));
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+}
