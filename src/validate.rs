@@ -2,6 +2,8 @@
 //! Every rule reports through `Problem`, naming the field and what would be valid; all
 //! problems are collected before returning.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::catalog::{Catalog, EndpointService, Site};
 use crate::cidr::Cidr;
 use crate::error::{Error, Problem};
@@ -205,17 +207,52 @@ fn check_cidrs(t: &Topology, problems: &mut Vec<Problem>) {
         }
     }
     if t.kind == Kind::Peering {
-        for (i, (pa, a)) in vpcs.iter().enumerate() {
-            for (pb, b) in &vpcs[i + 1..] {
-                if a.overlaps(b) {
-                    problems.push(Problem::new(
-                        pb.clone(),
-                        format!("{b} overlaps {pa} ({a}); VPC peering cannot join overlapping CIDR blocks"),
-                    ));
-                }
-            }
+        // One problem per VPC that overlaps an earlier one, naming the first of them.
+        for (i, earlier) in overlapping_earlier(&vpcs).into_iter().enumerate() {
+            let Some(&first) = earlier.first() else {
+                continue;
+            };
+            let (pb, b) = &vpcs[i];
+            let (pa, a) = &vpcs[first];
+            let more = match earlier.len() - 1 {
+                0 => String::new(),
+                n => format!(" and {n} more VPC CIDR block(s)"),
+            };
+            problems.push(Problem::new(
+                pb.clone(),
+                format!(
+                    "{b} overlaps {pa} ({a}){more}; VPC peering cannot join overlapping CIDR blocks"
+                ),
+            ));
         }
     }
+}
+
+/// For each block, the indexes of the earlier blocks it overlaps, in order. CIDR blocks
+/// overlap only by containment, so a sweep in address order with a stack of the blocks that
+/// contain the current address finds every overlapping pair in O(n log n + pairs).
+fn overlapping_earlier(vpcs: &[(String, Cidr)]) -> Vec<Vec<usize>> {
+    let end = |c: &Cidr| u64::from(c.addr) + (1u64 << (32 - u32::from(c.len)));
+    let mut order: Vec<usize> = (0..vpcs.len()).collect();
+    // By start address; a containing block (shorter prefix) before the blocks it contains.
+    order.sort_by_key(|&i| (vpcs[i].1.addr, vpcs[i].1.len, i));
+    let mut earlier: Vec<Vec<usize>> = vec![Vec::new(); vpcs.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for i in order {
+        let start = u64::from(vpcs[i].1.addr);
+        while open.last().is_some_and(|&o| end(&vpcs[o].1) <= start) {
+            open.pop();
+        }
+        for &o in &open {
+            let (a, b) = (o.min(i), o.max(i));
+            earlier[b].push(a);
+        }
+        open.push(i);
+    }
+    for e in &mut earlier {
+        e.sort_unstable();
+    }
+    earlier
 }
 
 fn check_kind_shape(t: &Topology, problems: &mut Vec<Problem>) {
@@ -260,10 +297,13 @@ fn check_kind_shape(t: &Topology, problems: &mut Vec<Problem>) {
             "required with kind peering: the route tables that get routes to the agent VPCs (e.g. [rtb-0123456789abcdef0])",
         ));
     }
-    let mut names: Vec<&str> = Vec::new();
-    let mut vpc_ids: Vec<(&str, String)> = vec![(e.vpc_id.as_str(), "endpoint_vpc.vpc_id".into())];
+    // Lookups by hash: up to 1000 agent VPCs, each compared with all the others.
+    let mut names: HashSet<&str> = HashSet::new();
+    let mut logicals: HashMap<String, usize> = HashMap::new();
+    let mut vpc_ids: HashMap<&str, String> =
+        HashMap::from([(e.vpc_id.as_str(), "endpoint_vpc.vpc_id".to_string())]);
     for (i, a) in t.agent_vpcs.iter().enumerate() {
-        if names.contains(&a.name.as_str()) {
+        if !names.insert(&a.name) {
             problems.push(Problem::new(
                 format!("agent_vpcs[{i}].name"),
                 format!(
@@ -272,14 +312,25 @@ fn check_kind_shape(t: &Topology, problems: &mut Vec<Problem>) {
                 ),
             ));
         }
-        names.push(&a.name);
+        // CloudFormation logical ids drop the hyphens (`app-1` and `app1` are both `App1`).
+        let logical = crate::plan::pascal(&a.name);
+        let j = *logicals.entry(logical.clone()).or_insert(i);
+        if t.agent_vpcs[j].name != a.name {
+            problems.push(Problem::new(
+                format!("agent_vpcs[{i}].name"),
+                format!(
+                    "{:?} and agent_vpcs[{j}].name {:?} give the same identifier {logical:?} in CloudFormation (hyphens are dropped); rename one",
+                    a.name, t.agent_vpcs[j].name
+                ),
+            ));
+        }
         if a.name == "endpoint" {
             problems.push(Problem::new(
                 format!("agent_vpcs[{i}].name"),
                 "\"endpoint\" names the endpoint VPC in generated code; choose another name",
             ));
         }
-        if let Some((_, other)) = vpc_ids.iter().find(|(id, _)| *id == a.vpc_id) {
+        if let Some(other) = vpc_ids.get(a.vpc_id.as_str()) {
             problems.push(Problem::new(
                 format!("agent_vpcs[{i}].vpc_id"),
                 format!(
@@ -288,7 +339,9 @@ fn check_kind_shape(t: &Topology, problems: &mut Vec<Problem>) {
                 ),
             ));
         }
-        vpc_ids.push((&a.vpc_id, format!("agent_vpcs[{i}].vpc_id")));
+        vpc_ids
+            .entry(&a.vpc_id)
+            .or_insert_with(|| format!("agent_vpcs[{i}].vpc_id"));
         if a.route_table_ids.is_empty() {
             problems.push(Problem::new(
                 format!("agent_vpcs[{i}].route_table_ids"),

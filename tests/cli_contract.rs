@@ -18,7 +18,12 @@ fn run(args: &[&str], cwd: &Path, stdin: Option<&str>) -> Output {
         .spawn()
         .expect("run ddpl-gen");
     if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
@@ -41,7 +46,11 @@ const BAD: &str = "version: 1\nname: acme\nsite: eu\nkind: same-region\nendpoint
 #[test]
 fn validate_prints_one_line_summary() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(&["validate", "-f", &example("same-region.yaml")], dir.path(), None);
+    let out = run(
+        &["validate", "-f", &example("same-region.yaml")],
+        dir.path(),
+        None,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
@@ -67,7 +76,11 @@ fn unreadable_file_exits_2() {
     let out = run(&["terraform", "-f", "nope.yaml"], dir.path(), None);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
-    assert!(text(&out.stderr).contains("cannot read nope.yaml"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("cannot read nope.yaml"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -76,7 +89,11 @@ fn non_utf8_file_exits_2() {
     std::fs::write(dir.path().join("bin.yaml"), [0xff, 0xfe, 0x00, 0x41]).unwrap();
     let out = run(&["validate", "-f", "bin.yaml"], dir.path(), None);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("not UTF-8"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("not UTF-8"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -84,7 +101,11 @@ fn default_file_is_ddpl_yaml_in_the_current_directory() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(&["validate"], dir.path(), None);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("ddpl.yaml"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("ddpl.yaml"),
+        "{}",
+        text(&out.stderr)
+    );
     std::fs::copy(example("same-region.yaml"), dir.path().join("ddpl.yaml")).unwrap();
     let out = run(&["validate"], dir.path(), None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -104,7 +125,11 @@ fn stdin_input_in_json() {
 #[test]
 fn output_dir_is_not_created_on_invalid_input() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(&["cloudformation", "-f", "-", "-o", "stacks"], dir.path(), Some(BAD));
+    let out = run(
+        &["cloudformation", "-f", "-", "-o", "stacks"],
+        dir.path(),
+        Some(BAD),
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(!dir.path().join("stacks").exists(), "stacks/ left behind");
 }
@@ -112,7 +137,17 @@ fn output_dir_is_not_created_on_invalid_input() {
 #[test]
 fn output_dir_gets_one_template_per_stack() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(&["cloudformation", "-f", &example("peering.yaml"), "-o", "stacks"], dir.path(), None);
+    let out = run(
+        &[
+            "cloudformation",
+            "-f",
+            &example("peering.yaml"),
+            "-o",
+            "stacks",
+        ],
+        dir.path(),
+        None,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(out.stdout.is_empty());
     let names: Vec<String> = std::fs::read_dir(dir.path().join("stacks"))
@@ -127,10 +162,18 @@ fn output_dir_gets_one_template_per_stack() {
 #[test]
 fn multi_stack_without_output_dir_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(&["cloudformation", "-f", &example("peering.yaml")], dir.path(), None);
+    let out = run(
+        &["cloudformation", "-f", &example("peering.yaml")],
+        dir.path(),
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
-    assert!(text(&out.stderr).contains("-o DIR"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("-o DIR"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -142,7 +185,10 @@ fn version_and_help() {
     for cmd in ["validate", "terraform", "cloudformation", "cli", "schema"] {
         let out = run(&[cmd, "--help"], dir.path(), None);
         assert_eq!(out.status.code(), Some(0), "{cmd}");
-        assert!(text(&out.stdout).contains("Example"), "{cmd} --help has no example");
+        assert!(
+            text(&out.stdout).contains("Example"),
+            "{cmd} --help has no example"
+        );
     }
 }
 
@@ -152,5 +198,8 @@ fn schema_command_prints_the_published_schema() {
     let out = run(&["schema"], dir.path(), None);
     assert_eq!(out.status.code(), Some(0));
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
 }

@@ -76,7 +76,11 @@ fn bases_are_valid() {
 
 #[test]
 fn unknown_key_is_named_with_the_valid_ones() {
-    let t = with(SAME_REGION, "  region: us-east-1", "  region: us-east-1\n  subnets: [x]");
+    let t = with(
+        SAME_REGION,
+        "  region: us-east-1",
+        "  region: us-east-1\n  subnets: [x]",
+    );
     assert_problem(&t, "endpoint_vpc.subnets", &["unknown field", "subnet_ids"]);
 }
 
@@ -88,7 +92,11 @@ fn missing_required_field() {
 
 #[test]
 fn wrong_type() {
-    let t = with(SAME_REGION, "  subnet_ids: [subnet-0123456789abcdef0]", "  subnet_ids: subnet-0123456789abcdef0");
+    let t = with(
+        SAME_REGION,
+        "  subnet_ids: [subnet-0123456789abcdef0]",
+        "  subnet_ids: subnet-0123456789abcdef0",
+    );
     assert_problem(&t, "endpoint_vpc.subnet_ids", &["expected array", "string"]);
 }
 
@@ -112,36 +120,71 @@ fn bad_version() {
 
 #[test]
 fn bad_ids() {
-    let t = with(SAME_REGION, "vpc_id: vpc-0123456789abcdef0", "vpc_id: vpc-xyz");
-    assert_problem(&t, "endpoint_vpc.vpc_id", &["vpc-xyz", "vpc-0123456789abcdef0"]);
-    let t = with(SAME_REGION, "[subnet-0123456789abcdef0]", "[subnet-0123456789abcdef0, sub-1]");
+    let t = with(
+        SAME_REGION,
+        "vpc_id: vpc-0123456789abcdef0",
+        "vpc_id: vpc-xyz",
+    );
+    assert_problem(
+        &t,
+        "endpoint_vpc.vpc_id",
+        &["vpc-xyz", "vpc-0123456789abcdef0"],
+    );
+    let t = with(
+        SAME_REGION,
+        "[subnet-0123456789abcdef0]",
+        "[subnet-0123456789abcdef0, sub-1]",
+    );
     assert_problem(&t, "endpoint_vpc.subnet_ids[1]", &["sub-1", "subnet-"]);
 }
 
 #[test]
 fn account_id_must_be_quoted_digits() {
-    let t = with(SAME_REGION, "  subnet_ids:", "  account_id: 111111111111\n  subnet_ids:");
-    assert_problem(&t, "endpoint_vpc.account_id", &["expected string", "12-digit"]);
+    let t = with(
+        SAME_REGION,
+        "  subnet_ids:",
+        "  account_id: 111111111111\n  subnet_ids:",
+    );
+    assert_problem(
+        &t,
+        "endpoint_vpc.account_id",
+        &["expected string", "12-digit"],
+    );
 }
 
 #[test]
 fn tag_value_with_forbidden_characters() {
-    let t = with(SAME_REGION, "kind: same-region", "kind: same-region\ntags: {team: \"a;b\"}");
+    let t = with(
+        SAME_REGION,
+        "kind: same-region",
+        "kind: same-region\ntags: {team: \"a;b\"}",
+    );
     assert_problem(&t, "tags.team", &["\"a;b\"", "256"]);
 }
 
 #[test]
 fn tag_key_too_long() {
     let key = "k".repeat(129);
-    let t = with(SAME_REGION, "kind: same-region", &format!("kind: same-region\ntags: {{{key}: v}}"));
+    let t = with(
+        SAME_REGION,
+        "kind: same-region",
+        &format!("kind: same-region\ntags: {{{key}: v}}"),
+    );
     assert_problem(&t, &format!("tags.{key}"), &["128"]);
 }
 
 #[test]
 fn all_schema_errors_are_reported_together() {
-    let t = with(&with(SAME_REGION, "name: acme-prod", "name: X"), "kind: same-region", "kind: vpn");
+    let t = with(
+        &with(SAME_REGION, "name: acme-prod", "name: X"),
+        "kind: same-region",
+        "kind: vpn",
+    );
     let found = problems(&t);
-    assert!(found.iter().any(|p| p.path == "name") && found.iter().any(|p| p.path == "kind"), "{found:#?}");
+    assert!(
+        found.iter().any(|p| p.path == "name") && found.iter().any(|p| p.path == "kind"),
+        "{found:#?}"
+    );
 }
 
 // --- semantic rules (second gate) ---
@@ -150,7 +193,11 @@ fn all_schema_errors_are_reported_together() {
 fn site_without_privatelink_is_refused_by_name() {
     for site in ["eu", "us3", "us5", "gov", "datadoghq.eu", "ddog-gov.com"] {
         let t = with(SAME_REGION, "site: us1", &format!("site: {site}"));
-        assert_problem(&t, "site", &["does not offer AWS PrivateLink", "us1", "ap1", "ap2"]);
+        assert_problem(
+            &t,
+            "site",
+            &["does not offer AWS PrivateLink", "us1", "ap1", "ap2"],
+        );
     }
 }
 
@@ -168,20 +215,36 @@ fn site_domains_are_accepted() {
             "ap1.datadoghq.com" => "ap-northeast-1",
             _ => "ap-southeast-2",
         };
-        let t = with(&with(SAME_REGION, "site: us1", &format!("site: {site}")), "region: us-east-1", &format!("region: {region}"));
+        let t = with(
+            &with(SAME_REGION, "site: us1", &format!("site: {site}")),
+            "region: us-east-1",
+            &format!("region: {region}"),
+        );
         ddpl_gen::plan_from_text(&t, "t", &Catalog::embedded()).unwrap();
     }
 }
 
 #[test]
 fn unknown_service_lists_known_ones() {
-    let t = with(SAME_REGION, "kind: same-region", "kind: same-region\nservices: [metrics, logz]");
-    assert_problem(&t, "services[1]", &["\"logz\"", "logs-agent", "remote-config"]);
+    let t = with(
+        SAME_REGION,
+        "kind: same-region",
+        "kind: same-region\nservices: [metrics, logz]",
+    );
+    assert_problem(
+        &t,
+        "services[1]",
+        &["\"logz\"", "logs-agent", "remote-config"],
+    );
 }
 
 #[test]
 fn duplicate_service_is_refused() {
-    let t = with(SAME_REGION, "kind: same-region", "kind: same-region\nservices: [metrics, metrics]");
+    let t = with(
+        SAME_REGION,
+        "kind: same-region",
+        "kind: same-region\nservices: [metrics, metrics]",
+    );
     assert_problem(&t, "services", &["unique"]);
 }
 
@@ -194,7 +257,11 @@ fn same_region_must_be_in_the_site_region() {
 #[test]
 fn cross_region_must_not_be_in_the_site_region() {
     let t = with(SAME_REGION, "kind: same-region", "kind: cross-region");
-    assert_problem(&t, "endpoint_vpc.region", &["site's own region", "same-region"]);
+    assert_problem(
+        &t,
+        "endpoint_vpc.region",
+        &["site's own region", "same-region"],
+    );
 }
 
 #[test]
@@ -219,7 +286,11 @@ fn peering_needs_agent_vpcs() {
 #[test]
 fn overlapping_cidrs_name_both_fields() {
     let t = with(PEERING, "cidr: 10.20.0.0/16", "cidr: 10.0.128.0/17");
-    assert_problem(&t, "agent_vpcs[0].cidr", &["overlaps endpoint_vpc.cidr", "10.0.0.0/16"]);
+    assert_problem(
+        &t,
+        "agent_vpcs[0].cidr",
+        &["overlaps endpoint_vpc.cidr", "10.0.0.0/16"],
+    );
 }
 
 #[test]
@@ -241,7 +312,11 @@ fn cidr_with_host_bits_or_bad_size() {
 
 #[test]
 fn open_world_allowed_cidr_is_refused() {
-    let t = with(SAME_REGION, "  cidr: 10.0.0.0/16", "  cidr: 10.0.0.0/16\n  allowed_cidrs: [0.0.0.0/0]");
+    let t = with(
+        SAME_REGION,
+        "  cidr: 10.0.0.0/16",
+        "  cidr: 10.0.0.0/16\n  allowed_cidrs: [0.0.0.0/0]",
+    );
     assert_problem(&t, "endpoint_vpc.allowed_cidrs[0]", &["every source"]);
 }
 
@@ -264,7 +339,11 @@ fn agent_vpc_names_are_unique() {
 
 #[test]
 fn agent_vpc_cannot_be_the_endpoint_vpc() {
-    let t = with(PEERING, "vpc_id: vpc-0aaaaaaaaaaaaaaaa", "vpc_id: vpc-0123456789abcdef0");
+    let t = with(
+        PEERING,
+        "vpc_id: vpc-0aaaaaaaaaaaaaaaa",
+        "vpc_id: vpc-0123456789abcdef0",
+    );
     assert_problem(&t, "agent_vpcs[0].vpc_id", &["endpoint_vpc.vpc_id"]);
 }
 
@@ -277,15 +356,35 @@ fn agent_vpc_name_endpoint_is_reserved() {
 #[test]
 fn peering_needs_route_tables_on_both_sides() {
     let t = with(PEERING, "  route_table_ids: [rtb-0123456789abcdef0]\n", "");
-    assert_problem(&t, "endpoint_vpc.route_table_ids", &["required with kind peering", "rtb-"]);
-    let t = with(PEERING, "    route_table_ids: [rtb-0aaaaaaaaaaaaaaaa]\n", "");
-    assert_problem(&t, "agent_vpcs[0].route_table_ids", &["required with kind peering"]);
+    assert_problem(
+        &t,
+        "endpoint_vpc.route_table_ids",
+        &["required with kind peering", "rtb-"],
+    );
+    let t = with(
+        PEERING,
+        "    route_table_ids: [rtb-0aaaaaaaaaaaaaaaa]\n",
+        "",
+    );
+    assert_problem(
+        &t,
+        "agent_vpcs[0].route_table_ids",
+        &["required with kind peering"],
+    );
 }
 
 #[test]
 fn secrets_manager_needs_agent_subnets() {
-    let t = with(PEERING, "kind: peering", "kind: peering\nsecrets_manager_endpoint: true");
-    assert_problem(&t, "agent_vpcs[0].subnet_ids", &["secrets_manager_endpoint"]);
+    let t = with(
+        PEERING,
+        "kind: peering",
+        "kind: peering\nsecrets_manager_endpoint: true",
+    );
+    assert_problem(
+        &t,
+        "agent_vpcs[0].subnet_ids",
+        &["secrets_manager_endpoint"],
+    );
 }
 
 #[test]
@@ -301,14 +400,26 @@ fn role_arn_must_be_in_the_account() {
         "  account_id: \"111111111111\"",
         "  account_id: \"111111111111\"\n  role_arn: arn:aws:iam::999999999999:role/deploy",
     );
-    assert_problem(&t, "endpoint_vpc.role_arn", &["999999999999", "111111111111"]);
+    assert_problem(
+        &t,
+        "endpoint_vpc.role_arn",
+        &["999999999999", "111111111111"],
+    );
 }
 
 #[test]
 fn reserved_tag_keys() {
-    let t = with(SAME_REGION, "kind: same-region", "kind: same-region\ntags: {\"aws:x\": y}");
+    let t = with(
+        SAME_REGION,
+        "kind: same-region",
+        "kind: same-region\ntags: {\"aws:x\": y}",
+    );
     assert_problem(&t, "tags.aws:x", &["aws:"]);
-    let t = with(SAME_REGION, "kind: same-region", "kind: same-region\ntags: {\"ddpl:name\": y}");
+    let t = with(
+        SAME_REGION,
+        "kind: same-region",
+        "kind: same-region\ntags: {\"ddpl:name\": y}",
+    );
     assert_problem(&t, "tags.ddpl:name", &["set by ddpl-gen"]);
 }
 
@@ -321,7 +432,10 @@ fn semantic_errors_are_reported_together() {
     );
     let found = problems(&t);
     assert!(found.iter().any(|p| p.path == "site"), "{found:#?}");
-    assert!(found.iter().any(|p| p.path == "agent_vpcs[0].cidr"), "{found:#?}");
+    assert!(
+        found.iter().any(|p| p.path == "agent_vpcs[0].cidr"),
+        "{found:#?}"
+    );
 }
 
 // --- syntax ---
@@ -336,7 +450,11 @@ fn yaml_syntax_error_gives_line_and_column() {
 #[test]
 fn services_all_and_default_select_every_key() {
     let catalog = Catalog::embedded();
-    let all = with(SAME_REGION, "kind: same-region", "kind: same-region\nservices: [all]");
+    let all = with(
+        SAME_REGION,
+        "kind: same-region",
+        "kind: same-region\nservices: [all]",
+    );
     let a = ddpl_gen::plan_from_text(&all, "t", &catalog).unwrap();
     let b = ddpl_gen::plan_from_text(SAME_REGION, "t", &catalog).unwrap();
     assert_eq!(a.keys, catalog.keys);
@@ -347,21 +465,36 @@ fn services_all_and_default_select_every_key() {
 #[test]
 fn shared_service_names_give_one_endpoint() {
     let t = with(
-        &with(&with(SAME_REGION, "site: us1", "site: ap2"), "region: us-east-1", "region: ap-southeast-2"),
+        &with(
+            &with(SAME_REGION, "site: us1", "site: ap2"),
+            "region: us-east-1",
+            "region: ap-southeast-2",
+        ),
         "kind: same-region",
         "kind: same-region\nservices: [logs-agent, logs-user]",
     );
     let plan = ddpl_gen::plan_from_text(&t, "t", &Catalog::embedded()).unwrap();
     assert_eq!(plan.vpcs[0].endpoints.len(), 1);
     assert_eq!(plan.vpcs[0].endpoints[0].service_id, "gold");
-    assert_eq!(plan.vpcs[0].endpoints[0].keys, vec!["logs-agent", "logs-user"]);
+    assert_eq!(
+        plan.vpcs[0].endpoints[0].keys,
+        vec!["logs-agent", "logs-user"]
+    );
 }
 
 #[test]
 fn us1_uses_the_2026_anchors() {
-    let t = with(SAME_REGION, "kind: same-region", "kind: same-region\nservices: [api, traces]");
+    let t = with(
+        SAME_REGION,
+        "kind: same-region",
+        "kind: same-region\nservices: [api, traces]",
+    );
     let plan = ddpl_gen::plan_from_text(&t, "t", &Catalog::embedded()).unwrap();
-    let names: Vec<&str> = plan.vpcs[0].endpoints.iter().map(|e| e.service_name.as_str()).collect();
+    let names: Vec<&str> = plan.vpcs[0]
+        .endpoints
+        .iter()
+        .map(|e| e.service_name.as_str())
+        .collect();
     assert_eq!(
         names,
         vec![

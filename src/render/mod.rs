@@ -29,6 +29,7 @@ use minijinja::{
     AutoEscape, Environment, Error as TemplateError, ErrorKind, Output, State, UndefinedBehavior,
 };
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::Error;
 use crate::plan::Plan;
@@ -249,10 +250,25 @@ fn build_environment() -> Environment<'static> {
         Value::from_safe_string(markdown::mermaid_label(&s))
     });
     for (name, source) in TEMPLATES {
+        TEMPLATE_PARSES.fetch_add(1, Ordering::Relaxed);
         env.add_template(name, source)
             .unwrap_or_else(|e| panic!("embedded template {name} does not parse: {e:#}"));
     }
     env
+}
+
+/// How many templates this process has parsed so far.
+static TEMPLATE_PARSES: AtomicUsize = AtomicUsize::new(0);
+
+/// The number of embedded templates.
+pub fn template_count() -> usize {
+    TEMPLATES.len()
+}
+
+/// How many times this process has parsed an embedded template: `template_count()` once the
+/// first render has run, and never more (tests and benchmarks check it).
+pub fn template_parse_count() -> usize {
+    TEMPLATE_PARSES.load(Ordering::Relaxed)
 }
 
 /// The process-wide environment: templates are parsed once.

@@ -1,0 +1,471 @@
+//! The AWS CLI scripts: the script contract of DESIGN.md, checked on every golden case and
+//! example (flags on every call, strict mode, header), escaping of hostile tag values, and a
+//! hermetic run of a deploy script against a stub `aws` that records its arguments.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ddpl_gen::plan::Tag;
+use ddpl_gen::{Catalog, Plan, render};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every topology the generator ships: golden cases and examples.
+fn topologies() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(root().join("golden")).expect("golden/") {
+        let dir = entry.expect("entry").path();
+        for name in ["topology.yaml", "topology.json"] {
+            if dir.join(name).exists() {
+                out.push(dir.join(name));
+            }
+        }
+    }
+    for entry in fs::read_dir(root().join("examples")).expect("examples/") {
+        let path = entry.expect("entry").path();
+        if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        ) {
+            out.push(path);
+        }
+    }
+    out.sort();
+    assert!(out.len() >= 7, "expected the golden cases and examples");
+    out
+}
+
+fn plan_of(path: &Path) -> Plan {
+    let text = fs::read_to_string(path).expect("readable topology");
+    ddpl_gen::plan_from_text(&text, &path.display().to_string(), &Catalog::embedded())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn scripts(plan: &Plan) -> [(&'static str, String); 2] {
+    [
+        ("deploy", render::cli_deploy(plan).expect("deploy renders")),
+        (
+            "destroy",
+            render::cli_destroy(plan).expect("destroy renders"),
+        ),
+    ]
+}
+
+/// Reads one shell word at the start of `s` (unquoted characters, single-quoted runs and
+/// `\x` escapes, which is all the shell escaper writes); returns it and the rest.
+fn shell_word(s: &str) -> (String, &str) {
+    let mut word = String::new();
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            ' ' | '\t' => return (word, &s[i..]),
+            '\'' => {
+                for (_, q) in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                    word.push(q);
+                }
+            }
+            '\\' => {
+                if let Some((_, e)) = chars.next() {
+                    word.push(e);
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    (word, "")
+}
+
+/// The lines that invoke the CLI (not comments): `aws ...` at the start of a command or in a
+/// command substitution.
+fn aws_lines(script: &str) -> Vec<&str> {
+    script
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter(|l| {
+            let t = l.trim_start();
+            t.starts_with("aws ") || l.contains("$(aws ")
+        })
+        .collect()
+}
+
+#[test]
+fn every_aws_call_names_its_region_and_the_stacks_profile() {
+    for path in topologies() {
+        let plan = plan_of(&path);
+        for (kind, script) in scripts(&plan) {
+            let lines = aws_lines(&script);
+            assert!(
+                !lines.is_empty(),
+                "{}: {kind} calls nothing",
+                path.display()
+            );
+            for line in lines {
+                let at = line
+                    .find(" --region ")
+                    .unwrap_or_else(|| panic!("{} {kind}: no --region in {line}", path.display()));
+                let (region, rest) = shell_word(&line[at + " --region ".len()..]);
+                let profile = rest.strip_prefix(" --profile ").map(|p| shell_word(p).0);
+                let known = plan
+                    .stacks
+                    .iter()
+                    .any(|s| s.region == region && s.profile == profile);
+                assert!(
+                    known,
+                    "{} {kind}: --region {region:?} --profile {profile:?} is no stack of the plan: {line}",
+                    path.display()
+                );
+                if plan.stacks.iter().all(|s| s.profile.is_some()) {
+                    assert!(
+                        profile.is_some(),
+                        "{} {kind}: no --profile: {line}",
+                        path.display()
+                    );
+                }
+                assert!(
+                    !line.contains("--endpoint-url"),
+                    "{kind}: endpoint hard-coded: {line}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn scripts_are_strict_bash_with_a_header() {
+    for path in topologies() {
+        let plan = plan_of(&path);
+        for (kind, script) in scripts(&plan) {
+            assert!(script.starts_with("#!/usr/bin/env bash\n"), "{kind}");
+            let first_command = script
+                .lines()
+                .find(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .unwrap_or_default();
+            assert_eq!(
+                first_command,
+                "set -euo pipefail",
+                "{} {kind}",
+                path.display()
+            );
+            let header: String = script
+                .lines()
+                .take_while(|l| l.starts_with('#'))
+                .collect::<Vec<_>>()
+                .join("\n");
+            assert!(header.contains(&plan.generator), "{kind}: generator");
+            assert!(header.contains(&plan.name), "{kind}: name");
+            assert!(header.contains(&plan.catalog_date), "{kind}: catalog date");
+            for warning in &plan.warnings {
+                assert!(
+                    header.contains(warning.as_str()),
+                    "{kind}: warning {warning}"
+                );
+            }
+            assert!(!script.contains("AWS_ACCESS_KEY_ID"), "no credentials");
+            assert!(!script.contains("AWS_DEFAULT_REGION"), "no default region");
+        }
+    }
+}
+
+#[test]
+fn deploy_checks_every_service_then_waits_with_a_bound() {
+    for path in topologies() {
+        let plan = plan_of(&path);
+        let deploy = render::cli_deploy(&plan).unwrap();
+        assert!(deploy.contains("DDPL_SKIP_PREFLIGHT:-} == 1"));
+        for check in &plan.preflight {
+            let call = deploy
+                .split("describe-vpc-endpoint-services")
+                .skip(1)
+                .find(|c| c.contains(&format!("--service-names '{}'", check.service_name)))
+                .unwrap_or_else(|| panic!("no preflight for {}", check.service_name));
+            let call = call.split("--output text").next().unwrap();
+            match &check.service_region {
+                Some(r) => assert!(call.contains(&format!("--service-regions '{r}'"))),
+                None => assert!(!call.contains("--service-regions")),
+            }
+        }
+        // Creation of endpoints comes before the wait, the wait is bounded.
+        let last_create = deploy.rfind("create-vpc-endpoint ").unwrap();
+        let wait = deploy.find("waiting for $total endpoints").unwrap();
+        assert!(last_create < wait);
+        assert!(deploy.contains("DDPL_WAIT_SECONDS:-900"));
+        assert!(deploy.find("describe-vpc-endpoint-services").unwrap() < last_create);
+    }
+}
+
+#[test]
+fn peering_scripts_cover_every_step() {
+    let plan = plan_of(&root().join("golden/ap2-peering-cross-account/topology.yaml"));
+    let deploy = render::cli_deploy(&plan).unwrap();
+    for needle in [
+        "create-hosted-zone",
+        "PrivateZone",
+        "change-resource-record-sets",
+        "create-vpc-peering-connection",
+        "--peer-region 'ap-northeast-1'",
+        "--peer-owner-id '222222222222'",
+        "accept-vpc-peering-connection --region 'ap-northeast-1' --profile 'apps-tokyo'",
+        "create-vpc-association-authorization --region 'ap-southeast-2' --profile 'shared-services'",
+        "associate-vpc-with-hosted-zone --region 'ap-northeast-1' --profile 'apps-tokyo'",
+        "delete-vpc-association-authorization --region 'ap-southeast-2' --profile 'shared-services'",
+        "--enable-dns-support '{\"Value\":true}'",
+        "--enable-dns-hostnames '{\"Value\":true}'",
+        "replace-route",
+    ] {
+        assert!(deploy.contains(needle), "deploy lacks {needle}");
+    }
+    let destroy = render::cli_destroy(&plan).unwrap();
+    let order = [
+        "disassociate-vpc-from-hosted-zone",
+        "change-resource-record-sets",
+        "delete-hosted-zone",
+        "delete-route",
+        "delete-vpc-peering-connection",
+        "delete-vpc-endpoints",
+        "delete-security-group",
+    ];
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|n| {
+            destroy
+                .find(n)
+                .unwrap_or_else(|| panic!("destroy lacks {n}"))
+        })
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "teardown order: {order:?}"
+    );
+    // The cross-account VPC's owner disassociates it.
+    assert!(destroy.contains(
+        "disassociate-vpc-from-hosted-zone --region 'ap-northeast-1' --profile 'apps-tokyo'"
+    ));
+    assert!(destroy.contains("nothing to delete"));
+}
+
+const HOSTILE: &str = "it's $(touch /tmp/ddpl-pwned) `id` ${HOME} \"q\" \\ 日本語 = + @ : /";
+
+fn hostile_plan() -> Plan {
+    let mut plan = plan_of(&root().join("golden/us1-same-region-subset/topology.yaml"));
+    plan.tags.push(Tag {
+        key: "キー 'k' $(x)".into(),
+        value: HOSTILE.into(),
+    });
+    plan
+}
+
+fn expected_tags(plan: &Plan) -> serde_json::Value {
+    serde_json::Value::Array(
+        plan.tags
+            .iter()
+            .map(|t| serde_json::json!({"Key": t.key, "Value": t.value}))
+            .collect(),
+    )
+}
+
+/// The JSON in the single-quoted word of `tag_spec_vpc_endpoint=...` parses back to the tags.
+#[test]
+fn hostile_tags_stay_one_intact_json_word() {
+    let plan = hostile_plan();
+    let deploy = render::cli_deploy(&plan).unwrap();
+    let line = deploy
+        .lines()
+        .find(|l| l.starts_with("tag_spec_vpc_endpoint="))
+        .expect("tag spec line");
+    let (word, rest) = shell_word(&line["tag_spec_vpc_endpoint=".len()..]);
+    assert_eq!(rest, "");
+    let parsed: serde_json::Value = serde_json::from_str(&word).expect("valid JSON");
+    assert_eq!(parsed[0]["ResourceType"], "vpc-endpoint");
+    assert_eq!(parsed[0]["Tags"], expected_tags(&plan));
+}
+
+fn bash() -> Option<&'static str> {
+    Command::new("bash")
+        .arg("-c")
+        .arg("true")
+        .status()
+        .ok()
+        .filter(|s| s.success())
+        .map(|_| "bash")
+}
+
+/// The same line run by bash: the variable holds exactly the JSON, nothing was executed.
+#[test]
+fn hostile_tags_round_trip_through_bash() {
+    let Some(bash) = bash() else {
+        eprintln!("bash not found; skipped");
+        return;
+    };
+    let plan = hostile_plan();
+    let deploy = render::cli_deploy(&plan).unwrap();
+    let line = deploy
+        .lines()
+        .find(|l| l.starts_with("tag_spec_vpc_endpoint="))
+        .unwrap();
+    let out = Command::new(bash)
+        .arg("-c")
+        .arg(format!(
+            "set -eu\n{line}\nprintf '%s' \"$tag_spec_vpc_endpoint\""
+        ))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let parsed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(parsed[0]["Tags"], expected_tags(&plan));
+    assert!(!Path::new("/tmp/ddpl-pwned").exists());
+}
+
+/// A comment cannot be ended by a line break in a value.
+#[test]
+fn header_values_cannot_break_out_of_comments() {
+    let mut plan = hostile_plan();
+    plan.warnings
+        .push("first line\ntouch /tmp/ddpl-pwned\r\u{2028}x".into());
+    plan.catalog_date = "2026-11-26\nrm -rf /".into();
+    for (kind, script) in scripts(&plan) {
+        // Everything up to `set -euo pipefail` is comment; the values appear there flattened.
+        let header: Vec<&str> = script
+            .lines()
+            .take_while(|l| *l != "set -euo pipefail")
+            .collect();
+        assert!(
+            header.iter().all(|l| l.starts_with('#')),
+            "{kind}: {header:?}"
+        );
+        assert!(
+            header.iter().any(|l| l.contains("2026-11-26 rm -rf /")),
+            "{kind}"
+        );
+        assert!(
+            header
+                .iter()
+                .any(|l| l.contains("first line touch /tmp/ddpl-pwned"))
+        );
+    }
+}
+
+/// Runs the deploy script of a same-region plan with hostile tags against a stub `aws` that
+/// records every argument vector: each call carries the stack's flags, the tag specification
+/// arrives as one argument holding exactly the tags, and nothing is executed from a value.
+#[test]
+fn deploy_runs_against_a_recording_stub() {
+    let Some(bash) = bash() else {
+        eprintln!("bash not found; skipped");
+        return;
+    };
+    let plan = hostile_plan();
+    let dir = tempfile::tempdir().unwrap();
+    let stub = dir.path().join("aws");
+    fs::write(
+        &stub,
+        r#"#!/usr/bin/env bash
+for a in "$@"; do printf '%s\0' "$a"; done >>"$AWS_LOG"
+printf '\n\0' >>"$AWS_LOG"
+case $2 in
+create-security-group) echo sg-0123456789abcdef0 ;;
+create-vpc-endpoint) echo vpce-0123456789abcdef0 ;;
+describe-vpc-endpoints) if [[ " $* " == *" VpcEndpoints[0].State "* ]]; then echo available; else echo None; fi ;;
+describe-security-group-rules) echo ;;
+*) echo None ;;
+esac
+"#,
+    )
+    .unwrap();
+    Command::new("chmod").arg("+x").arg(&stub).status().unwrap();
+    let script = dir.path().join("deploy.sh");
+    fs::write(&script, render::cli_deploy(&plan).unwrap()).unwrap();
+    let log = dir.path().join("calls");
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new(bash)
+        .arg(&script)
+        .env("PATH", path)
+        .env("AWS_LOG", &log)
+        .env("DDPL_SKIP_PREFLIGHT", "1")
+        .env("DDPL_POLL_SECONDS", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let raw = fs::read(&log).unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let calls: Vec<Vec<&str>> = text
+        .split("\n\0")
+        .filter(|c| !c.is_empty())
+        .map(|c| c.split('\0').filter(|a| !a.is_empty()).collect())
+        .collect();
+    let stack = &plan.stacks[0];
+    let profile = stack.profile.as_deref().unwrap();
+    let endpoints = plan.vpcs[0].endpoints.len();
+    let creates: Vec<&Vec<&str>> = calls
+        .iter()
+        .filter(|c| c[1] == "create-vpc-endpoint")
+        .collect();
+    assert_eq!(creates.len(), endpoints);
+    for call in &calls {
+        let r = call
+            .iter()
+            .position(|a| *a == "--region")
+            .expect("--region");
+        assert_eq!(call[r + 1], stack.region);
+        let p = call
+            .iter()
+            .position(|a| *a == "--profile")
+            .expect("--profile");
+        assert_eq!(call[p + 1], profile);
+    }
+    for call in creates {
+        let t = call
+            .iter()
+            .position(|a| *a == "--tag-specifications")
+            .unwrap();
+        let parsed: serde_json::Value = serde_json::from_str(call[t + 1]).unwrap();
+        assert_eq!(parsed[0]["Tags"], expected_tags(&plan));
+    }
+    assert!(!Path::new("/tmp/ddpl-pwned").exists());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(&format!(
+        "waiting for {endpoints} endpoints: {endpoints}/{endpoints} available"
+    )));
+}
+
+/// `bash -n`, and shellcheck where it is installed, on every generated script.
+#[test]
+fn scripts_parse_and_pass_shellcheck() {
+    let Some(bash) = bash() else {
+        eprintln!("bash not found; skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (n, path) in topologies().iter().enumerate() {
+        let plan = plan_of(path);
+        for (kind, script) in scripts(&plan) {
+            let file = dir.path().join(format!("{n}-{kind}.sh"));
+            fs::write(&file, script).unwrap();
+            let status = Command::new(bash).arg("-n").arg(&file).status().unwrap();
+            assert!(status.success(), "bash -n {} {kind}", path.display());
+            files.push(file);
+        }
+    }
+    match Command::new("shellcheck").args(&files).output() {
+        Ok(out) => assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        ),
+        Err(_) => eprintln!("shellcheck not installed; skipped"),
+    }
+}
