@@ -45,7 +45,7 @@ fn collect(validator: &Validator, doc: &Value) -> Vec<Problem> {
     let mut problems: Vec<Problem> = validator
         .iter_errors(doc)
         .map(|e| {
-            let path = pointer_to_path(e.instance_path().as_str());
+            let path = pointer_to_path(e.instance_path().as_str(), doc);
             to_problem(path, e.kind(), e.instance())
         })
         .collect();
@@ -53,12 +53,23 @@ fn collect(validator: &Validator, doc: &Value) -> Vec<Problem> {
     problems
 }
 
-/// `/agent_vpcs/1/cidr` -> `agent_vpcs[1].cidr`.
-pub fn pointer_to_path(pointer: &str) -> String {
+/// `/agent_vpcs/1/cidr` -> `agent_vpcs[1].cidr`. A segment is an index only where `doc` has
+/// a list: the tag key `"0"` stays `tags.0`.
+pub fn pointer_to_path(pointer: &str, doc: &Value) -> String {
     let mut out = String::new();
+    let mut at = Some(doc);
     for raw in pointer.split('/').skip(1) {
         let segment = raw.replace("~1", "/").replace("~0", "~");
-        if segment.parse::<usize>().is_ok() && !out.is_empty() {
+        let index = match at {
+            Some(Value::Array(items)) => segment.parse::<usize>().ok().filter(|i| *i < items.len()),
+            _ => None,
+        };
+        at = match (at, index) {
+            (Some(Value::Array(items)), Some(i)) => items.get(i),
+            (Some(Value::Object(map)), _) => map.get(&segment),
+            _ => None,
+        };
+        if index.is_some() && !out.is_empty() {
             out.push_str(&format!("[{segment}]"));
         } else {
             if !out.is_empty() {
@@ -248,9 +259,14 @@ mod tests {
 
     #[test]
     fn pointer_becomes_dotted_path() {
-        assert_eq!(pointer_to_path("/agent_vpcs/1/cidr"), "agent_vpcs[1].cidr");
-        assert_eq!(pointer_to_path("/tags/a~1b"), "tags.a/b");
-        assert_eq!(pointer_to_path(""), "");
+        let doc = serde_json::json!({
+            "agent_vpcs": [{}, {"cidr": "x"}],
+            "tags": {"a/b": "c", "0": "d"}
+        });
+        assert_eq!(pointer_to_path("/agent_vpcs/1/cidr", &doc), "agent_vpcs[1].cidr");
+        assert_eq!(pointer_to_path("/tags/a~1b", &doc), "tags.a/b");
+        assert_eq!(pointer_to_path("/tags/0", &doc), "tags.0");
+        assert_eq!(pointer_to_path("", &doc), "");
     }
 
     #[test]

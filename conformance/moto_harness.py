@@ -1,0 +1,1020 @@
+#!/usr/bin/env python3
+"""Behaviour of the generated AWS CLI scripts and CloudFormation stacks against moto.
+
+Usage:
+  moto_harness.py --ddpl-gen BIN --work DIR [--jobs N] [--part cli|cloudformation|all] TOPOLOGY...
+
+Each TOPOLOGY is a case (golden/<case>/topology.* or examples/<name>.yaml). For every case, in a
+moto server of its own (started by moto_launcher.py on 127.0.0.1, a free port, stopped at the
+end even on failure) reset before each case:
+
+1. The case's accounts get one AWS CLI profile each: credentials from `sts assume-role` into
+   the 12-digit account (moto maps assumed-role keys to their account), written to a temporary
+   AWS_SHARED_CREDENTIALS_FILE; AWS_CONFIG_FILE names no region. A stack without an account id
+   uses 123456789012; a stack without a profile uses the `default` profile, which exists only
+   when some stack needs it.
+2. What the topology names is created in the right account and region: the VPC (its CIDR),
+   its subnets (one availability zone each), route tables (each with a route 0.0.0.0/0 to an
+   internet gateway), and the security groups the topology lists. Plus decoys that must
+   survive the teardown: an untagged interface endpoint in the endpoint VPC and, for peering,
+   an unrelated private hosted zone on the endpoint VPC. VPCs keep AWS's defaults
+   (enableDnsHostnames off) for peering, where the script must turn it on; for same-region and
+   cross-region both DNS attributes are on, as private DNS requires (the deploy script does not
+   manage them for those kinds).
+3. The moto ids replace the topology's ids in a copy of it; the outputs are generated from that
+   copy, and `ddpl-gen plan-json` of it is the spec of the expected end state.
+
+cli part: deploy.sh; assert the end state; deploy.sh again: no change at all (snapshot of every
+resource in every account and region of the case); destroy.sh: the snapshot equals the one
+taken before the deploy (the VPC DNS attributes aside, which the teardown leaves on by design);
+destroy.sh again: succeeds, no change.
+
+cloudformation part (same-region and cross-region only: moto cannot resolve GetAtt DnsEntries,
+which the peering stacks need): `aws cloudformation create-stack` per stack, wait, assert the
+end state (endpoints, security group), delete the stack, wait, the snapshot equals the one
+before.
+
+The scripts run with no default region, DDPL_SKIP_PREFLIGHT=1 (moto does not know Datadog's
+endpoint services), DDPL_POLL_SECONDS=1, AWS_ENDPOINT_URL set to the worker's moto, and `aws`
+being the AWS CLI from PyPI served by aws_forkserver.py: imported once, forked per call (the
+CLI's own code and output, about 5x faster to start; CONFORMANCE_AWS_FORKSERVER=0 runs the
+plain `aws` entry point instead). Cases run in --jobs workers, each with its own moto server
+and fork server; SIGTERM/SIGINT stop every server and script the harness started.
+
+Prints one line per case and `cli behaviour: N/M cases`, `cloudformation behaviour: N/M`.
+Exit 0 when every case passed, 1 otherwise. Every case's files (substituted topology, plan,
+scripts, logs of every run, the deployed snapshot) stay under --work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import ipaddress
+import json
+import os
+import queue
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import botocore.config
+import yaml
+
+sys.dont_write_bytecode = True  # no __pycache__ in conformance/
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import aws_forkserver  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+LAUNCHER = HERE / "moto_launcher.py"
+DEFAULT_ACCOUNT = "123456789012"
+DUMMY_KEYS = {"aws_access_key_id": "conformance", "aws_secret_access_key": "conformance"}
+BOTO_CONFIG = botocore.config.Config(retries={"max_attempts": 2, "mode": "standard"})
+SCRIPT_TIMEOUT = 900
+GONE_PEERING = {"deleted", "rejected", "expired", "failed"}
+
+
+class CaseFailure(Exception):
+    """An assertion about the end state failed."""
+
+
+# ------------------------------------------------------------------------------------ moto
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+SERVERS: list[Any] = []  # every server started, stopped again by main() whatever happens
+SERVERS_LOCK = threading.Lock()
+
+
+class Moto:
+    """One moto server (through the launcher) on 127.0.0.1."""
+
+    def __init__(self, log_path: Path):
+        self.log_path = log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.port = 0
+        with SERVERS_LOCK:
+            SERVERS.append(self)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        last = ""
+        for _ in range(5):
+            self.port = free_port()
+            log = open(self.log_path, "ab")
+            env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "MOTO_ACCOUNT_ID"}
+            self.proc = subprocess.Popen(
+                [sys.executable, str(LAUNCHER), "-H", "127.0.0.1", "-p", str(self.port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+            log.close()
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    last = f"moto exited with {self.proc.returncode} (see {self.log_path})"
+                    break
+                try:
+                    with urllib.request.urlopen(self.url + "/moto-api/data.json", timeout=2):
+                        return
+                except OSError:
+                    time.sleep(0.2)
+            else:
+                last = f"moto did not answer on {self.url} within 60 s"
+            self.stop()
+        raise RuntimeError(last)
+
+    def reset(self) -> None:
+        req = urllib.request.Request(self.url + "/moto-api/reset", method="POST", data=b"")
+        with urllib.request.urlopen(req, timeout=30):
+            pass
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+class AwsForkserver:
+    """aws_forkserver.py for one worker, and the `aws` shim that calls it."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.proc: subprocess.Popen[str] | None = None
+        with SERVERS_LOCK:
+            SERVERS.append(self)
+
+    def start(self) -> Path:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        sock = self.directory / "aws.sock"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update({"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
+        self.proc = subprocess.Popen(
+            [sys.executable, str(HERE / "aws_forkserver.py"), str(sock)],
+            stdout=subprocess.PIPE,
+            stderr=open(self.directory / "forkserver.log", "w"),
+            stdin=subprocess.DEVNULL,
+            env=env,
+            text=True,
+            start_new_session=True,  # its children (calls in flight) share its process group
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline().strip()
+        if line != "ready":
+            self.stop()
+            raise RuntimeError(f"aws_forkserver.py did not start (see {self.directory / 'forkserver.log'})")
+        aws_forkserver.write_shim(self.directory / "bin", sock)
+        return self.directory / "bin"
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        try:  # calls still in flight
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+# ------------------------------------------------------------------------------------ cases
+
+
+@dataclass
+class Case:
+    name: str
+    topology: Path
+    kind: str = ""
+
+
+@dataclass
+class Result:
+    part: str
+    case: str
+    ok: bool
+    seconds: float
+    lines: list[str] = field(default_factory=list)
+
+
+def case_name(path: Path) -> str:
+    if path.parent.parent.name == "golden":
+        return path.parent.name
+    return f"example-{path.stem}"
+
+
+def run(cmd: list[str], **kw: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, text=True, capture_output=True, **kw)
+
+
+def ddpl(bin_: str, *args: str) -> str:
+    p = run([bin_, *args])
+    if p.returncode != 0:
+        raise CaseFailure(f"ddpl-gen {' '.join(args)} exited {p.returncode}: {p.stderr.strip()}")
+    return p.stdout
+
+
+class Context:
+    """Per case: credentials, clients, the moto ids of what the topology names."""
+
+    def __init__(self, moto: Moto, case: Case, work: Path, bin_: str, part: str, aws_dir: Path | None):
+        self.moto = moto
+        self.aws_dir = aws_dir
+        self.case = case
+        self.dir = work / part / case.name
+        if self.dir.exists():
+            shutil.rmtree(self.dir)
+        self.dir.mkdir(parents=True)
+        self.bin = bin_
+        self.part = part
+        self.session = boto3.session.Session()
+        self.creds: dict[str, dict[str, str]] = {}
+        self.clients: dict[tuple[str, str, str], Any] = {}
+        self.lines: list[str] = []
+        self.mapping: dict[str, str] = {}
+        self.places: set[tuple[str, str]] = set()
+        self.accounts: set[str] = set()
+        self.our_vpcs: set[str] = set()
+        self.decoys: list[str] = []
+
+    def note(self, text: str) -> None:
+        self.lines.append(text)
+
+    # credentials and clients
+    def assume(self, account: str) -> dict[str, str]:
+        if account not in self.creds:
+            sts = self.session.client(
+                "sts", endpoint_url=self.moto.url, region_name="us-east-1", config=BOTO_CONFIG, **DUMMY_KEYS
+            )
+            c = sts.assume_role(
+                RoleArn=f"arn:aws:iam::{account}:role/ddpl-conformance", RoleSessionName="ddpl-conformance"
+            )["Credentials"]
+            self.creds[account] = {
+                "aws_access_key_id": c["AccessKeyId"],
+                "aws_secret_access_key": c["SecretAccessKey"],
+                "aws_session_token": c["SessionToken"],
+            }
+            who = self.client(account, "sts", "us-east-1").get_caller_identity()["Account"]
+            if who != account:
+                raise RuntimeError(f"assumed role credentials map to account {who}, not {account}")
+        return self.creds[account]
+
+    def client(self, account: str, service: str, region: str) -> Any:
+        key = (account, service, region)
+        if key not in self.clients:
+            self.clients[key] = self.session.client(
+                service,
+                endpoint_url=self.moto.url,
+                region_name=region,
+                config=BOTO_CONFIG,
+                **self.assume(account),
+            )
+        return self.clients[key]
+
+    def write_profiles(self, stacks: list[dict[str, Any]]) -> dict[str, str]:
+        """One profile per (profile name -> account); returns the environment for the scripts."""
+        profiles: dict[str, str] = {}
+        for st in stacks:
+            name = st["profile"] or "default"
+            account = st["account_id"] or DEFAULT_ACCOUNT
+            if profiles.get(name, account) != account:
+                raise CaseFailure(f"profile {name!r} is used for accounts {profiles[name]} and {account}")
+            profiles[name] = account
+        cred_lines, conf_lines = [], []
+        for name, account in sorted(profiles.items()):
+            c = self.assume(account)
+            cred_lines += [f"[{name}]", *(f"{k} = {v}" for k, v in c.items()), ""]
+            conf_lines += ["[default]" if name == "default" else f"[profile {name}]", "output = json", ""]
+        cred_file = self.dir / "aws-credentials"
+        conf_file = self.dir / "aws-config"
+        cred_file.write_text("\n".join(cred_lines))
+        conf_file.write_text("\n".join(conf_lines))
+        home = self.dir / "home"
+        home.mkdir(exist_ok=True)
+        venv_bin = str(Path(sys.executable).parent)
+        shim = f"{self.aws_dir}:" if self.aws_dir else ""
+        env = {
+            "PATH": f"{shim}{venv_bin}:/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(home),
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "AWS_ENDPOINT_URL": self.moto.url,
+            "AWS_CONFIG_FILE": str(conf_file),
+            "AWS_SHARED_CREDENTIALS_FILE": str(cred_file),
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "DDPL_SKIP_PREFLIGHT": "1",
+            "DDPL_POLL_SECONDS": "1",
+            "DDPL_WAIT_SECONDS": "120",
+            "TMPDIR": str(self.dir),
+        }
+        return env
+
+
+# ------------------------------------------------------------------------------------ setup
+
+
+def stack_of(plan: dict[str, Any], vpc: dict[str, Any]) -> tuple[str, str]:
+    st = plan["stacks"][vpc["stack"]]
+    return st["account_id"] or DEFAULT_ACCOUNT, st["region"]
+
+
+def create_preexisting(ctx: Context, plan: dict[str, Any]) -> None:
+    """Creates what the topology names (and decoys); fills ctx.mapping with old -> new ids."""
+    peering = plan["kind"] == "peering"
+    for vpc in plan["vpcs"]:
+        account, region = stack_of(plan, vpc)
+        ctx.places.add((account, region))
+        ctx.accounts.add(account)
+        ec2 = ctx.client(account, "ec2", region)
+        vpc_id = ec2.create_vpc(CidrBlock=vpc["cidr"])["Vpc"]["VpcId"]
+        ctx.mapping[vpc["vpc_id"]] = vpc_id
+        ctx.our_vpcs.add(vpc_id)
+        if not peering:
+            ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsSupport={"Value": True})
+            ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
+        zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
+        net = ipaddress.ip_network(vpc["cidr"])
+        blocks = net.subnets(new_prefix=min(net.prefixlen + 4, 28))
+        new_subnets = []
+        for i, old in enumerate(vpc["subnet_ids"]):
+            if i >= len(zones):
+                raise CaseFailure(f"{region} has {len(zones)} zones in moto, the case needs {i + 1}")
+            sid = ec2.create_subnet(VpcId=vpc_id, CidrBlock=str(next(blocks)), AvailabilityZone=zones[i])[
+                "Subnet"
+            ]["SubnetId"]
+            ctx.mapping[old] = sid
+            new_subnets.append(sid)
+        if vpc["route_table_ids"]:
+            igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+            ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc_id)
+            for old in vpc["route_table_ids"]:
+                rtb = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+                ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+                ctx.mapping[old] = rtb
+        for n, old in enumerate(vpc["existing_security_group_ids"]):
+            sg = ec2.create_security_group(
+                GroupName=f"existing-{n}", Description="a security group the topology names", VpcId=vpc_id
+            )["GroupId"]
+            ec2.authorize_security_group_ingress(
+                GroupId=sg,
+                IpPermissions=[
+                    {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": vpc["cidr"]}]}
+                ],
+            )
+            ctx.mapping[old] = sg
+        if vpc["role"] == "endpoint":
+            decoy = ec2.create_vpc_endpoint(
+                VpcEndpointType="Interface",
+                VpcId=vpc_id,
+                ServiceName=f"com.amazonaws.{region}.ssm",
+                SubnetIds=new_subnets[:1],
+                PrivateDnsEnabled=False,
+            )["VpcEndpoint"]["VpcEndpointId"]
+            ctx.decoys.append(f"endpoint {decoy}")
+            if peering:
+                r53 = ctx.client(account, "route53", region)
+                zone = r53.create_hosted_zone(
+                    Name="corp.internal",
+                    CallerReference=f"decoy-{vpc_id}",
+                    VPC={"VPCId": vpc_id, "VPCRegion": region},
+                    HostedZoneConfig={"PrivateZone": True, "Comment": "not ddpl-gen's"},
+                )["HostedZone"]["Id"]
+                ctx.decoys.append(f"zone {zone}")
+    for st in plan["stacks"]:
+        ctx.places.add((st["account_id"] or DEFAULT_ACCOUNT, st["region"]))
+        ctx.accounts.add(st["account_id"] or DEFAULT_ACCOUNT)
+
+
+def substituted_topology(ctx: Context) -> Path:
+    src = ctx.case.topology
+    data = yaml.safe_load(src.read_text(encoding="utf-8"))
+
+    def sub(obj: dict[str, Any]) -> None:
+        obj["vpc_id"] = ctx.mapping[obj["vpc_id"]]
+        for key in ("subnet_ids", "route_table_ids", "security_group_ids"):
+            if key in obj:
+                obj[key] = [ctx.mapping[i] for i in obj[key]]
+
+    sub(data["endpoint_vpc"])
+    for agent in data.get("agent_vpcs") or []:
+        sub(agent)
+    if src.suffix == ".json":
+        out = ctx.dir / "topology.json"
+        out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    else:
+        out = ctx.dir / "topology.yaml"
+        out.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return out
+
+
+# ------------------------------------------------------------------------------------ snapshot
+
+
+def _tags(items: list[dict[str, str]] | None) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in items or []}
+
+
+def _rules(perms: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    out = []
+    for p in perms:
+        base = (p.get("IpProtocol"), p.get("FromPort"), p.get("ToPort"))
+        for r in p.get("IpRanges", []):
+            out.append((*base, r["CidrIp"]))
+        for r in p.get("Ipv6Ranges", []):
+            out.append((*base, r["CidrIpv6"]))
+        for r in p.get("UserIdGroupPairs", []):
+            out.append((*base, "sg:" + r.get("GroupId", "")))
+        for r in p.get("PrefixListIds", []):
+            out.append((*base, "pl:" + r.get("PrefixListId", "")))
+    return sorted(out, key=repr)
+
+
+def snapshot(ctx: Context) -> dict[str, Any]:
+    snap: dict[str, Any] = {}
+    for account, region in sorted(ctx.places):
+        ec2 = ctx.client(account, "ec2", region)
+        d: dict[str, Any] = {}
+        d["vpcs"] = {v["VpcId"]: v["CidrBlock"] for v in ec2.describe_vpcs()["Vpcs"]}
+        d["dns"] = {}
+        for vpc_id in sorted(set(d["vpcs"]) & ctx.our_vpcs):
+            d["dns"][vpc_id] = {
+                "support": ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsSupport")[
+                    "EnableDnsSupport"
+                ]["Value"],
+                "hostnames": ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsHostnames")[
+                    "EnableDnsHostnames"
+                ]["Value"],
+            }
+        d["subnets"] = {
+            s["SubnetId"]: [s["VpcId"], s["CidrBlock"], s["AvailabilityZone"]]
+            for s in ec2.describe_subnets()["Subnets"]
+        }
+        d["route_tables"] = {
+            rt["RouteTableId"]: {
+                "vpc": rt["VpcId"],
+                "routes": sorted(
+                    (
+                        r.get("DestinationCidrBlock") or r.get("DestinationPrefixListId") or "",
+                        r.get("GatewayId") or r.get("VpcPeeringConnectionId") or r.get("NatGatewayId") or "",
+                        r.get("State", ""),
+                    )
+                    for r in rt.get("Routes", [])
+                ),
+            }
+            for rt in ec2.describe_route_tables()["RouteTables"]
+        }
+        d["security_groups"] = {
+            g["GroupId"]: {
+                "name": g["GroupName"],
+                "vpc": g.get("VpcId"),
+                "description": g.get("Description"),
+                "ingress": _rules(g.get("IpPermissions", [])),
+                "egress": _rules(g.get("IpPermissionsEgress", [])),
+                "tags": _tags(g.get("Tags")),
+            }
+            for g in ec2.describe_security_groups()["SecurityGroups"]
+        }
+        d["endpoints"] = {
+            e["VpcEndpointId"]: {
+                "vpc": e["VpcId"],
+                "service": e["ServiceName"],
+                "type": e.get("VpcEndpointType"),
+                "state": e.get("State"),
+                "private_dns": e.get("PrivateDnsEnabled"),
+                "subnets": sorted(e.get("SubnetIds", [])),
+                "security_groups": sorted(g["GroupId"] for g in e.get("Groups", [])),
+                "service_region": e.get("ServiceRegion"),
+                "dns": [[x.get("DnsName"), x.get("HostedZoneId")] for x in e.get("DnsEntries", [])],
+                "tags": _tags(e.get("Tags")),
+            }
+            for e in ec2.describe_vpc_endpoints()["VpcEndpoints"]
+            if (e.get("State") or "").lower() != "deleted"
+        }
+        d["peerings"] = {
+            p["VpcPeeringConnectionId"]: {
+                "requester": [p["RequesterVpcInfo"].get("OwnerId"), p["RequesterVpcInfo"].get("Region"),
+                              p["RequesterVpcInfo"]["VpcId"]],
+                "accepter": [p["AccepterVpcInfo"].get("OwnerId"), p["AccepterVpcInfo"].get("Region"),
+                             p["AccepterVpcInfo"]["VpcId"]],
+                "status": p["Status"]["Code"],
+                "tags": _tags(p.get("Tags")),
+            }
+            for p in ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]
+            if p["Status"]["Code"] not in GONE_PEERING
+        }
+        snap[f"ec2 {account} {region}"] = d
+    for account in sorted(ctx.accounts):
+        r53 = ctx.client(account, "route53", "us-east-1")
+        zones = {}
+        for z in r53.list_hosted_zones()["HostedZones"]:
+            zid = z["Id"].split("/")[-1]
+            full = r53.get_hosted_zone(Id=zid)
+            private = z.get("Config", {}).get("PrivateZone", False)
+            zones[zid] = {
+                "name": z["Name"],
+                "private": private,
+                "caller_reference": z["CallerReference"],
+                "vpcs": sorted([v["VPCId"], v.get("VPCRegion")] for v in full.get("VPCs", [])),
+                "records": sorted(
+                    (
+                        r["Name"],
+                        r["Type"],
+                        json.dumps(r.get("AliasTarget"), sort_keys=True) if r.get("AliasTarget") else "",
+                        json.dumps(r.get("ResourceRecords"), sort_keys=True) if r.get("ResourceRecords") else "",
+                    )
+                    for r in r53.list_resource_record_sets(HostedZoneId=zid)["ResourceRecordSets"]
+                ),
+                "tags": _tags(
+                    r53.list_tags_for_resource(ResourceType="hostedzone", ResourceId=zid)["ResourceTagSet"].get(
+                        "Tags"
+                    )
+                ),
+                "authorizations": sorted(
+                    [v["VPCId"], v["VPCRegion"]]
+                    for v in (r53.list_vpc_association_authorizations(HostedZoneId=zid)["VPCs"] if private else [])
+                ),
+            }
+        snap[f"route53 {account}"] = zones
+    return json.loads(json.dumps(snap, default=list))
+
+
+def diff(a: Any, b: Any, path: str = "", out: list[str] | None = None) -> list[str]:
+    out = [] if out is None else out
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b), key=str):
+            p = f"{path}/{k}"
+            if k not in a:
+                out.append(f"added {p}: {json.dumps(b[k], ensure_ascii=False)[:300]}")
+            elif k not in b:
+                out.append(f"removed {p}: {json.dumps(a[k], ensure_ascii=False)[:300]}")
+            else:
+                diff(a[k], b[k], p, out)
+    elif a != b:
+        out.append(
+            f"changed {path}: {json.dumps(a, ensure_ascii=False)[:300]} -> {json.dumps(b, ensure_ascii=False)[:300]}"
+        )
+    return out
+
+
+def without_dns_attributes(snap: dict[str, Any]) -> dict[str, Any]:
+    s = copy.deepcopy(snap)
+    for key, d in s.items():
+        if key.startswith("ec2 "):
+            d.pop("dns", None)
+    return s
+
+
+# ------------------------------------------------------------------------------------ assertions
+
+
+def check_end_state(ctx: Context, plan: dict[str, Any], snap: dict[str, Any], *, with_peering: bool) -> list[str]:
+    """Every problem of the end state against the plan (empty when right)."""
+    problems: list[str] = []
+    tags = {t["key"]: t["value"] for t in plan["tags"]}
+    name_tag = plan["name_tag"]
+    endpoint_dns: dict[str, list[str]] = {}
+
+    def tags_ok(what: str, have: dict[str, str]) -> None:
+        missing = {k: v for k, v in tags.items() if have.get(k) != v}
+        if missing:
+            problems.append(f"{what}: tags {missing} missing (has {have})")
+
+    expected_endpoints = 0
+    for vpc in plan["vpcs"]:
+        account, region = stack_of(plan, vpc)
+        d = snap[f"ec2 {account} {region}"]
+        sg_ids = list(vpc["existing_security_group_ids"])
+        sg_plan = vpc["security_group"]
+        if sg_plan:
+            found = [gid for gid, g in d["security_groups"].items() if g["vpc"] == vpc["vpc_id"] and g["name"] == sg_plan["name"]]
+            if len(found) != 1:
+                problems.append(f"security group {sg_plan['name']} in {vpc['vpc_id']}: {len(found)} found, want 1")
+            else:
+                g = d["security_groups"][found[0]]
+                sg_ids = found
+                tags_ok(f"security group {sg_plan['name']}", g["tags"])
+                want = sorted(["tcp", r["port"], r["port"], r["cidr"]] for r in sg_plan["ingress"])
+                have = sorted([list(r) for r in g["ingress"]])
+                if have != want:
+                    problems.append(f"security group {sg_plan['name']}: ingress {have}, want {want}")
+        for gid in sg_ids:
+            g = d["security_groups"].get(gid)
+            if g is None:
+                problems.append(f"security group {gid} of {vpc['vpc_id']} does not exist")
+                continue
+            for rule in g["ingress"]:
+                if rule[3] in ("0.0.0.0/0", "::/0"):
+                    problems.append(f"security group {gid} admits {rule} from everywhere")
+        for ep in vpc["endpoints"]:
+            expected_endpoints += 1
+            found = {
+                eid: e
+                for eid, e in d["endpoints"].items()
+                if e["vpc"] == vpc["vpc_id"] and e["service"] == ep["service_name"]
+            }
+            if len(found) != 1:
+                problems.append(f"endpoint {ep['ident']} ({ep['service_name']}) in {vpc['vpc_id']}: {len(found)} found, want 1")
+                continue
+            eid, e = next(iter(found.items()))
+            endpoint_dns[ep["ident"]] = e["dns"][0] if e["dns"] else ["", ""]
+            if e["type"] != "Interface":
+                problems.append(f"endpoint {ep['ident']}: type {e['type']}")
+            if (e["state"] or "").lower() != "available":
+                problems.append(f"endpoint {ep['ident']}: state {e['state']}")
+            if bool(e["private_dns"]) != ep["private_dns_enabled"]:
+                problems.append(f"endpoint {ep['ident']}: private DNS {e['private_dns']}, want {ep['private_dns_enabled']}")
+            if e["subnets"] != sorted(vpc["subnet_ids"]):
+                problems.append(f"endpoint {ep['ident']}: subnets {e['subnets']}, want {sorted(vpc['subnet_ids'])}")
+            if e["security_groups"] != sorted(sg_ids):
+                problems.append(f"endpoint {ep['ident']}: security groups {e['security_groups']}, want {sorted(sg_ids)}")
+            if (e["service_region"] or None) != ep["service_region"]:
+                problems.append(f"endpoint {ep['ident']}: service region {e['service_region']}, want {ep['service_region']}")
+            tags_ok(f"endpoint {ep['ident']} {eid}", e["tags"])
+    ours = [
+        eid
+        for key, d in snap.items()
+        if key.startswith("ec2 ")
+        for eid, e in d["endpoints"].items()
+        if e["tags"].get(name_tag["key"]) == name_tag["value"]
+    ]
+    if len(ours) != expected_endpoints:
+        problems.append(f"{len(ours)} endpoints carry {name_tag['key']}={name_tag['value']}, want {expected_endpoints}")
+
+    if not with_peering:
+        return problems
+
+    for vpc in plan["vpcs"]:
+        if vpc["needs_dns_attributes"]:
+            account, region = stack_of(plan, vpc)
+            dns = snap[f"ec2 {account} {region}"]["dns"].get(vpc["vpc_id"], {})
+            if not (dns.get("support") and dns.get("hostnames")):
+                problems.append(f"VPC {vpc['vpc_id']}: DNS attributes {dns}, want both on")
+
+    endpoint_vpc = plan["vpcs"][0]
+    owner = (plan["stacks"][0]["account_id"] or DEFAULT_ACCOUNT)
+    zones = snap[f"route53 {owner}"]
+    for zone in plan["zones"]:
+        found = {zid: z for zid, z in zones.items() if z["name"].rstrip(".") == zone["name"] and z["private"]}
+        if len(found) != 1:
+            problems.append(f"zone {zone['name']}: {len(found)} private zones in account {owner}, want 1")
+            continue
+        zid, z = next(iter(found.items()))
+        if z["tags"].get(name_tag["key"]) != name_tag["value"]:
+            problems.append(f"zone {zone['name']}: tags {z['tags']}")
+        want_vpcs = sorted(
+            [[endpoint_vpc["vpc_id"], endpoint_vpc["region"]]] + [[a["vpc_id"], a["vpc_region"]] for a in zone["associations"]]
+        )
+        if z["vpcs"] != want_vpcs:
+            problems.append(f"zone {zone['name']}: associated with {z['vpcs']}, want {want_vpcs}")
+        if z["authorizations"]:
+            problems.append(f"zone {zone['name']}: authorizations left {z['authorizations']}")
+        dns_name, dns_zone = endpoint_dns.get(zone["endpoint_ident"], ["", ""])
+        apex = [r for r in z["records"] if r[0].rstrip(".") == zone["name"] and r[1] == "A"]
+        if len(apex) != 1:
+            problems.append(f"zone {zone['name']}: {len(apex)} apex A records, want 1")
+        else:
+            alias = json.loads(apex[0][2]) if apex[0][2] else {}
+            if (alias.get("DNSName", "").rstrip(".").lower() != (dns_name or "").rstrip(".").lower()
+                    or alias.get("HostedZoneId") != dns_zone):
+                problems.append(
+                    f"zone {zone['name']}: apex alias {alias}, want {dns_name} in {dns_zone} (endpoint {zone['endpoint_ident']})"
+                )
+
+    for p in plan["peerings"]:
+        req_acct = plan["stacks"][p["requester_stack"]]["account_id"] or DEFAULT_ACCOUNT
+        req_region = plan["stacks"][p["requester_stack"]]["region"]
+        acc_acct = plan["stacks"][p["accepter_stack"]]["account_id"] or DEFAULT_ACCOUNT
+        acc_region = plan["stacks"][p["accepter_stack"]]["region"]
+        req = snap[f"ec2 {req_acct} {req_region}"]
+        acc = snap[f"ec2 {acc_acct} {acc_region}"]
+        found = {
+            pid: x
+            for pid, x in req["peerings"].items()
+            if x["requester"][2] == p["requester_vpc_id"] and x["accepter"][2] == p["accepter_vpc_id"]
+        }
+        if len(found) != 1:
+            problems.append(f"peering {p['ident']}: {len(found)} live connections, want 1")
+            continue
+        pid, x = next(iter(found.items()))
+        if x["status"] != "active":
+            problems.append(f"peering {p['ident']} {pid}: status {x['status']} on the requester side")
+        if x["accepter"] != [acc_acct, acc_region, p["accepter_vpc_id"]]:
+            problems.append(f"peering {p['ident']} {pid}: accepter {x['accepter']}")
+        if pid not in acc["peerings"] or acc["peerings"][pid]["status"] != "active":
+            problems.append(f"peering {p['ident']} {pid}: not active on the accepter side")
+        tags_ok(f"peering {p['ident']} {pid}", x["tags"])
+        for side, d, routes in (("requester", req, p["requester_routes"]), ("accepter", acc, p["accepter_routes"])):
+            for r in routes:
+                rt = d["route_tables"].get(r["route_table_id"])
+                if rt is None:
+                    problems.append(f"route table {r['route_table_id']} ({side}) does not exist")
+                    continue
+                match = [x for x in rt["routes"] if x[0] == r["destination_cidr"]]
+                if [m[1] for m in match] != [pid]:
+                    problems.append(
+                        f"route {r['destination_cidr']} in {r['route_table_id']} ({side}): {match}, want via {pid}"
+                    )
+    return problems
+
+
+# ------------------------------------------------------------------------------------ parts
+
+
+class Script:
+    """A generated script run in a process group of its own (so that a stop reaches its `aws`)."""
+
+    def __init__(self, cmd: list[str], **kw: Any):
+        self.proc = subprocess.Popen(cmd, start_new_session=True, **kw)
+        with SERVERS_LOCK:
+            SERVERS.append(self)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait()
+
+
+def run_script(ctx: Context, env: dict[str, str], script: Path, label: str) -> None:
+    log = ctx.dir / f"{label}.log"
+    start = time.monotonic()
+    s = Script(
+        ["bash", str(script)],
+        env=env,
+        cwd=ctx.dir,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        out, err = s.proc.communicate(timeout=SCRIPT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        s.stop()
+        out, err = s.proc.communicate()
+        log.write_text(f"timed out after {SCRIPT_TIMEOUT}s\n{out}{err}")
+        raise CaseFailure(f"{label}: bash {script.name} timed out after {SCRIPT_TIMEOUT}s (log {log})")
+    finally:
+        s.stop()
+        with SERVERS_LOCK:
+            SERVERS.remove(s)
+    code = s.proc.returncode
+    log.write_text(f"$ bash {script}\n--- stdout\n{out}--- stderr\n{err}--- exit {code}\n")
+    ctx.note(f"{label}: exit {code} in {time.monotonic() - start:.0f}s")
+    if code != 0:
+        tail = "\n".join((out + err).strip().splitlines()[-15:])
+        raise CaseFailure(f"{label}: bash {script} exited {code} (log {log}); last lines:\n{tail}")
+
+
+def expect_same(label: str, before: dict[str, Any], after: dict[str, Any]) -> None:
+    d = diff(before, after)
+    if d:
+        more = f"\n      ... {len(d) - 25} more" if len(d) > 25 else ""
+        raise CaseFailure(f"{label}:\n      " + "\n      ".join(d[:25]) + more)
+
+
+def prepare(ctx: Context) -> tuple[dict[str, Any], Path]:
+    plan0 = json.loads(ddpl(ctx.bin, "plan-json", "-f", str(ctx.case.topology)))
+    ctx.case.kind = plan0["kind"]
+    create_preexisting(ctx, plan0)
+    topo = substituted_topology(ctx)
+    plan = json.loads(ddpl(ctx.bin, "plan-json", "-f", str(topo)))
+    (ctx.dir / "plan.json").write_text(json.dumps(plan, indent=2, ensure_ascii=False))
+    return plan, topo
+
+
+def cli_case(ctx: Context) -> None:
+    plan, topo = prepare(ctx)
+    env = ctx.write_profiles(plan["stacks"])
+    deploy = ctx.dir / "deploy.sh"
+    destroy = ctx.dir / "destroy.sh"
+    deploy.write_text(ddpl(ctx.bin, "cli", "-f", str(topo)))
+    destroy.write_text(ddpl(ctx.bin, "cli", "--destroy", "-f", str(topo)))
+    for script, expr in ((deploy, MUTATE.get("deploy")), (destroy, MUTATE.get("destroy"))):
+        if expr:  # the harness's own test: a broken script must fail the case
+            subprocess.run(["sed", "-i", "-e", expr, str(script)], check=True)
+    before = snapshot(ctx)
+    run_script(ctx, env, deploy, "deploy")
+    after1 = snapshot(ctx)
+    (ctx.dir / "snapshot-deployed.json").write_text(json.dumps(after1, indent=1, ensure_ascii=False))
+    problems = check_end_state(ctx, plan, after1, with_peering=True)
+    if problems:
+        raise CaseFailure("end state after deploy:\n      " + "\n      ".join(problems))
+    run_script(ctx, env, deploy, "deploy-again")
+    expect_same("second deploy changed resources", after1, snapshot(ctx))
+    run_script(ctx, env, destroy, "destroy")
+    after_destroy = snapshot(ctx)
+    expect_same(
+        "teardown did not restore the state before deploy",
+        without_dns_attributes(before),
+        without_dns_attributes(after_destroy),
+    )
+    run_script(ctx, env, destroy, "destroy-again")
+    expect_same("second teardown changed resources", after_destroy, snapshot(ctx))
+    ctx.note(f"pre-existing kept: {len(ctx.mapping)} ids, decoys {', '.join(ctx.decoys)}")
+
+
+def cfn_case(ctx: Context) -> None:
+    plan, topo = prepare(ctx)
+    env = ctx.write_profiles(plan["stacks"])
+    out = ctx.dir / "cloudformation"
+    ddpl(ctx.bin, "cloudformation", "-f", str(topo), "-o", str(out))
+    before = snapshot(ctx)
+    for st in plan["stacks"]:
+        template = out / f"{st['id']}.yaml"
+        if not template.exists():
+            raise CaseFailure(f"no template {template.name} for stack {st['id']}")
+        flags = ["--region", st["region"]] + (["--profile", st["profile"]] if st["profile"] else [])
+        aws_cli(ctx, env, ["cloudformation", "create-stack", "--stack-name", st["id"],
+                           "--template-body", f"file://{template}", *flags], f"create-stack {st['id']}")
+        aws_cli(ctx, env, ["cloudformation", "wait", "stack-create-complete", "--stack-name", st["id"], *flags],
+                f"wait stack-create-complete {st['id']}")
+        status = aws_cli(ctx, env, ["cloudformation", "describe-stacks", "--stack-name", st["id"], *flags,
+                                    "--query", "Stacks[0].StackStatus", "--output", "text"], "describe-stacks").strip()
+        if status != "CREATE_COMPLETE":
+            raise CaseFailure(f"stack {st['id']}: {status}")
+    created = snapshot(ctx)
+    problems = check_end_state(ctx, plan, created, with_peering=False)
+    if problems:
+        raise CaseFailure("end state after create-stack:\n      " + "\n      ".join(problems))
+    for st in reversed(plan["stacks"]):
+        flags = ["--region", st["region"]] + (["--profile", st["profile"]] if st["profile"] else [])
+        aws_cli(ctx, env, ["cloudformation", "delete-stack", "--stack-name", st["id"], *flags], f"delete-stack {st['id']}")
+        aws_cli(ctx, env, ["cloudformation", "wait", "stack-delete-complete", "--stack-name", st["id"], *flags],
+                f"wait stack-delete-complete {st['id']}")
+    expect_same("delete-stack did not restore the state before create-stack", before, snapshot(ctx))
+
+
+def aws_cli(ctx: Context, env: dict[str, str], args: list[str], label: str) -> str:
+    p = subprocess.run(["aws", *args], env=env, cwd=ctx.dir, capture_output=True, text=True, timeout=300)
+    with open(ctx.dir / "aws.log", "a") as log:
+        log.write(f"$ aws {' '.join(args)}\n{p.stdout}{p.stderr}exit {p.returncode}\n")
+    if p.returncode != 0:
+        raise CaseFailure(f"{label}: aws {' '.join(args)} exited {p.returncode}: {p.stderr.strip()[-800:]}")
+    return p.stdout
+
+
+PARTS = {"cli": cli_case, "cloudformation": cfn_case}
+MUTATE: dict[str, str] = {}
+
+
+def worker(tasks: queue.Queue[tuple[str, Case]], results: list[Result], args: argparse.Namespace,
+           index: int, lock: threading.Lock, stop: threading.Event) -> None:
+    moto = Moto(args.work / f"moto-{index}.log")
+    forkserver = AwsForkserver(Path(args.sockets) / f"w{index}") if args.forkserver else None
+    try:
+        moto.start()
+        aws_dir = forkserver.start() if forkserver else None
+        while not stop.is_set():
+            try:
+                part, case = tasks.get_nowait()
+            except queue.Empty:
+                return
+            start = time.monotonic()
+            ctx = None
+            try:
+                moto.reset()
+                ctx = Context(moto, case, args.work, args.ddpl_gen, part, aws_dir)
+                PARTS[part](ctx)
+                res = Result(part, case.name, True, time.monotonic() - start, ctx.lines)
+            except CaseFailure as e:
+                res = Result(part, case.name, False, time.monotonic() - start, (ctx.lines if ctx else []) + [str(e)])
+            except Exception:  # a harness or moto problem: still a failure, with its trace
+                res = Result(part, case.name, False, time.monotonic() - start,
+                             (ctx.lines if ctx else []) + ["harness error:\n" + traceback.format_exc()])
+            with lock:
+                results.append(res)
+                status = "ok  " if res.ok else "FAIL"
+                print(f"  {status} {part:<14} {case.name} ({res.seconds:.0f}s)", flush=True)
+                if not res.ok:
+                    for line in res.lines:
+                        print("       " + line.replace("\n", "\n       "), flush=True)
+    except Exception as e:  # moto would not start
+        with lock:
+            print(f"  moto worker {index}: {e}", flush=True)
+    finally:
+        if forkserver:
+            forkserver.stop()
+        moto.stop()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--ddpl-gen", required=True)
+    ap.add_argument("--work", required=True, type=Path)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--part", choices=["cli", "cloudformation", "all"], default="all")
+    ap.add_argument("--mutate-deploy", metavar="SED", help="testing the harness: edit deploy.sh with sed")
+    ap.add_argument("--mutate-destroy", metavar="SED", help="testing the harness: edit destroy.sh with sed")
+    ap.add_argument("topologies", nargs="+", type=Path)
+    args = ap.parse_args()
+    MUTATE.update({"deploy": args.mutate_deploy or "", "destroy": args.mutate_destroy or ""})
+    # Set CONFORMANCE_AWS_FORKSERVER=0 to run the scripts with the plain `aws` entry point.
+    args.forkserver = os.environ.get("CONFORMANCE_AWS_FORKSERVER", "1") != "0"
+    args.work.mkdir(parents=True, exist_ok=True)
+    args.sockets = tempfile.mkdtemp(prefix="ddpl-aws-")  # short: a socket path has 108 bytes
+    args.work = args.work.resolve()
+    args.ddpl_gen = str(Path(args.ddpl_gen).resolve())
+
+    # Terminate like an interrupt, so that every moto server is stopped by its worker.
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        stop.set()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+
+    cases = [Case(case_name(p), p.resolve()) for p in args.topologies]
+    kinds = {}
+    for c in cases:
+        kinds[c.name] = yaml.safe_load(c.topology.read_text(encoding="utf-8"))["kind"]
+    parts = ["cli", "cloudformation"] if args.part == "all" else [args.part]
+    tasks: queue.Queue[tuple[str, Case]] = queue.Queue()
+    todo: dict[str, list[str]] = {p: [] for p in parts}
+    # The long ones (peering scripts) first, so that the workers finish together.
+    order = sorted(cases, key=lambda c: (kinds[c.name] != "peering", c.name))
+    for part in parts:
+        for c in order:
+            if part == "cloudformation" and kinds[c.name] == "peering":
+                continue
+            todo[part].append(c.name)
+    for part in parts:
+        for c in order:
+            if c.name in todo[part]:
+                tasks.put((part, c))
+    results: list[Result] = []
+    lock = threading.Lock()
+    threads = [
+        threading.Thread(target=worker, args=(tasks, results, args, i, lock, stop), daemon=True)
+        for i in range(max(1, min(args.jobs, tasks.qsize())))
+    ]
+    try:
+        for t in threads:
+            t.start()
+        while any(t.is_alive() for t in threads):
+            for t in threads:
+                t.join(timeout=0.5)
+    except KeyboardInterrupt:
+        stop.set()
+        print("interrupted", file=sys.stderr)
+        return 1
+    finally:
+        with SERVERS_LOCK:
+            servers = list(SERVERS)
+        for server in servers:
+            server.stop()
+        shutil.rmtree(args.sockets, ignore_errors=True)
+    ok = True
+    for part in parts:
+        done = {r.case: r for r in results if r.part == part}
+        passed = sum(1 for name in todo[part] if name in done and done[name].ok)
+        total = len(todo[part])
+        if passed != total or total == 0:
+            ok = False
+            missing = [n for n in todo[part] if n not in done]
+            if missing:
+                print(f"  {part}: not run (worker failure): {', '.join(missing)}")
+        label = "cli behaviour" if part == "cli" else "cloudformation behaviour"
+        suffix = " cases" if part == "cli" else ""
+        print(f"{label}: {passed}/{total}{suffix}", flush=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

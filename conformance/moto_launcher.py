@@ -1,0 +1,446 @@
+#!/usr/bin/env python3
+"""Starts moto_server with the AWS semantics the conformance suite needs and moto lacks.
+
+Usage: moto_launcher.py [-H HOST] [-p PORT]   (the arguments of moto_server)
+
+Every patch makes moto behave like AWS; none adapts AWS to a generated script. What is added:
+
+EC2
+- DescribeVpcPeeringConnections applies its filters (moto ignores them): accepter-vpc-info.*
+  and requester-vpc-info.* (cidr-block, owner-id, vpc-id), status-code, status-message,
+  vpc-peering-connection-id, expiration-time, tag:<key>, tag-key; several values of one filter
+  match any, several filters must all match, `*` and `?` are wildcards, an unknown filter name
+  is InvalidParameterValue. As in AWS, the tags of a peering connection are those of the
+  caller's account and region (the requester's tags are not the accepter's).
+- CreateVpcEndpoint (API and CloudFormation) keeps ServiceRegion (cross-region PrivateLink),
+  which DescribeVpcEndpoints returns; moto drops it. The CloudFormation resource applies its
+  Tags, which moto drops.
+- Deleting a CloudFormation stack deletes its AWS::EC2::VPCEndpoint resources (moto keeps them).
+- DeleteSecurityGroup of a group a live VPC endpoint uses is DependencyViolation, as in AWS.
+- CreateVpcEndpoint refuses what AWS refuses: private DNS on a VPC without enableDnsSupport and
+  enableDnsHostnames (InvalidParameter), and two subnets in one availability zone
+  (DuplicateSubnetsInSameZone).
+
+Route53 (moto keeps each account's zones apart and has no association authorization)
+- CreateVPCAssociationAuthorization, DeleteVPCAssociationAuthorization and
+  ListVPCAssociationAuthorizations, called by the zone's owner.
+- AssociateVPCWithHostedZone: the VPC must exist in the caller's account and the given region
+  (else InvalidVPCId); when the zone belongs to another account, the zone owner must have
+  authorized that VPC (else NotAuthorizedException) and the association is made on the owner's
+  zone; a VPC already associated with a zone of the same name is ConflictingDomainExists.
+- DisassociateVPCFromHostedZone: by the zone's owner or by the VPC's owner (who does not own the
+  zone); a VPC that is not associated is VPCAssociationNotFound.
+- ListHostedZonesByVPC lists the zones of every account associated with the VPC (in that
+  region), each with its owning account.
+- CreateHostedZone: a caller reference is accepted once per account, even after the zone is
+  deleted (HostedZoneAlreadyExists); a private zone's VPC must exist in the caller's account
+  (InvalidVPCId); a name already associated with that VPC is ConflictingDomainExists.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import sys
+from typing import Any
+
+from moto.core.exceptions import ServiceException
+from moto.core.responses import ActionResult, EmptyResult
+from moto.core.utils import utcnow
+from moto.ec2.exceptions import EC2ClientError
+from moto.ec2.models import ec2_backends
+from moto.ec2.models.security_groups import SecurityGroupBackend
+from moto.ec2.models.vpcs import VPCBackend, VPCEndPoint
+from moto.ec2.responses.vpc_peering_connections import VPCPeeringConnections
+from moto.ec2.responses.vpcs import VPCs
+from moto.route53 import urls as route53_urls
+from moto.route53.exceptions import (
+    LastVPCAssociation,
+    NoSuchHostedZone,
+    PublicZoneVPCAssociation,
+)
+from moto.route53.models import Route53Backend, route53_backends
+from moto.route53.responses import Route53
+
+
+# --------------------------------------------------------------------------- EC2 peering filters
+
+def _pcx_values(pcx: Any, name: str, tags: dict[str, str]) -> list[str] | None:
+    """The values a peering connection has for filter NAME; None for an unknown filter."""
+    sides = {"requester-vpc-info": pcx.vpc, "accepter-vpc-info": pcx.peer_vpc}
+    side, _, field = name.partition(".")
+    if side in sides and field:
+        vpc = sides[side]
+        if field == "vpc-id":
+            return [vpc.id]
+        if field == "owner-id":
+            return [vpc.owner_id]
+        if field == "cidr-block":
+            blocks = [vpc.cidr_block]
+            for assoc in getattr(vpc, "cidr_block_association_set", {}).values():
+                block = assoc.get("cidr_block")
+                if block and block not in blocks:
+                    blocks.append(block)
+            return blocks
+        return None
+    if name == "status-code":
+        return [pcx._status.code]
+    if name == "status-message":
+        return [pcx._status.message]
+    if name == "vpc-peering-connection-id":
+        return [pcx.id]
+    if name == "expiration-time":
+        return []
+    if name == "tag-key":
+        return list(tags)
+    if name.startswith("tag:"):
+        key = name[len("tag:"):]
+        return [tags[key]] if key in tags else []
+    return None
+
+
+def _pcx_matches(pcx: Any, filters: dict[str, list[str]], tags: dict[str, str]) -> bool:
+    for name, wanted in filters.items():
+        have = _pcx_values(pcx, name, tags)
+        if have is None:
+            raise EC2ClientError("InvalidParameterValue", f"The filter '{name}' is invalid")
+        if not any(fnmatch.fnmatchcase(h, w) for h in have for w in wanted):
+            return False
+    return True
+
+
+def _pcx_view(pcx: Any, tags: dict[str, str]) -> dict[str, Any]:
+    return {
+        "AccepterVpcInfo": pcx.accepter_vpc_info,
+        "RequesterVpcInfo": pcx.requester_vpc_info,
+        "Status": pcx.status,
+        "Tags": [{"Key": k, "Value": v} for k, v in tags.items()],
+        "VpcPeeringConnectionId": pcx.id,
+    }
+
+
+def describe_vpc_peering_connections(self: Any) -> ActionResult:
+    ids = self._get_param("VpcPeeringConnectionIds", [])
+    filters = self._filters_from_querystring()
+    backend = self.ec2_backend
+    result = []
+    for pcx in backend.describe_vpc_peering_connections(vpc_peering_ids=ids):
+        # Tags live per account and region, as in AWS.
+        tags = dict(backend.tags.get(pcx.id, {}))
+        if _pcx_matches(pcx, filters, tags):
+            result.append(_pcx_view(pcx, tags))
+    return ActionResult({"VpcPeeringConnections": result})
+
+
+# --------------------------------------------------------------------------- EC2 ServiceRegion
+
+_original_create_vpc_endpoint = VPCs.create_vpc_endpoint
+
+
+def create_vpc_endpoint(self: Any) -> ActionResult:
+    result = _original_create_vpc_endpoint(self)
+    endpoint = result.result["VpcEndpoint"]  # type: ignore[index]
+    endpoint.service_region = self._get_param("ServiceRegion") or None
+    return result
+
+
+_original_backend_create_vpc_endpoint = VPCBackend.create_vpc_endpoint
+
+
+def backend_create_vpc_endpoint(self: Any, *args: Any, **kwargs: Any) -> Any:
+    names = ["vpc_id", "service_name", "endpoint_type", "policy_document", "route_table_ids", "subnet_ids"]
+    given = dict(zip(names, args))
+    given.update(kwargs)
+    if (given.get("endpoint_type") or "").lower() == "interface":
+        vpc_id = given.get("vpc_id")
+        vpc = self.get_vpc(vpc_id)
+        if given.get("private_dns_enabled") and not (vpc.enable_dns_support and vpc.enable_dns_hostnames):
+            raise EC2ClientError(
+                "InvalidParameter",
+                "Enabling private DNS requires both enableDnsSupport and enableDnsHostnames "
+                f"VPC attributes set to true for {vpc_id}",
+            )
+        zones: dict[str, str] = {}
+        for subnet_id in given.get("subnet_ids") or []:
+            zone = self.get_subnet(subnet_id).availability_zone
+            if zone in zones:
+                raise EC2ClientError(
+                    "DuplicateSubnetsInSameZone",
+                    f"Found another VPC endpoint subnet in the availability zone of {subnet_id}. "
+                    "VPC endpoint subnets should be in different availability zones supported "
+                    "by the VPC endpoint service.",
+                )
+            zones[zone] = subnet_id
+    return _original_backend_create_vpc_endpoint(self, *args, **kwargs)
+
+
+_original_cfn_create_vpc_endpoint = VPCEndPoint.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+
+def cfn_create_vpc_endpoint(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str,
+                            region_name: str, **kwargs: Any) -> Any:
+    endpoint = _original_cfn_create_vpc_endpoint(cls, resource_name, cloudformation_json, account_id,
+                                                 region_name, **kwargs)
+    properties = cloudformation_json.get("Properties", {})
+    endpoint.service_region = properties.get("ServiceRegion")
+    tags = {t["Key"]: t["Value"] for t in properties.get("Tags") or []}
+    if tags:
+        endpoint.add_tags(tags)
+    return endpoint
+
+
+def cfn_delete_vpc_endpoint(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str,
+                            region_name: str) -> None:
+    if resource_name:
+        ec2_backends[account_id][region_name].delete_vpc_endpoints([resource_name])
+
+
+_original_delete_security_group = SecurityGroupBackend._delete_security_group
+
+
+def delete_security_group(self: Any, vpc_id: str | None, group_id: str) -> None:
+    for endpoint in self.vpc_end_points.values():
+        if endpoint.state != "deleted" and group_id in (endpoint.security_group_ids or []):
+            raise EC2ClientError(
+                "DependencyViolation", f"resource {group_id} has a dependent object ({endpoint.id})"
+            )
+    return _original_delete_security_group(self, vpc_id, group_id)
+
+
+# --------------------------------------------------------------------------- Route53
+
+
+class NotAuthorizedException(ServiceException):
+    code = "NotAuthorizedException"
+
+
+class VPCAssociationAuthorizationNotFound(ServiceException):
+    code = "VPCAssociationAuthorizationNotFound"
+
+
+class VPCAssociationNotFound(ServiceException):
+    code = "VPCAssociationNotFound"
+
+
+class HostedZoneAlreadyExists(ServiceException):
+    code = "HostedZoneAlreadyExists"
+
+
+class ConflictingDomainExists(ServiceException):
+    code = "ConflictingDomainExists"
+
+
+class InvalidVPCId(ServiceException):
+    code = "InvalidVPCId"
+
+
+def _state(backend: Route53Backend, name: str, default: Any) -> Any:
+    # Kept on the backend so that moto's reset clears it with the rest.
+    if not hasattr(backend, name):
+        setattr(backend, name, default)
+    return getattr(backend, name)
+
+
+def _authorizations(backend: Route53Backend, zone_id: str) -> list[dict[str, str]]:
+    return _state(backend, "_conformance_authorizations", {}).setdefault(zone_id, [])
+
+
+def _bare(zone_id: str) -> str:
+    return zone_id.replace("/hostedzone/", "")
+
+
+def _all_route53(partition: str) -> list[tuple[str, Route53Backend]]:
+    found = []
+    for account_id, per_account in list(route53_backends.items()):
+        if partition in per_account.keys():
+            found.append((account_id, per_account[partition]))
+    return found
+
+
+def _find_zone(self: Any, zone_id: str) -> tuple[str, Route53Backend, Any]:
+    """(owner account, owner backend, zone) of a zone of any account."""
+    zid = _bare(zone_id)
+    own = self.backend
+    if zid in own.zones:
+        return self.current_account, own, own.zones[zid]
+    for account_id, backend in _all_route53(self.partition):
+        if zid in backend.zones:
+            return account_id, backend, backend.zones[zid]
+    raise NoSuchHostedZone(zone_id)
+
+
+def _vpc_in_account(account_id: str, region: str | None, vpc_id: str | None) -> bool:
+    if not region or not vpc_id:
+        return False
+    try:
+        backend = ec2_backends[account_id][region]
+    except KeyError:
+        return False
+    return vpc_id in backend.vpcs
+
+
+def _same_name_zone_on_vpc(partition: str, name: str, vpc_id: str, region: str) -> Any:
+    wanted = name.rstrip(".").lower()
+    for _, backend in _all_route53(partition):
+        for zone in backend.zones.values():
+            if not zone.private_zone or zone.name.rstrip(".").lower() != wanted:
+                continue
+            for vpc in zone.vpcs:
+                if vpc.get("vpc_id") == vpc_id and vpc.get("vpc_region", region) == region:
+                    return zone
+    return None
+
+
+def _change_info(comment: str | None = None) -> dict[str, Any]:
+    info: dict[str, Any] = {"Id": "/change/C0NF0RMANCE", "Status": "INSYNC", "SubmittedAt": utcnow()}
+    if comment:
+        info["Comment"] = comment
+    return info
+
+
+_original_create_hosted_zone = Route53.create_hosted_zone
+
+
+def create_hosted_zone(self: Any) -> ActionResult:
+    reference = self._get_param("CallerReference")
+    used = _state(self.backend, "_conformance_caller_references", set())
+    if reference in used:
+        raise HostedZoneAlreadyExists(
+            f"A hosted zone has already been created with the specified caller reference {reference}."
+        )
+    if self._get_bool_param("HostedZoneConfig.PrivateZone", False):
+        vpc_id = self._get_param("VPC.VPCId")
+        region = self._get_param("VPC.VPCRegion")
+        if not _vpc_in_account(self.current_account, region, vpc_id):
+            raise InvalidVPCId(f"The VPC {vpc_id} in {region} does not exist in account {self.current_account}.")
+        if _same_name_zone_on_vpc(self.partition, self._get_param("Name"), vpc_id, region):
+            raise ConflictingDomainExists(
+                f"A hosted zone named {self._get_param('Name')} is already associated with {vpc_id}."
+            )
+    result = _original_create_hosted_zone(self)
+    used.add(reference)
+    return result
+
+
+def associate_vpc_with_hosted_zone(self: Any) -> ActionResult:
+    zone_id = self._get_param("HostedZoneId")
+    vpc_id = self._get_param("VPC.VPCId")
+    region = self._get_param("VPC.VPCRegion")
+    owner, backend, zone = _find_zone(self, zone_id)
+    if not zone.private_zone:
+        raise PublicZoneVPCAssociation()
+    if not _vpc_in_account(self.current_account, region, vpc_id):
+        raise InvalidVPCId(
+            f"The VPC {vpc_id} in {region} does not exist in account {self.current_account}; "
+            "only the VPC's owner can associate it."
+        )
+    if owner != self.current_account:
+        authorized = any(
+            a["VPCId"] == vpc_id and a["VPCRegion"] == region
+            for a in _authorizations(backend, zone.resource_id)
+        )
+        if not authorized:
+            raise NotAuthorizedException(
+                f"The hosted zone {zone.resource_id} of account {owner} has not authorized "
+                f"the association of {vpc_id} ({region})."
+            )
+    if _same_name_zone_on_vpc(self.partition, zone.name, vpc_id, region):
+        raise ConflictingDomainExists(
+            f"The VPC {vpc_id} is already associated with a hosted zone named {zone.name}."
+        )
+    zone.add_vpc(vpc_id, region)
+    return ActionResult({"ChangeInfo": _change_info(self._get_param("Comment"))})
+
+
+def disassociate_vpc_from_hosted_zone(self: Any) -> ActionResult:
+    zone_id = self._get_param("HostedZoneId")
+    vpc_id = self._get_param("VPC.VPCId")
+    region = self._get_param("VPC.VPCRegion")
+    owner, _, zone = _find_zone(self, zone_id)
+    if owner != self.current_account and not _vpc_in_account(self.current_account, region, vpc_id):
+        raise NotAuthorizedException(
+            f"Only the owner of the hosted zone {zone.resource_id} or of the VPC {vpc_id} can disassociate them."
+        )
+    if not any(v.get("vpc_id") == vpc_id for v in zone.vpcs):
+        raise VPCAssociationNotFound(f"The VPC {vpc_id} is not associated with the hosted zone {zone.resource_id}.")
+    if len(zone.vpcs) <= 1:
+        raise LastVPCAssociation()
+    zone.delete_vpc(vpc_id)
+    return ActionResult({"ChangeInfo": _change_info(self._get_param("Comment"))})
+
+
+def create_vpc_association_authorization(self: Any) -> ActionResult:
+    zone = self.backend.get_hosted_zone(self._get_param("HostedZoneId"))  # the caller's zones only
+    vpc = {"VPCId": self._get_param("VPC.VPCId"), "VPCRegion": self._get_param("VPC.VPCRegion")}
+    if not vpc["VPCId"] or not vpc["VPCRegion"]:
+        raise InvalidVPCId("Invalid or missing VPC Id.")
+    authorizations = _authorizations(self.backend, zone.resource_id)
+    if vpc not in authorizations:
+        authorizations.append(vpc)
+    return ActionResult({"HostedZoneId": zone.resource_id, "VPC": vpc})
+
+
+def delete_vpc_association_authorization(self: Any) -> ActionResult:
+    zone = self.backend.get_hosted_zone(self._get_param("HostedZoneId"))
+    vpc = {"VPCId": self._get_param("VPC.VPCId"), "VPCRegion": self._get_param("VPC.VPCRegion")}
+    authorizations = _authorizations(self.backend, zone.resource_id)
+    if vpc not in authorizations:
+        raise VPCAssociationAuthorizationNotFound(
+            f"The hosted zone {zone.resource_id} has no association authorization for {vpc['VPCId']}."
+        )
+    authorizations.remove(vpc)
+    return EmptyResult()
+
+
+def list_vpc_association_authorizations(self: Any) -> ActionResult:
+    zone = self.backend.get_hosted_zone(self._get_param("HostedZoneId"))
+    vpcs = list(_authorizations(self.backend, zone.resource_id))
+    return ActionResult({"HostedZoneId": zone.resource_id, "VPCs": vpcs})
+
+
+def list_hosted_zones_by_vpc(self: Any) -> ActionResult:
+    vpc_id = self._get_param("VPCId")
+    region = self._get_param("VPCRegion")
+    summaries = []
+    for account_id, backend in _all_route53(self.partition):
+        for zone in backend.zones.values():
+            if not zone.private_zone:
+                continue
+            if any(v.get("vpc_id") == vpc_id and v.get("vpc_region", region) == region for v in zone.vpcs):
+                summaries.append(
+                    {
+                        "HostedZoneId": zone.resource_id,
+                        "Name": zone.name,
+                        "Owner": {"OwningAccount": account_id},
+                    }
+                )
+    return ActionResult({"HostedZoneSummaries": summaries})
+
+
+def patch() -> None:
+    VPCPeeringConnections.describe_vpc_peering_connections = describe_vpc_peering_connections  # type: ignore[method-assign]
+    VPCs.create_vpc_endpoint = create_vpc_endpoint  # type: ignore[method-assign]
+    VPCBackend.create_vpc_endpoint = backend_create_vpc_endpoint  # type: ignore[method-assign]
+    VPCEndPoint.create_from_cloudformation_json = classmethod(cfn_create_vpc_endpoint)  # type: ignore[method-assign,assignment]
+    VPCEndPoint.delete_from_cloudformation_json = classmethod(cfn_delete_vpc_endpoint)  # type: ignore[method-assign,assignment]
+    SecurityGroupBackend._delete_security_group = delete_security_group  # type: ignore[method-assign]
+    Route53.create_hosted_zone = create_hosted_zone  # type: ignore[method-assign]
+    Route53.associate_vpc_with_hosted_zone = associate_vpc_with_hosted_zone  # type: ignore[method-assign]
+    Route53.disassociate_vpc_from_hosted_zone = disassociate_vpc_from_hosted_zone  # type: ignore[method-assign]
+    Route53.list_hosted_zones_by_vpc = list_hosted_zones_by_vpc  # type: ignore[method-assign]
+    Route53.create_vpc_association_authorization = create_vpc_association_authorization  # type: ignore[attr-defined]
+    Route53.delete_vpc_association_authorization = delete_vpc_association_authorization  # type: ignore[attr-defined]
+    Route53.list_vpc_association_authorizations = list_vpc_association_authorizations  # type: ignore[attr-defined]
+    base = r"{0}/(?P<api_version>[\d_-]+)/hostedzone/(?P<zone_id>[^/]+)"
+    route53_urls.url_paths[base + r"/authorizevpcassociation/?$"] = Route53.dispatch
+    route53_urls.url_paths[base + r"/deauthorizevpcassociation/?$"] = Route53.dispatch
+
+
+def main() -> None:
+    patch()
+    from moto.server import main as moto_main
+
+    moto_main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()
