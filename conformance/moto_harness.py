@@ -17,10 +17,12 @@ end even on failure) reset before each case:
    its subnets (one availability zone each), route tables (each with a route 0.0.0.0/0 to an
    internet gateway), and the security groups the topology lists. Plus decoys that must
    survive the teardown: an untagged interface endpoint in the endpoint VPC and, for peering,
-   an unrelated private hosted zone on the endpoint VPC. VPCs keep AWS's defaults
-   (enableDnsHostnames off) for peering, where the script must turn it on; for same-region and
-   cross-region both DNS attributes are on, as private DNS requires (the deploy script does not
-   manage them for those kinds).
+   an unrelated private hosted zone on the endpoint VPC. For the cli part VPCs keep AWS's
+   defaults (enableDnsHostnames off) for every kind: the deploy script must turn both DNS
+   attributes on in every VPC that needs them (private hosted zones, endpoints with private
+   DNS) before creating the endpoints. For the cloudformation part both are on beforehand, as
+   private DNS requires: CloudFormation cannot set the attributes of VPCs the stack does not own
+   (the template states the requirement; the operator turns them on).
 3. The moto ids replace the topology's ids in a copy of it; the outputs are generated from that
    copy, and `ddpl-gen plan-json` of it is the spec of the expected end state.
 
@@ -362,7 +364,11 @@ def create_preexisting(ctx: Context, plan: dict[str, Any]) -> None:
         vpc_id = ec2.create_vpc(CidrBlock=vpc["cidr"])["Vpc"]["VpcId"]
         ctx.mapping[vpc["vpc_id"]] = vpc_id
         ctx.our_vpcs.add(vpc_id)
-        if not peering:
+        if ctx.part == "cloudformation" and vpc["needs_dns_attributes"]:
+            # Precondition, not the stack's job: CloudFormation cannot set the DNS attributes of
+            # a VPC it does not own, so the operator turns them on first, as the template's
+            # Metadata (VpcDnsAttributes) says. The cli part leaves AWS's defaults: the deploy
+            # script must turn them on itself.
             ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsSupport={"Value": True})
             ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
         zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
@@ -673,15 +679,16 @@ def check_end_state(ctx: Context, plan: dict[str, Any], snap: dict[str, Any], *,
     if len(ours) != expected_endpoints:
         problems.append(f"{len(ours)} endpoints carry {name_tag['key']}={name_tag['value']}, want {expected_endpoints}")
 
-    if not with_peering:
-        return problems
-
+    # Every kind: a VPC with private DNS (zones, endpoints with private DNS) has both on.
     for vpc in plan["vpcs"]:
         if vpc["needs_dns_attributes"]:
             account, region = stack_of(plan, vpc)
             dns = snap[f"ec2 {account} {region}"]["dns"].get(vpc["vpc_id"], {})
             if not (dns.get("support") and dns.get("hostnames")):
                 problems.append(f"VPC {vpc['vpc_id']}: DNS attributes {dns}, want both on")
+
+    if not with_peering:
+        return problems
 
     endpoint_vpc = plan["vpcs"][0]
     owner = (plan["stacks"][0]["account_id"] or DEFAULT_ACCOUNT)

@@ -92,8 +92,10 @@ pub struct VpcPlan {
     /// Security groups the user gave instead (endpoint VPC only).
     pub existing_security_group_ids: Vec<String>,
     pub endpoints: Vec<EndpointPlan>,
-    /// Peering: a private hosted zone is associated with this VPC, so it needs
-    /// `enableDnsSupport` and `enableDnsHostnames`.
+    /// The VPC needs `enableDnsSupport` and `enableDnsHostnames` on (AWS refuses private DNS
+    /// otherwise): a private hosted zone is associated with it (peering), or it holds an
+    /// interface endpoint with private DNS enabled (same-region and cross-region endpoints, the
+    /// Secrets Manager endpoints).
     pub needs_dns_attributes: bool,
 }
 
@@ -486,6 +488,8 @@ pub fn plan(v: &Validated<'_>) -> Plan {
                     .collect(),
             })
         };
+        // A zone is associated with every VPC of a peering; elsewhere, private DNS needs them.
+        let needs_dns_attributes = peering || endpoints.iter().any(|ep| ep.private_dns_enabled);
         vpcs.push(VpcPlan {
             index,
             name: input.name.clone(),
@@ -502,7 +506,7 @@ pub fn plan(v: &Validated<'_>) -> Plan {
             security_group,
             existing_security_group_ids,
             endpoints,
-            needs_dns_attributes: peering,
+            needs_dns_attributes,
         });
     }
 

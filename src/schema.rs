@@ -263,7 +263,10 @@ mod tests {
             "agent_vpcs": [{}, {"cidr": "x"}],
             "tags": {"a/b": "c", "0": "d"}
         });
-        assert_eq!(pointer_to_path("/agent_vpcs/1/cidr", &doc), "agent_vpcs[1].cidr");
+        assert_eq!(
+            pointer_to_path("/agent_vpcs/1/cidr", &doc),
+            "agent_vpcs[1].cidr"
+        );
         assert_eq!(pointer_to_path("/tags/a~1b", &doc), "tags.a/b");
         assert_eq!(pointer_to_path("/tags/0", &doc), "tags.0");
         assert_eq!(pointer_to_path("", &doc), "");

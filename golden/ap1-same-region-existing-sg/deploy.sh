@@ -5,6 +5,10 @@
 # Safe to run again: it finds what exists (by the ddpl:name tag, names and zone names) before
 # creating anything, so a second run changes nothing and an interrupted run completes.
 #
+# It turns on enableDnsSupport and enableDnsHostnames (private DNS needs both) in
+#   vpc-0a1b2c3d4e5f60718 (endpoint, ap-northeast-1)
+# before creating the endpoints; the teardown leaves them on (the VPCs are not ddpl-gen's).
+#
 # Where the calls go (every call names its region, and its profile where the topology gives one):
 #   tokyo-obs-123456789012-ap-northeast-1: --region 'ap-northeast-1'
 #     (role_arn arn:aws:iam::123456789012:role/ddpl-deploy is for Terraform; here the profile or the
@@ -148,6 +152,30 @@ else
     die "$unchecked Datadog service name(s) could not be checked (see above); fix the access," \
       "or set DDPL_SKIP_PREFLIGHT=1 to skip the check"
   fi
+fi
+
+# 2. DNS attributes, before any endpoint: AWS refuses private DNS (endpoints with private DNS,
+#    private hosted zones) in a VPC without DNS support and DNS hostnames. They stay on after
+#    the teardown.
+value=$(aws ec2 describe-vpc-attribute --region 'ap-northeast-1' \
+  --vpc-id 'vpc-0a1b2c3d4e5f60718' --attribute enableDnsSupport --query EnableDnsSupport.Value --output text)
+if [[ $value == True ]]; then
+  log 'vpc-0a1b2c3d4e5f60718' 'already has' enableDnsSupport
+else
+  aws ec2 modify-vpc-attribute --region 'ap-northeast-1' \
+    --vpc-id 'vpc-0a1b2c3d4e5f60718' --enable-dns-support '{"Value":true}'
+  changes=$((changes + 1))
+  log 'turned on' enableDnsSupport 'in' 'vpc-0a1b2c3d4e5f60718'
+fi
+value=$(aws ec2 describe-vpc-attribute --region 'ap-northeast-1' \
+  --vpc-id 'vpc-0a1b2c3d4e5f60718' --attribute enableDnsHostnames --query EnableDnsHostnames.Value --output text)
+if [[ $value == True ]]; then
+  log 'vpc-0a1b2c3d4e5f60718' 'already has' enableDnsHostnames
+else
+  aws ec2 modify-vpc-attribute --region 'ap-northeast-1' \
+    --vpc-id 'vpc-0a1b2c3d4e5f60718' --enable-dns-hostnames '{"Value":true}'
+  changes=$((changes + 1))
+  log 'turned on' enableDnsHostnames 'in' 'vpc-0a1b2c3d4e5f60718'
 fi
 
 # 3. Security groups for the endpoints: TCP 443 from the agents.

@@ -6,6 +6,8 @@
 # (awaited until gone), then the security groups the deploy script created. The VPC, its subnets
 # and the security groups given in the topology stay as they are. Safe to run again; with nothing
 # left it says so.
+# The VPC DNS attributes (enableDnsSupport, enableDnsHostnames) the deploy script turned on stay
+# on: the VPCs are not ddpl-gen's, and something else may rely on them.
 #
 # Where the calls go (every call names its region, and its profile where the topology gives one):
 #   tokyo-obs-123456789012-ap-northeast-1: --region 'ap-northeast-1'
@@ -162,6 +164,7 @@ done
 #    interfaces still hold them).
 log 'no security group of ours to delete'
 
+log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0a1b2c3d4e5f60718' '(not ours to change)'
 if ((changes == 0)); then
   log 'nothing to delete: no resources of' 'tokyo-obs' 'were found'
 else

@@ -38,12 +38,30 @@ locals {
   }
 }
 
+# Private DNS (endpoints with private DNS enabled, private hosted zones) works only in VPCs
+# with enableDnsSupport and enableDnsHostnames; AWS refuses it otherwise. ddpl-gen does not
+# own these VPCs: the plan fails, before anything is created, when one of them lacks either
+# attribute. Turning them on is left to the VPC's owner, and nothing here turns them off.
+
+data "aws_vpc" "endpoint" {
+  provider = aws.a123456789012_ap_northeast_1
+  id       = "vpc-0a1b2c3d4e5f60718"
+
+  lifecycle {
+    postcondition {
+      condition     = self.enable_dns_support && self.enable_dns_hostnames
+      error_message = "VPC vpc-0a1b2c3d4e5f60718 (endpoint VPC, ap-northeast-1) needs enableDnsSupport and enableDnsHostnames for private DNS (interface endpoints with private DNS enabled); run: aws ec2 modify-vpc-attribute --vpc-id vpc-0a1b2c3d4e5f60718 --enable-dns-support Value=true --region ap-northeast-1 && aws ec2 modify-vpc-attribute --vpc-id vpc-0a1b2c3d4e5f60718 --enable-dns-hostnames Value=true --region ap-northeast-1 and plan again."
+    }
+  }
+}
+
 # Endpoint VPC vpc-0a1b2c3d4e5f60718 (ap-northeast-1)
 
 # logs-agent: agent-http-intake.logs.ap1.datadoghq.com
 # Source (seed): Connect to Datadog over AWS PrivateLink, Japanese edition this project started from: service table
 resource "aws_vpc_endpoint" "logs_agent" {
   provider            = aws.a123456789012_ap_northeast_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0a1b2c3d4e5f60718"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b"
@@ -57,6 +75,7 @@ resource "aws_vpc_endpoint" "logs_agent" {
 # Source (seed): Connect to Datadog over AWS PrivateLink, Japanese edition this project started from: service table
 resource "aws_vpc_endpoint" "logs_user" {
   provider            = aws.a123456789012_ap_northeast_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0a1b2c3d4e5f60718"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3"
@@ -70,6 +89,7 @@ resource "aws_vpc_endpoint" "logs_user" {
 # Source (seed): Connect to Datadog over AWS PrivateLink, Japanese edition this project started from: service table
 resource "aws_vpc_endpoint" "metrics" {
   provider            = aws.a123456789012_ap_northeast_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0a1b2c3d4e5f60718"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad"
@@ -83,6 +103,7 @@ resource "aws_vpc_endpoint" "metrics" {
 # Source (seed): Connect to Datadog over AWS PrivateLink, Japanese edition this project started from: service table
 resource "aws_vpc_endpoint" "dbm" {
   provider            = aws.a123456789012_ap_northeast_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0a1b2c3d4e5f60718"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977"

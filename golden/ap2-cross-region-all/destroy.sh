@@ -6,6 +6,8 @@
 # (awaited until gone), then the security groups the deploy script created. The VPC, its subnets
 # and the security groups given in the topology stay as they are. Safe to run again; with nothing
 # left it says so.
+# The VPC DNS attributes (enableDnsSupport, enableDnsHostnames) the deploy script turned on stay
+# on: the VPCs are not ddpl-gen's, and something else may rely on them.
 #
 # Where the calls go (every call names its region, and its profile where the topology gives one):
 #   acme-sg-ap-southeast-1: --region 'ap-southeast-1'
@@ -250,6 +252,7 @@ if ! missing "$sg"; then
   removed 'security group' 'acme-sg-datadog-privatelink' "$sg"
 fi
 
+log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0fffffffffffffff1' '(not ours to change)'
 if ((changes == 0)); then
   log 'nothing to delete: no resources of' 'acme-sg' 'were found'
 else

@@ -30,6 +30,23 @@ locals {
   }
 }
 
+# Private DNS (endpoints with private DNS enabled, private hosted zones) works only in VPCs
+# with enableDnsSupport and enableDnsHostnames; AWS refuses it otherwise. ddpl-gen does not
+# own these VPCs: the plan fails, before anything is created, when one of them lacks either
+# attribute. Turning them on is left to the VPC's owner, and nothing here turns them off.
+
+data "aws_vpc" "endpoint" {
+  provider = aws.ap_southeast_1
+  id       = "vpc-0fffffffffffffff1"
+
+  lifecycle {
+    postcondition {
+      condition     = self.enable_dns_support && self.enable_dns_hostnames
+      error_message = "VPC vpc-0fffffffffffffff1 (endpoint VPC, ap-southeast-1) needs enableDnsSupport and enableDnsHostnames for private DNS (interface endpoints with private DNS enabled); run: aws ec2 modify-vpc-attribute --vpc-id vpc-0fffffffffffffff1 --enable-dns-support Value=true --region ap-southeast-1 && aws ec2 modify-vpc-attribute --vpc-id vpc-0fffffffffffffff1 --enable-dns-hostnames Value=true --region ap-southeast-1 and plan again."
+    }
+  }
+}
+
 # Endpoint VPC vpc-0fffffffffffffff1 (ap-southeast-1)
 
 resource "aws_security_group" "endpoint" {
@@ -55,6 +72,7 @@ resource "aws_vpc_security_group_ingress_rule" "endpoint_https_10_50_0_0_16" {
 # Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
 resource "aws_vpc_endpoint" "gold" {
   provider            = aws.ap_southeast_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0fffffffffffffff1"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace"
@@ -69,6 +87,7 @@ resource "aws_vpc_endpoint" "gold" {
 # Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
 resource "aws_vpc_endpoint" "orchid" {
   provider            = aws.ap_southeast_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0fffffffffffffff1"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a"
@@ -83,6 +102,7 @@ resource "aws_vpc_endpoint" "orchid" {
 # Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
 resource "aws_vpc_endpoint" "beige" {
   provider            = aws.ap_southeast_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0fffffffffffffff1"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff"
@@ -97,6 +117,7 @@ resource "aws_vpc_endpoint" "beige" {
 # Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
 resource "aws_vpc_endpoint" "linen" {
   provider            = aws.ap_southeast_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0fffffffffffffff1"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902"
@@ -111,6 +132,7 @@ resource "aws_vpc_endpoint" "linen" {
 # Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
 resource "aws_vpc_endpoint" "bisque" {
   provider            = aws.ap_southeast_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0fffffffffffffff1"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5"
@@ -125,6 +147,7 @@ resource "aws_vpc_endpoint" "bisque" {
 # Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
 resource "aws_vpc_endpoint" "cyan" {
   provider            = aws.ap_southeast_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0fffffffffffffff1"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd"
@@ -139,6 +162,7 @@ resource "aws_vpc_endpoint" "cyan" {
 # Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
 resource "aws_vpc_endpoint" "lime" {
   provider            = aws.ap_southeast_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0fffffffffffffff1"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09"
@@ -153,6 +177,7 @@ resource "aws_vpc_endpoint" "lime" {
 # Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
 resource "aws_vpc_endpoint" "white" {
   provider            = aws.ap_southeast_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0fffffffffffffff1"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448"
@@ -167,6 +192,7 @@ resource "aws_vpc_endpoint" "white" {
 # Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
 resource "aws_vpc_endpoint" "violet" {
   provider            = aws.ap_southeast_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0fffffffffffffff1"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.ap-southeast-2.vpce-svc-01f8f80f4cb97bd10"

@@ -5,6 +5,12 @@
 # Safe to run again: it finds what exists (by the ddpl:name tag, names and zone names) before
 # creating anything, so a second run changes nothing and an interrupted run completes.
 #
+# It turns on enableDnsSupport and enableDnsHostnames (private DNS needs both) in
+#   vpc-0333333333333333a (endpoint, ap-southeast-2)
+#   vpc-0444444444444444a (syd-apps, ap-southeast-2)
+#   vpc-0555555555555555a (tokyo-apps, ap-northeast-1)
+# before creating the endpoints; the teardown leaves them on (the VPCs are not ddpl-gen's).
+#
 # Where the calls go (every call names its region, and its profile where the topology gives one):
 #   acme-apac-111111111111-ap-southeast-2: --region 'ap-southeast-2' --profile 'shared-services'
 #   acme-apac-222222222222-ap-northeast-1: --region 'ap-northeast-1' --profile 'apps-tokyo'
@@ -144,7 +150,9 @@ else
   fi
 fi
 
-# 2. DNS attributes: private hosted zones answer only in VPCs with DNS support and DNS hostnames.
+# 2. DNS attributes, before any endpoint: AWS refuses private DNS (endpoints with private DNS,
+#    private hosted zones) in a VPC without DNS support and DNS hostnames. They stay on after
+#    the teardown.
 value=$(aws ec2 describe-vpc-attribute --region 'ap-southeast-2' --profile 'shared-services' \
   --vpc-id 'vpc-0333333333333333a' --attribute enableDnsSupport --query EnableDnsSupport.Value --output text)
 if [[ $value == True ]]; then

@@ -325,6 +325,9 @@ if ! missing "$sg"; then
   removed 'security group' 'acme-apac-datadog-privatelink' "$sg"
 fi
 
+log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0333333333333333a' '(not ours to change)'
+log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0444444444444444a' '(not ours to change)'
+log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0555555555555555a' '(not ours to change)'
 if ((changes == 0)); then
   log 'nothing to delete: no resources of' 'acme-apac' 'were found'
 else

@@ -45,9 +45,10 @@ locals {
   }
 }
 
-# Private hosted zones answer only in VPCs with enableDnsSupport and enableDnsHostnames.
-# ddpl-gen does not own these VPCs: the plan fails, before anything is created, when one
-# of them lacks either attribute.
+# Private DNS (endpoints with private DNS enabled, private hosted zones) works only in VPCs
+# with enableDnsSupport and enableDnsHostnames; AWS refuses it otherwise. ddpl-gen does not
+# own these VPCs: the plan fails, before anything is created, when one of them lacks either
+# attribute. Turning them on is left to the VPC's owner, and nothing here turns them off.
 
 data "aws_vpc" "endpoint" {
   provider = aws.a111111111111_ap_southeast_2
@@ -56,7 +57,7 @@ data "aws_vpc" "endpoint" {
   lifecycle {
     postcondition {
       condition     = self.enable_dns_support && self.enable_dns_hostnames
-      error_message = "VPC vpc-0333333333333333a (endpoint VPC, ap-southeast-2) needs enableDnsSupport and enableDnsHostnames for the private hosted zones to answer; run: aws ec2 modify-vpc-attribute --vpc-id vpc-0333333333333333a --enable-dns-support Value=true --region ap-southeast-2 --profile 'shared-services' && aws ec2 modify-vpc-attribute --vpc-id vpc-0333333333333333a --enable-dns-hostnames Value=true --region ap-southeast-2 --profile 'shared-services' and plan again."
+      error_message = "VPC vpc-0333333333333333a (endpoint VPC, ap-southeast-2) needs enableDnsSupport and enableDnsHostnames for private DNS (private hosted zones); run: aws ec2 modify-vpc-attribute --vpc-id vpc-0333333333333333a --enable-dns-support Value=true --region ap-southeast-2 --profile 'shared-services' && aws ec2 modify-vpc-attribute --vpc-id vpc-0333333333333333a --enable-dns-hostnames Value=true --region ap-southeast-2 --profile 'shared-services' and plan again."
     }
   }
 }
@@ -68,7 +69,7 @@ data "aws_vpc" "syd_apps" {
   lifecycle {
     postcondition {
       condition     = self.enable_dns_support && self.enable_dns_hostnames
-      error_message = "VPC vpc-0444444444444444a (agent VPC syd-apps, ap-southeast-2) needs enableDnsSupport and enableDnsHostnames for the private hosted zones to answer; run: aws ec2 modify-vpc-attribute --vpc-id vpc-0444444444444444a --enable-dns-support Value=true --region ap-southeast-2 --profile 'shared-services' && aws ec2 modify-vpc-attribute --vpc-id vpc-0444444444444444a --enable-dns-hostnames Value=true --region ap-southeast-2 --profile 'shared-services' and plan again."
+      error_message = "VPC vpc-0444444444444444a (agent VPC syd-apps, ap-southeast-2) needs enableDnsSupport and enableDnsHostnames for private DNS (private hosted zones); run: aws ec2 modify-vpc-attribute --vpc-id vpc-0444444444444444a --enable-dns-support Value=true --region ap-southeast-2 --profile 'shared-services' && aws ec2 modify-vpc-attribute --vpc-id vpc-0444444444444444a --enable-dns-hostnames Value=true --region ap-southeast-2 --profile 'shared-services' and plan again."
     }
   }
 }
@@ -80,7 +81,7 @@ data "aws_vpc" "tokyo_apps" {
   lifecycle {
     postcondition {
       condition     = self.enable_dns_support && self.enable_dns_hostnames
-      error_message = "VPC vpc-0555555555555555a (agent VPC tokyo-apps, ap-northeast-1) needs enableDnsSupport and enableDnsHostnames for the private hosted zones to answer; run: aws ec2 modify-vpc-attribute --vpc-id vpc-0555555555555555a --enable-dns-support Value=true --region ap-northeast-1 --profile 'apps-tokyo' && aws ec2 modify-vpc-attribute --vpc-id vpc-0555555555555555a --enable-dns-hostnames Value=true --region ap-northeast-1 --profile 'apps-tokyo' and plan again."
+      error_message = "VPC vpc-0555555555555555a (agent VPC tokyo-apps, ap-northeast-1) needs enableDnsSupport and enableDnsHostnames for private DNS (private hosted zones); run: aws ec2 modify-vpc-attribute --vpc-id vpc-0555555555555555a --enable-dns-support Value=true --region ap-northeast-1 --profile 'apps-tokyo' && aws ec2 modify-vpc-attribute --vpc-id vpc-0555555555555555a --enable-dns-hostnames Value=true --region ap-northeast-1 --profile 'apps-tokyo' and plan again."
     }
   }
 }

@@ -6,6 +6,8 @@
 # (awaited until gone), then the security groups the deploy script created. The VPC, its subnets
 # and the security groups given in the topology stay as they are. Safe to run again; with nothing
 # left it says so.
+# The VPC DNS attributes (enableDnsSupport, enableDnsHostnames) the deploy script turned on stay
+# on: the VPCs are not ddpl-gen's, and something else may rely on them.
 #
 # Where the calls go (every call names its region, and its profile where the topology gives one):
 #   acme-eu-eu-west-1: --region 'eu-west-1' --profile 'eu-prod'
@@ -175,6 +177,7 @@ if ! missing "$sg"; then
   removed 'security group' 'acme-eu-datadog-privatelink' "$sg"
 fi
 
+log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0eeeeeeeeeeeeeee1' '(not ours to change)'
 if ((changes == 0)); then
   log 'nothing to delete: no resources of' 'acme-eu' 'were found'
 else

@@ -33,6 +33,23 @@ locals {
   }
 }
 
+# Private DNS (endpoints with private DNS enabled, private hosted zones) works only in VPCs
+# with enableDnsSupport and enableDnsHostnames; AWS refuses it otherwise. ddpl-gen does not
+# own these VPCs: the plan fails, before anything is created, when one of them lacks either
+# attribute. Turning them on is left to the VPC's owner, and nothing here turns them off.
+
+data "aws_vpc" "endpoint" {
+  provider = aws.eu_west_1
+  id       = "vpc-0eeeeeeeeeeeeeee1"
+
+  lifecycle {
+    postcondition {
+      condition     = self.enable_dns_support && self.enable_dns_hostnames
+      error_message = "VPC vpc-0eeeeeeeeeeeeeee1 (endpoint VPC, eu-west-1) needs enableDnsSupport and enableDnsHostnames for private DNS (interface endpoints with private DNS enabled); run: aws ec2 modify-vpc-attribute --vpc-id vpc-0eeeeeeeeeeeeeee1 --enable-dns-support Value=true --region eu-west-1 --profile 'eu-prod' && aws ec2 modify-vpc-attribute --vpc-id vpc-0eeeeeeeeeeeeeee1 --enable-dns-hostnames Value=true --region eu-west-1 --profile 'eu-prod' and plan again."
+    }
+  }
+}
+
 # Endpoint VPC vpc-0eeeeeeeeeeeeeee1 (eu-west-1)
 
 resource "aws_security_group" "endpoint" {
@@ -58,6 +75,7 @@ resource "aws_vpc_security_group_ingress_rule" "endpoint_https_10_10_0_0_16" {
 # Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
 resource "aws_vpc_endpoint" "logs_agent" {
   provider            = aws.eu_west_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0eeeeeeeeeeeeeee1"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63"
@@ -72,6 +90,7 @@ resource "aws_vpc_endpoint" "logs_agent" {
 # Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
 resource "aws_vpc_endpoint" "logs_user" {
   provider            = aws.eu_west_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0eeeeeeeeeeeeeee1"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d"
@@ -86,6 +105,7 @@ resource "aws_vpc_endpoint" "logs_user" {
 # Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
 resource "aws_vpc_endpoint" "metrics" {
   provider            = aws.eu_west_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0eeeeeeeeeeeeeee1"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8"
@@ -100,6 +120,7 @@ resource "aws_vpc_endpoint" "metrics" {
 # Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
 resource "aws_vpc_endpoint" "remote_config" {
   provider            = aws.eu_west_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0eeeeeeeeeeeeeee1"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.us-east-1.vpce-svc-01f21309e507e3b1d"

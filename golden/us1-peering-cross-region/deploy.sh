@@ -5,6 +5,11 @@
 # Safe to run again: it finds what exists (by the ddpl:name tag, names and zone names) before
 # creating anything, so a second run changes nothing and an interrupted run completes.
 #
+# It turns on enableDnsSupport and enableDnsHostnames (private DNS needs both) in
+#   vpc-0111111111111111a (endpoint, us-east-1)
+#   vpc-0222222222222222a (eu-prod, eu-west-1)
+# before creating the endpoints; the teardown leaves them on (the VPCs are not ddpl-gen's).
+#
 # Where the calls go (every call names its region, and its profile where the topology gives one):
 #   acme-peer-111111111111-us-east-1: --region 'us-east-1'
 #   acme-peer-111111111111-eu-west-1: --region 'eu-west-1'
@@ -147,7 +152,9 @@ else
   fi
 fi
 
-# 2. DNS attributes: private hosted zones answer only in VPCs with DNS support and DNS hostnames.
+# 2. DNS attributes, before any endpoint: AWS refuses private DNS (endpoints with private DNS,
+#    private hosted zones) in a VPC without DNS support and DNS hostnames. They stay on after
+#    the teardown.
 value=$(aws ec2 describe-vpc-attribute --region 'us-east-1' \
   --vpc-id 'vpc-0111111111111111a' --attribute enableDnsSupport --query EnableDnsSupport.Value --output text)
 if [[ $value == True ]]; then

@@ -329,6 +329,8 @@ if ! missing "$sg"; then
   removed 'security group' 'acme-peer-datadog-privatelink' "$sg"
 fi
 
+log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0111111111111111a' '(not ours to change)'
+log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0222222222222222a' '(not ours to change)'
 if ((changes == 0)); then
   log 'nothing to delete: no resources of' 'acme-peer' 'were found'
 else

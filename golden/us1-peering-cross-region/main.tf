@@ -38,9 +38,10 @@ locals {
   }
 }
 
-# Private hosted zones answer only in VPCs with enableDnsSupport and enableDnsHostnames.
-# ddpl-gen does not own these VPCs: the plan fails, before anything is created, when one
-# of them lacks either attribute.
+# Private DNS (endpoints with private DNS enabled, private hosted zones) works only in VPCs
+# with enableDnsSupport and enableDnsHostnames; AWS refuses it otherwise. ddpl-gen does not
+# own these VPCs: the plan fails, before anything is created, when one of them lacks either
+# attribute. Turning them on is left to the VPC's owner, and nothing here turns them off.
 
 data "aws_vpc" "endpoint" {
   provider = aws.a111111111111_us_east_1
@@ -49,7 +50,7 @@ data "aws_vpc" "endpoint" {
   lifecycle {
     postcondition {
       condition     = self.enable_dns_support && self.enable_dns_hostnames
-      error_message = "VPC vpc-0111111111111111a (endpoint VPC, us-east-1) needs enableDnsSupport and enableDnsHostnames for the private hosted zones to answer; run: aws ec2 modify-vpc-attribute --vpc-id vpc-0111111111111111a --enable-dns-support Value=true --region us-east-1 && aws ec2 modify-vpc-attribute --vpc-id vpc-0111111111111111a --enable-dns-hostnames Value=true --region us-east-1 and plan again."
+      error_message = "VPC vpc-0111111111111111a (endpoint VPC, us-east-1) needs enableDnsSupport and enableDnsHostnames for private DNS (private hosted zones); run: aws ec2 modify-vpc-attribute --vpc-id vpc-0111111111111111a --enable-dns-support Value=true --region us-east-1 && aws ec2 modify-vpc-attribute --vpc-id vpc-0111111111111111a --enable-dns-hostnames Value=true --region us-east-1 and plan again."
     }
   }
 }
@@ -61,7 +62,7 @@ data "aws_vpc" "eu_prod" {
   lifecycle {
     postcondition {
       condition     = self.enable_dns_support && self.enable_dns_hostnames
-      error_message = "VPC vpc-0222222222222222a (agent VPC eu-prod, eu-west-1) needs enableDnsSupport and enableDnsHostnames for the private hosted zones to answer; run: aws ec2 modify-vpc-attribute --vpc-id vpc-0222222222222222a --enable-dns-support Value=true --region eu-west-1 && aws ec2 modify-vpc-attribute --vpc-id vpc-0222222222222222a --enable-dns-hostnames Value=true --region eu-west-1 and plan again."
+      error_message = "VPC vpc-0222222222222222a (agent VPC eu-prod, eu-west-1) needs enableDnsSupport and enableDnsHostnames for private DNS (private hosted zones); run: aws ec2 modify-vpc-attribute --vpc-id vpc-0222222222222222a --enable-dns-support Value=true --region eu-west-1 && aws ec2 modify-vpc-attribute --vpc-id vpc-0222222222222222a --enable-dns-hostnames Value=true --region eu-west-1 and plan again."
     }
   }
 }

@@ -346,6 +346,8 @@ if ! missing "$sg"; then
   removed 'security group' 'acme-lambda-ohio-lambda-secretsmanager' "$sg"
 fi
 
+log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0666666666666666a' '(not ours to change)'
+log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0777777777777777a' '(not ours to change)'
 if ((changes == 0)); then
   log 'nothing to delete: no resources of' 'acme-lambda' 'were found'
 else

@@ -35,9 +35,10 @@ locals {
   }
 }
 
-# Private hosted zones answer only in VPCs with enableDnsSupport and enableDnsHostnames.
-# ddpl-gen does not own these VPCs: the plan fails, before anything is created, when one
-# of them lacks either attribute.
+# Private DNS (endpoints with private DNS enabled, private hosted zones) works only in VPCs
+# with enableDnsSupport and enableDnsHostnames; AWS refuses it otherwise. ddpl-gen does not
+# own these VPCs: the plan fails, before anything is created, when one of them lacks either
+# attribute. Turning them on is left to the VPC's owner, and nothing here turns them off.
 
 data "aws_vpc" "endpoint" {
   provider = aws.us_east_1
@@ -46,7 +47,7 @@ data "aws_vpc" "endpoint" {
   lifecycle {
     postcondition {
       condition     = self.enable_dns_support && self.enable_dns_hostnames
-      error_message = "VPC vpc-0666666666666666a (endpoint VPC, us-east-1) needs enableDnsSupport and enableDnsHostnames for the private hosted zones to answer; run: aws ec2 modify-vpc-attribute --vpc-id vpc-0666666666666666a --enable-dns-support Value=true --region us-east-1 && aws ec2 modify-vpc-attribute --vpc-id vpc-0666666666666666a --enable-dns-hostnames Value=true --region us-east-1 and plan again."
+      error_message = "VPC vpc-0666666666666666a (endpoint VPC, us-east-1) needs enableDnsSupport and enableDnsHostnames for private DNS (private hosted zones); run: aws ec2 modify-vpc-attribute --vpc-id vpc-0666666666666666a --enable-dns-support Value=true --region us-east-1 && aws ec2 modify-vpc-attribute --vpc-id vpc-0666666666666666a --enable-dns-hostnames Value=true --region us-east-1 and plan again."
     }
   }
 }
@@ -58,7 +59,7 @@ data "aws_vpc" "ohio_lambda" {
   lifecycle {
     postcondition {
       condition     = self.enable_dns_support && self.enable_dns_hostnames
-      error_message = "VPC vpc-0777777777777777a (agent VPC ohio-lambda, us-east-2) needs enableDnsSupport and enableDnsHostnames for the private hosted zones to answer; run: aws ec2 modify-vpc-attribute --vpc-id vpc-0777777777777777a --enable-dns-support Value=true --region us-east-2 && aws ec2 modify-vpc-attribute --vpc-id vpc-0777777777777777a --enable-dns-hostnames Value=true --region us-east-2 and plan again."
+      error_message = "VPC vpc-0777777777777777a (agent VPC ohio-lambda, us-east-2) needs enableDnsSupport and enableDnsHostnames for private DNS (private hosted zones); run: aws ec2 modify-vpc-attribute --vpc-id vpc-0777777777777777a --enable-dns-support Value=true --region us-east-2 && aws ec2 modify-vpc-attribute --vpc-id vpc-0777777777777777a --enable-dns-hostnames Value=true --region us-east-2 and plan again."
     }
   }
 }
@@ -158,6 +159,7 @@ resource "aws_vpc_security_group_ingress_rule" "ohio_lambda_https_10_70_0_0_16" 
 # secretsmanager: secretsmanager.us-east-2.amazonaws.com
 resource "aws_vpc_endpoint" "ohio_lambda_secretsmanager" {
   provider            = aws.us_east_2
+  depends_on          = [data.aws_vpc.ohio_lambda]
   vpc_id              = "vpc-0777777777777777a"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.us-east-2.secretsmanager"

@@ -5,6 +5,10 @@
 # Safe to run again: it finds what exists (by the ddpl:name tag, names and zone names) before
 # creating anything, so a second run changes nothing and an interrupted run completes.
 #
+# It turns on enableDnsSupport and enableDnsHostnames (private DNS needs both) in
+#   vpc-0123456789abcdef0 (endpoint, us-east-1)
+# before creating the endpoints; the teardown leaves them on (the VPCs are not ddpl-gen's).
+#
 # Where the calls go (every call names its region, and its profile where the topology gives one):
 #   acme-prod-us-east-1: --region 'us-east-1' --profile 'prod admin'\''s'
 #
@@ -147,6 +151,30 @@ else
     die "$unchecked Datadog service name(s) could not be checked (see above); fix the access," \
       "or set DDPL_SKIP_PREFLIGHT=1 to skip the check"
   fi
+fi
+
+# 2. DNS attributes, before any endpoint: AWS refuses private DNS (endpoints with private DNS,
+#    private hosted zones) in a VPC without DNS support and DNS hostnames. They stay on after
+#    the teardown.
+value=$(aws ec2 describe-vpc-attribute --region 'us-east-1' --profile 'prod admin'\''s' \
+  --vpc-id 'vpc-0123456789abcdef0' --attribute enableDnsSupport --query EnableDnsSupport.Value --output text)
+if [[ $value == True ]]; then
+  log 'vpc-0123456789abcdef0' 'already has' enableDnsSupport
+else
+  aws ec2 modify-vpc-attribute --region 'us-east-1' --profile 'prod admin'\''s' \
+    --vpc-id 'vpc-0123456789abcdef0' --enable-dns-support '{"Value":true}'
+  changes=$((changes + 1))
+  log 'turned on' enableDnsSupport 'in' 'vpc-0123456789abcdef0'
+fi
+value=$(aws ec2 describe-vpc-attribute --region 'us-east-1' --profile 'prod admin'\''s' \
+  --vpc-id 'vpc-0123456789abcdef0' --attribute enableDnsHostnames --query EnableDnsHostnames.Value --output text)
+if [[ $value == True ]]; then
+  log 'vpc-0123456789abcdef0' 'already has' enableDnsHostnames
+else
+  aws ec2 modify-vpc-attribute --region 'us-east-1' --profile 'prod admin'\''s' \
+    --vpc-id 'vpc-0123456789abcdef0' --enable-dns-hostnames '{"Value":true}'
+  changes=$((changes + 1))
+  log 'turned on' enableDnsHostnames 'in' 'vpc-0123456789abcdef0'
 fi
 
 # 3. Security groups for the endpoints: TCP 443 from the agents.

@@ -32,6 +32,23 @@ locals {
   }
 }
 
+# Private DNS (endpoints with private DNS enabled, private hosted zones) works only in VPCs
+# with enableDnsSupport and enableDnsHostnames; AWS refuses it otherwise. ddpl-gen does not
+# own these VPCs: the plan fails, before anything is created, when one of them lacks either
+# attribute. Turning them on is left to the VPC's owner, and nothing here turns them off.
+
+data "aws_vpc" "endpoint" {
+  provider = aws.us_east_1
+  id       = "vpc-0123456789abcdef0"
+
+  lifecycle {
+    postcondition {
+      condition     = self.enable_dns_support && self.enable_dns_hostnames
+      error_message = "VPC vpc-0123456789abcdef0 (endpoint VPC, us-east-1) needs enableDnsSupport and enableDnsHostnames for private DNS (interface endpoints with private DNS enabled); run: aws ec2 modify-vpc-attribute --vpc-id vpc-0123456789abcdef0 --enable-dns-support Value=true --region us-east-1 --profile 'prod admin'\\''s' && aws ec2 modify-vpc-attribute --vpc-id vpc-0123456789abcdef0 --enable-dns-hostnames Value=true --region us-east-1 --profile 'prod admin'\\''s' and plan again."
+    }
+  }
+}
+
 # Endpoint VPC vpc-0123456789abcdef0 (us-east-1)
 
 resource "aws_security_group" "endpoint" {
@@ -79,6 +96,7 @@ resource "aws_vpc_security_group_ingress_rule" "endpoint_https_192_168_100_0_24"
 # Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
 resource "aws_vpc_endpoint" "logs_agent" {
   provider            = aws.us_east_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0123456789abcdef0"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63"
@@ -92,6 +110,7 @@ resource "aws_vpc_endpoint" "logs_agent" {
 # Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
 resource "aws_vpc_endpoint" "orchid" {
   provider            = aws.us_east_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0123456789abcdef0"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.us-east-1.vpce-svc-07895350fd0109264"
@@ -105,6 +124,7 @@ resource "aws_vpc_endpoint" "orchid" {
 # Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
 resource "aws_vpc_endpoint" "metrics" {
   provider            = aws.us_east_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0123456789abcdef0"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8"
@@ -118,6 +138,7 @@ resource "aws_vpc_endpoint" "metrics" {
 # Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
 resource "aws_vpc_endpoint" "lime" {
   provider            = aws.us_east_1
+  depends_on          = [data.aws_vpc.endpoint]
   vpc_id              = "vpc-0123456789abcdef0"
   vpc_endpoint_type   = "Interface"
   service_name        = "com.amazonaws.vpce.us-east-1.vpce-svc-0ee865cd1c0a7ba32"

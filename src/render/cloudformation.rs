@@ -1,14 +1,19 @@
 //! CloudFormation: one template per stack, plus what CloudFormation cannot express.
 //!
 //! - `<stack id>.yaml` for every stack of the plan (one account + region).
-//! - `<name>-companion.sh` when the topology needs steps no CloudFormation resource type
-//!   performs: the DNS attributes of VPCs the stacks do not own, and the association of a
-//!   private hosted zone with a VPC of another account (authorize, associate, deauthorize).
+//! - `<name>-companion.sh` when the topology has private hosted zones (peering), whose steps no
+//!   CloudFormation resource type performs: the DNS attributes of VPCs the stacks do not own,
+//!   and the association of a zone with a VPC of another account (authorize, associate,
+//!   deauthorize). Its DNS step covers every VPC that needs the attributes.
+//! - Without a companion (same-region, cross-region: a single template, printed on stdout
+//!   without `-o`), a template whose VPC needs the DNS attributes states it in its Metadata
+//!   and Description, with the two `aws ec2 modify-vpc-attribute` commands.
 //! - `README.md` when there is more than one file: the deploy order, the parameters that carry
 //!   ids from one stack to another, and the teardown order.
 
 use minijinja::value::{Serde, Value};
 
+use super::escape::shell_word;
 use super::{RenderedFile, render};
 use crate::error::Error;
 use crate::plan::Plan;
@@ -18,15 +23,14 @@ pub fn companion_name(plan: &Plan) -> String {
     format!("{}-companion.sh", plan.name)
 }
 
-/// True when the plan has steps that no CloudFormation resource type performs: turning on the
-/// DNS attributes of a VPC (`AWS::EC2::VPC` is not ours: the VPCs pre-exist) or associating a
-/// zone with another account's VPC (no resource type for association authorizations).
+/// True for peering (private hosted zones): their VPCs need DNS attributes that
+/// no CloudFormation resource type turns on (`AWS::EC2::VPC` is not ours: the VPCs pre-exist),
+/// and a zone may be associated with another account's VPC (no resource type for association
+/// authorizations). Same-region and cross-region VPCs also need the DNS attributes (private
+/// DNS), but get no companion for that alone: their single template stays the whole output
+/// (stdout without `-o`) and states the requirement itself.
 pub fn needs_companion(plan: &Plan) -> bool {
-    plan.vpcs.iter().any(|v| v.needs_dns_attributes)
-        || plan
-            .zones
-            .iter()
-            .any(|z| z.associations.iter().any(|a| a.cross_account))
+    !plan.zones.is_empty() || !plan.peerings.is_empty()
 }
 
 /// One template per stack (`<stack id>.yaml`), plus, where CloudFormation cannot express
@@ -38,7 +42,11 @@ pub fn cloudformation(plan: &Plan) -> Result<Vec<RenderedFile>, Error> {
         let contents = render(
             "cloudformation/stack.yaml.j2",
             plan,
-            minijinja::context! { stack => Value::from(Serde(stack)) },
+            minijinja::context! {
+                stack => Value::from(Serde(stack)),
+                companion => companion.clone(),
+                shell_quote => Value::from_function(shell_quote),
+            },
         )?;
         files.push(RenderedFile {
             name: format!("{}.yaml", stack.id),
@@ -67,4 +75,10 @@ pub fn cloudformation(plan: &Plan) -> Result<Vec<RenderedFile>, Error> {
         });
     }
     Ok(files)
+}
+
+/// `shell_quote(text)`: the text as one single-quoted shell word, as a plain string (the YAML
+/// escaper quotes the whole command it is part of).
+fn shell_quote(text: String) -> String {
+    shell_word(&text)
 }
