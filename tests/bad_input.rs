@@ -1,0 +1,793 @@
+//! One test per class of bad input (issue 6), through the binary: unreadable file, empty file,
+//! neither YAML nor JSON, wrong types, unknown keys, every semantic rule, oversized input.
+//! Each case asserts exit 2, the field (or file) named on stderr, nothing on stdout, and, run
+//! as `cloudformation -o DIR`, no file left: neither a new DIR nor anything in an existing one.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ddpl-gen"))
+}
+
+fn run(args: &[&str], stdin: Option<Vec<u8>>) -> (Output, Duration) {
+    let start = Instant::now();
+    let mut child = bin()
+        .args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run ddpl-gen");
+    let writer = stdin.map(|bytes| {
+        let mut pipe = child.stdin.take().unwrap();
+        // ddpl-gen stops reading past its limit: a broken pipe here is expected.
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(&bytes);
+        })
+    });
+    let out = child.wait_with_output().unwrap();
+    if let Some(w) = writer {
+        w.join().unwrap();
+    }
+    (out, start.elapsed())
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Everything below `dir`, as sorted relative paths.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            out.push(e.file_name().to_string_lossy().into_owned());
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Runs `terraform` and `cloudformation -o` (into a new directory and into an existing one) on
+/// `file` (`-` with `stdin`), and checks the contract of bad input. (Every command loads its
+/// input the same way; tests/cli_contract.rs covers the others.)
+/// `expect`: texts stderr must contain (the field path, the file name, the reason).
+fn refuse(label: &str, file: &str, stdin: Option<Vec<u8>>, expect: &[&str]) -> Duration {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = dir.path().join("stacks");
+    let existing = dir.path().join("existing");
+    fs::create_dir(&existing).unwrap();
+    fs::write(existing.join("keep.txt"), "mine").unwrap();
+    let fresh_s = fresh.display().to_string();
+    let existing_s = existing.display().to_string();
+    let runs: [Vec<&str>; 3] = [
+        vec!["terraform", "-f", file],
+        vec!["cloudformation", "-f", file, "-o", &fresh_s],
+        vec!["cloudformation", "-f", file, "-o", &existing_s],
+    ];
+    let mut slowest = Duration::ZERO;
+    for args in runs {
+        let (out, took) = run(&args, stdin.clone());
+        slowest = slowest.max(took);
+        let err = text(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{label}: {args:?} should exit 2; stderr:\n{err}"
+        );
+        assert!(
+            out.stdout.is_empty(),
+            "{label}: {args:?} wrote to stdout: {}",
+            text(&out.stdout)
+        );
+        assert!(
+            err.starts_with("ddpl-gen: "),
+            "{label}: stderr does not start with ddpl-gen: {err}"
+        );
+        for e in expect {
+            assert!(
+                err.contains(e),
+                "{label}: {args:?}: stderr lacks {e:?}:\n{err}"
+            );
+        }
+        assert!(
+            !fresh.exists(),
+            "{label}: {args:?} left {}",
+            fresh.display()
+        );
+        assert_eq!(
+            listing(&existing),
+            vec!["keep.txt".to_string()],
+            "{label}: {args:?} left files in an existing -o directory"
+        );
+    }
+    slowest
+}
+
+/// Writes `contents` to a file in a fresh directory (kept alive by the returned guard).
+fn file_with(contents: &[u8], name: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    fs::write(&path, contents).unwrap();
+    let s = path.display().to_string();
+    (dir, s)
+}
+
+fn refuse_text(label: &str, contents: &str, expect: &[&str]) {
+    let (_dir, path) = file_with(contents.as_bytes(), "topology.yaml");
+    refuse(label, &path, None, expect);
+}
+
+const SAME_REGION: &str = r#"version: 1
+name: acme-prod
+site: us1
+kind: same-region
+tags:
+  team: platform
+endpoint_vpc:
+  vpc_id: vpc-0123456789abcdef0
+  region: us-east-1
+  cidr: 10.0.0.0/16
+  subnet_ids: [subnet-0123456789abcdef0]
+"#;
+
+const PEERING: &str = r#"version: 1
+name: acme-peer
+site: us1
+kind: peering
+services: [metrics]
+endpoint_vpc:
+  vpc_id: vpc-0123456789abcdef0
+  region: us-east-1
+  cidr: 10.0.0.0/16
+  subnet_ids: [subnet-0123456789abcdef0]
+  route_table_ids: [rtb-0123456789abcdef0]
+  account_id: "111111111111"
+agent_vpcs:
+  - name: eu-prod
+    vpc_id: vpc-0aaaaaaaaaaaaaaaa
+    region: eu-west-1
+    cidr: 10.20.0.0/16
+    route_table_ids: [rtb-0aaaaaaaaaaaaaaaa]
+    account_id: "222222222222"
+  - name: us-apps
+    vpc_id: vpc-0bbbbbbbbbbbbbbbb
+    region: us-east-1
+    cidr: 10.21.0.0/16
+    route_table_ids: [rtb-0bbbbbbbbbbbbbbbb]
+"#;
+
+fn with(base: &str, from: &str, to: &str) -> String {
+    assert!(base.contains(from), "base lacks {from:?}");
+    base.replacen(from, to, 1)
+}
+
+/// `  - <path>: ` as the error lists a problem.
+fn at(path: &str) -> String {
+    format!("  - {path}: ")
+}
+
+#[test]
+fn the_bases_are_valid() {
+    for base in [SAME_REGION, PEERING] {
+        let (_dir, path) = file_with(base.as_bytes(), "t.yaml");
+        let (out, _) = run(&["validate", "-f", &path], None);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+}
+
+// --- unreadable -----------------------------------------------------------------------------
+
+#[test]
+fn unreadable_files() {
+    let dir = tempfile::tempdir().unwrap();
+    // A directory: opens, then fails to read (EISDIR), even as root.
+    let d = dir.path().join("a-directory.yaml");
+    fs::create_dir(&d).unwrap();
+    let d = d.display().to_string();
+    refuse("directory", &d, None, &["cannot read", &d]);
+    // A dangling symlink, and a missing file.
+    let link = dir.path().join("dangling.yaml");
+    std::os::unix::fs::symlink(dir.path().join("gone.yaml"), &link).unwrap();
+    let link = link.display().to_string();
+    refuse("dangling symlink", &link, None, &["cannot read", &link]);
+    let missing = dir.path().join("missing.yaml").display().to_string();
+    refuse("missing", &missing, None, &["cannot read", &missing]);
+    // Not UTF-8.
+    let (_d, bin) = file_with(&[0xff, 0xfe, 0x00, 0x41, 0x80], "utf16.yaml");
+    refuse("not UTF-8", &bin, None, &["cannot read", &bin, "not UTF-8"]);
+    refuse(
+        "not UTF-8 on stdin",
+        "-",
+        Some(vec![b'a', 0xc3, 0x28]),
+        &["cannot read -", "not UTF-8"],
+    );
+}
+
+// --- empty ----------------------------------------------------------------------------------
+
+#[test]
+fn empty_inputs() {
+    for (label, contents) in [
+        ("empty", ""),
+        ("blank", " \n\t\n"),
+        ("BOM only", "\u{feff}"),
+        ("comment only", "# nothing here\n"),
+        ("document marker", "---\n"),
+        ("null", "null\n"),
+        ("empty mapping", "{}"),
+    ] {
+        let (_dir, path) = file_with(contents.as_bytes(), "empty.yaml");
+        let expect: &[&str] = match label {
+            "empty" | "blank" | "BOM only" => &["empty"],
+            "empty mapping" => &["required field is missing", "version"],
+            _ => &["expected a mapping"],
+        };
+        refuse(label, &path, None, expect);
+    }
+    refuse("empty stdin", "-", Some(Vec::new()), &["<stdin>", "empty"]);
+}
+
+// --- neither YAML nor JSON ------------------------------------------------------------------
+
+#[test]
+fn neither_yaml_nor_json() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("plain string", "just some words\n", &["plain string"]),
+        ("a number", "42\n", &["found a number"]),
+        ("a list", "- a\n- b\n", &["found a list"]),
+        (
+            "control bytes",
+            "\u{1}\u{2}\u{3}\u{0}garbage",
+            &["YAML syntax error"],
+        ),
+        (
+            "broken JSON",
+            "{\n  \"version\": 1,\n  \"name\": \n",
+            &["JSON syntax error at line"],
+        ),
+        (
+            "broken YAML",
+            "version: 1\nname: [a\n",
+            &["YAML syntax error"],
+        ),
+        ("tabs", "version: 1\n\tname: x\n", &["YAML syntax error"]),
+        ("two documents", "a: 1\n---\nb: 2\n", &["YAML syntax error"]),
+        (
+            "duplicate key",
+            SAME_REGION_DUP,
+            &["duplicate key \"name\""],
+        ),
+        (
+            "duplicate key in JSON",
+            "{\"version\": 1, \"tags\": {\"a\": \"1\", \"a\": \"2\"}}",
+            &["JSON syntax error", "duplicate key \"a\""],
+        ),
+        ("HCL", "name = \"acme\"\n", &["plain string"]),
+        ("XML", "<topology name=\"x\"/>\n", &["plain string"]),
+    ];
+    for (label, contents, expect) in cases {
+        refuse_text(label, contents, expect);
+    }
+    // Random bytes that happen to be valid UTF-8.
+    let bytes: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8 & 0x7f)
+        .collect();
+    let (_dir, path) = file_with(&bytes, "noise.yaml");
+    refuse("ASCII noise", &path, None, &[]);
+}
+
+const SAME_REGION_DUP: &str = "version: 1\nname: a-b\nname: c-d\n";
+
+// --- wrong types ----------------------------------------------------------------------------
+
+#[test]
+fn wrong_types() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("version: 1", "version: \"1\"", "version"),
+        ("name: acme-prod", "name: 42", "name"),
+        ("kind: same-region", "kind: [same-region]", "kind"),
+        ("  team: platform", "  team: 4711", "tags.team"),
+        ("tags:\n  team: platform", "tags: [team]", "tags"),
+        (
+            "  subnet_ids: [subnet-0123456789abcdef0]",
+            "  subnet_ids: subnet-0123456789abcdef0",
+            "endpoint_vpc.subnet_ids",
+        ),
+        (
+            "  cidr: 10.0.0.0/16",
+            "  cidr: 167772160",
+            "endpoint_vpc.cidr",
+        ),
+        (
+            "  region: us-east-1",
+            "  region: {name: us-east-1}",
+            "endpoint_vpc.region",
+        ),
+        (
+            "kind: same-region",
+            "kind: same-region\nsecrets_manager_endpoint: \"yes\"",
+            "secrets_manager_endpoint",
+        ),
+        (
+            "kind: same-region",
+            "kind: same-region\nservices: metrics",
+            "services",
+        ),
+        (
+            "  subnet_ids: [subnet-0123456789abcdef0]",
+            "  subnet_ids: [subnet-0123456789abcdef0]\n  account_id: 111111111111",
+            "endpoint_vpc.account_id",
+        ),
+    ];
+    for (from, to, path) in cases {
+        refuse_text(path, &with(SAME_REGION, from, to), &[&at(path)]);
+    }
+    let t = with(PEERING, "agent_vpcs:\n", "agent_vpcs: {}\nx:\n");
+    refuse_text("agent_vpcs mapping", &t, &[&at("agent_vpcs")]);
+    let t = with(PEERING, "    cidr: 10.21.0.0/16", "    cidr: null");
+    refuse_text("null cidr", &t, &[&at("agent_vpcs[1].cidr")]);
+}
+
+// --- unknown keys ---------------------------------------------------------------------------
+
+#[test]
+fn unknown_keys() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            SAME_REGION,
+            "site: us1",
+            "site: us1\nregoin: us-east-1",
+            "regoin",
+        ),
+        (
+            SAME_REGION,
+            "  cidr: 10.0.0.0/16",
+            "  cidr: 10.0.0.0/16\n  subnets: []",
+            "endpoint_vpc.subnets",
+        ),
+        (
+            PEERING,
+            "    cidr: 10.21.0.0/16",
+            "    cidr: 10.21.0.0/16\n    peer: true",
+            "agent_vpcs[1].peer",
+        ),
+    ];
+    for (base, from, to, path) in cases {
+        refuse_text(
+            path,
+            &with(base, from, to),
+            &[&at(path), "unknown field", "valid fields"],
+        );
+    }
+}
+
+// --- every semantic rule --------------------------------------------------------------------
+
+/// (base, replace, with, field path, a word of the message).
+type Mutation = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+const SEMANTIC: &[Mutation] = &[
+    (
+        SAME_REGION,
+        "site: us1",
+        "site: mars",
+        "site",
+        "unknown site",
+    ),
+    (
+        SAME_REGION,
+        "site: us1",
+        "site: eu",
+        "site",
+        "does not offer AWS PrivateLink",
+    ),
+    (
+        SAME_REGION,
+        "kind: same-region",
+        "kind: same-region\nservices: [metrics, logz]",
+        "services[1]",
+        "unknown service",
+    ),
+    (
+        SAME_REGION,
+        "  region: us-east-1",
+        "  region: eu-west-1",
+        "endpoint_vpc.region",
+        "cross-region",
+    ),
+    (
+        SAME_REGION,
+        "kind: same-region",
+        "kind: cross-region",
+        "endpoint_vpc.region",
+        "site's own region",
+    ),
+    (
+        PEERING,
+        "  region: us-east-1\n  cidr: 10.0.0.0/16",
+        "  region: eu-west-1\n  cidr: 10.0.0.0/16",
+        "endpoint_vpc.region",
+        "site's region",
+    ),
+    (
+        SAME_REGION,
+        "  team: platform",
+        "  aws:team: platform",
+        "tags.aws:team",
+        "reserved by AWS",
+    ),
+    (
+        SAME_REGION,
+        "  team: platform",
+        "  ddpl:name: other",
+        "tags.ddpl:name",
+        "set by ddpl-gen",
+    ),
+    (
+        SAME_REGION,
+        "  cidr: 10.0.0.0/16",
+        "  cidr: 10.0.0.0/8",
+        "endpoint_vpc.cidr",
+        "/16 to /28",
+    ),
+    (
+        SAME_REGION,
+        "  cidr: 10.0.0.0/16",
+        "  cidr: 10.0.0.1/16",
+        "endpoint_vpc.cidr",
+        "host bits",
+    ),
+    (
+        SAME_REGION,
+        "  cidr: 10.0.0.0/16",
+        "  cidr: 300.0.0.0/16",
+        "endpoint_vpc.cidr",
+        "not an IPv4 address",
+    ),
+    (
+        SAME_REGION,
+        "  cidr: 10.0.0.0/16",
+        "  cidr: 10.0.0.0/16\n  allowed_cidrs: [0.0.0.0/0]",
+        "endpoint_vpc.allowed_cidrs[0]",
+        "every source",
+    ),
+    (
+        SAME_REGION,
+        "  cidr: 10.0.0.0/16",
+        "  cidr: 10.0.0.0/16\n  allowed_cidrs: [10.9.0.1/16]",
+        "endpoint_vpc.allowed_cidrs[0]",
+        "host bits",
+    ),
+    (
+        SAME_REGION,
+        "  cidr: 10.0.0.0/16",
+        "  cidr: 10.0.0.0/16\n  allowed_cidrs: [10.9.0.0/16]\n  security_group_ids: [sg-0123456789abcdef0]",
+        "endpoint_vpc.allowed_cidrs",
+        "security_group_ids",
+    ),
+    (
+        PEERING,
+        "    cidr: 10.20.0.0/16",
+        "    cidr: 10.0.128.0/17",
+        "agent_vpcs[0].cidr",
+        "overlaps endpoint_vpc.cidr",
+    ),
+    (
+        PEERING,
+        "    cidr: 10.21.0.0/16",
+        "    cidr: 10.20.64.0/18",
+        "agent_vpcs[1].cidr",
+        "overlaps agent_vpcs[0].cidr",
+    ),
+    (
+        SAME_REGION,
+        "  subnet_ids: [subnet-0123456789abcdef0]",
+        "  subnet_ids: [subnet-0123456789abcdef0]\n  route_table_ids: [rtb-0123456789abcdef0]",
+        "endpoint_vpc.route_table_ids",
+        "only kind peering",
+    ),
+    (
+        PEERING,
+        "kind: peering",
+        "kind: same-region",
+        "agent_vpcs",
+        "only kind peering",
+    ),
+    (
+        PEERING,
+        "  route_table_ids: [rtb-0123456789abcdef0]\n",
+        "",
+        "endpoint_vpc.route_table_ids",
+        "required with kind peering",
+    ),
+    (
+        PEERING,
+        "    route_table_ids: [rtb-0bbbbbbbbbbbbbbbb]\n",
+        "",
+        "agent_vpcs[1].route_table_ids",
+        "required with kind peering",
+    ),
+    (
+        PEERING,
+        "  - name: us-apps",
+        "  - name: eu-prod",
+        "agent_vpcs[1].name",
+        "unique",
+    ),
+    (
+        PEERING,
+        "  - name: us-apps",
+        "  - name: endpoint",
+        "agent_vpcs[1].name",
+        "\"endpoint\"",
+    ),
+    (
+        PEERING,
+        "  - name: us-apps",
+        "  - name: eu-prod-",
+        "agent_vpcs[1].name",
+        "same identifier",
+    ),
+    (
+        PEERING,
+        "  - name: us-apps",
+        "  - name: eu--prod",
+        "agent_vpcs[1].name",
+        "same identifier",
+    ),
+    (
+        PEERING,
+        "    vpc_id: vpc-0bbbbbbbbbbbbbbbb",
+        "    vpc_id: vpc-0123456789abcdef0",
+        "agent_vpcs[1].vpc_id",
+        "endpoint_vpc.vpc_id",
+    ),
+    (
+        PEERING,
+        "    vpc_id: vpc-0bbbbbbbbbbbbbbbb",
+        "    vpc_id: vpc-0aaaaaaaaaaaaaaaa",
+        "agent_vpcs[1].vpc_id",
+        "agent_vpcs[0].vpc_id",
+    ),
+    (
+        PEERING,
+        "kind: peering",
+        "kind: peering\nsecrets_manager_endpoint: true",
+        "agent_vpcs[0].subnet_ids",
+        "secrets_manager_endpoint",
+    ),
+    (
+        PEERING,
+        "  account_id: \"111111111111\"",
+        "  account_id: \"111111111111\"\n  role_arn: arn:aws:iam::999999999999:role/deploy",
+        "endpoint_vpc.role_arn",
+        "999999999999",
+    ),
+    (
+        PEERING,
+        "    account_id: \"222222222222\"",
+        "    account_id: \"222222222222\"\n    role_arn: arn:aws:iam::333333333333:role/x",
+        "agent_vpcs[0].role_arn",
+        "333333333333",
+    ),
+    (
+        PEERING,
+        "  account_id: \"111111111111\"\n",
+        "",
+        "endpoint_vpc.account_id",
+        "agent_vpcs[0].account_id",
+    ),
+];
+
+#[test]
+fn every_semantic_rule_names_its_field() {
+    for (base, from, to, path, word) in SEMANTIC {
+        refuse_text(path, &with(base, from, to), &[&at(path), word]);
+    }
+}
+
+#[test]
+fn the_semantic_table_covers_every_rule_of_validate() {
+    // Each `Problem::new(` in src/validate.rs is one rule; the table must have at least as
+    // many rows, so that a new rule without a row here fails this test.
+    let source = include_str!("../src/validate.rs");
+    let rules = source.matches("Problem::new(").count();
+    assert!(
+        SEMANTIC.len() >= rules,
+        "{rules} rules in validate.rs, {} rows in SEMANTIC",
+        SEMANTIC.len()
+    );
+}
+
+// --- oversized ------------------------------------------------------------------------------
+
+const LIMIT: Duration = Duration::from_secs(2);
+
+#[test]
+fn ten_megabytes_are_refused_at_once() {
+    let big: Vec<u8> = "# padding\n".repeat(1024 * 1024).into_bytes();
+    assert!(big.len() >= 10 * 1024 * 1024);
+    let (_dir, path) = file_with(&big, "big.yaml");
+    let took = refuse(
+        "10 MB file",
+        &path,
+        None,
+        &[&path, "limit of 1048576 bytes"],
+    );
+    assert!(took < LIMIT, "10 MB file: {took:?}");
+    let took = refuse("10 MB on stdin", "-", Some(big), &["<stdin>", "limit"]);
+    assert!(took < LIMIT, "10 MB on stdin: {took:?}");
+}
+
+/// A compact JSON topology with `n` agent VPCs (about 80 bytes each).
+fn many_agents(n: usize) -> String {
+    agents_json(n, |i| format!("10.{}.{}.0/24", 1 + i / 256, i % 256), "")
+}
+
+/// A compact JSON peering topology with `n` agent VPCs, the i-th with CIDR `cidr(i)` and the
+/// extra members `extra` (e.g. `,"route_table_ids":[...]`).
+fn agents_json(n: usize, cidr: impl Fn(usize) -> String, extra: &str) -> String {
+    let agents: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"name":"a{i}","vpc_id":"vpc-{:08x}","region":"us-east-1","cidr":"{}"{extra}}}"#,
+                i + 1,
+                cidr(i)
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"version":1,"name":"acme-big","site":"us1","kind":"peering","services":["metrics"],"endpoint_vpc":{{"vpc_id":"vpc-0123456789abcdef0","region":"us-east-1","cidr":"172.16.0.0/16","subnet_ids":["subnet-0123456789abcdef0"],"route_table_ids":["rtb-0123456789abcdef0"]}},"agent_vpcs":[{}]}}"#,
+        agents.join(",")
+    )
+}
+
+#[test]
+fn ten_thousand_agent_vpcs_hit_the_limit() {
+    // Under 1 MiB, so the schema's limit on agent_vpcs answers (not the size limit).
+    let json = many_agents(10_000);
+    assert!(json.len() < 1024 * 1024, "{} bytes", json.len());
+    let (_dir, path) = file_with(json.as_bytes(), "many.json");
+    let took = refuse(
+        "10,000 agent VPCs",
+        &path,
+        None,
+        &[&at("agent_vpcs"), "at most 1000"],
+    );
+    assert!(took < LIMIT, "10,000 agent VPCs: {took:?}");
+    // As YAML, and as indented JSON (over 1 MiB: the size limit answers first).
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let yaml = serde_yaml_ng::to_string(&value).unwrap();
+    let pretty = serde_json::to_string_pretty(&value).unwrap();
+    assert!(pretty.len() > 1024 * 1024);
+    for (label, text) in [("YAML", yaml), ("indented JSON", pretty)] {
+        let limit = text.len() > 1024 * 1024;
+        let (_dir, path) = file_with(text.as_bytes(), "many.yaml");
+        let expect = if limit {
+            vec!["limit of 1048576 bytes".to_string()]
+        } else {
+            vec![at("agent_vpcs"), "at most 1000".to_string()]
+        };
+        let expect: Vec<&str> = expect.iter().map(String::as_str).collect();
+        let took = refuse(
+            &format!("10,000 agent VPCs ({label})"),
+            &path,
+            None,
+            &expect,
+        );
+        assert!(took < LIMIT, "10,000 agent VPCs as {label}: {took:?}");
+    }
+}
+
+#[test]
+fn other_limits() {
+    let t = many_agents(1001);
+    refuse_text("1001 agent VPCs", &t, &[&at("agent_vpcs"), "at most 1000"]);
+    let tags: String = (0..41).map(|i| format!("  t{i}: v\n")).collect();
+    let t = with(SAME_REGION, "  team: platform\n", &tags);
+    refuse_text("41 tags", &t, &[&at("tags"), "at most 40"]);
+    let t = with(
+        SAME_REGION,
+        "  team: platform",
+        &format!("  {}: v", "k".repeat(129)),
+    );
+    refuse_text("long tag key", &t, &["tags.kkk", "invalid tag key", "128"]);
+    let t = with(
+        SAME_REGION,
+        "  team: platform",
+        &format!("  team: {}", "v".repeat(257)),
+    );
+    refuse_text("long tag value", &t, &[&at("tags.team"), "256"]);
+    let t = with(
+        SAME_REGION,
+        "  cidr: 10.0.0.0/16",
+        &format!("  cidr: 10.0.0.0/16\n  profile: {}", "p".repeat(129)),
+    );
+    refuse_text("long profile", &t, &[&at("endpoint_vpc.profile"), "128"]);
+}
+
+#[test]
+fn a_thousand_overlapping_vpcs_give_one_problem_each() {
+    // Every pair overlaps: 499,500 pairs, but one line per VPC, quickly.
+    let t = agents_json(
+        1000,
+        |_| "10.0.0.0/24".to_string(),
+        r#","route_table_ids":["rtb-0123456789abcdef0"]"#,
+    );
+    let (_dir, path) = file_with(t.as_bytes(), "overlaps.json");
+    let took = refuse(
+        "1000 overlapping agent VPCs",
+        &path,
+        None,
+        &[
+            &at("agent_vpcs[999].cidr"),
+            "overlaps agent_vpcs[0].cidr (10.0.0.0/24) and 998 more",
+        ],
+    );
+    assert!(took < LIMIT, "1000 overlapping agent VPCs: {took:?}");
+    let (out, _) = run(&["validate", "-f", &path], None);
+    let lines = text(&out.stderr).lines().count();
+    assert_eq!(lines, 1 + 999, "one line per overlapping VPC");
+}
+
+#[test]
+fn expansion_and_nesting_bombs_are_refused_quickly() {
+    let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
+    let mut prev = 'a';
+    for name in "bcdefghi".chars() {
+        bomb.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{prev}"); 10].join(",")
+        ));
+        prev = name;
+    }
+    let deep_flow = "[".repeat(1024 * 1023);
+    let deep_json = format!("{{\"a\":{}", "[".repeat(1024 * 1000));
+    let deep_map = format!("a: {}", "{a: ".repeat(200_000));
+    for (label, contents, expect) in [
+        ("alias bomb", bomb, "YAML syntax error"),
+        ("deep flow sequences", deep_flow, "nested more than 1000"),
+        ("deep flow mappings", deep_map, "nested more than 1000"),
+        ("deep JSON", deep_json, "JSON syntax error"),
+    ] {
+        let (_dir, path) = file_with(contents.as_bytes(), "bomb.yaml");
+        let took = refuse(label, &path, None, &[expect]);
+        assert!(took < LIMIT, "{label}: {took:?}");
+    }
+}
+
+/// The classes above, through one file each, left no `-o` output even when the directory
+/// had to be created inside a directory that does not exist yet.
+#[test]
+fn nested_output_dir_is_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_d, path) = file_with(b"", "empty.yaml");
+    let out_dir: PathBuf = dir.path().join("a/b/c");
+    let (out, _) = run(
+        &[
+            "cloudformation",
+            "-f",
+            &path,
+            "-o",
+            &out_dir.display().to_string(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.path().join("a").exists());
+}
