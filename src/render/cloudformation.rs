@@ -13,7 +13,6 @@
 
 use minijinja::value::{Serde, Value};
 
-use super::escape::shell_word;
 use super::{RenderedFile, render};
 use crate::error::Error;
 use crate::plan::Plan;
@@ -45,7 +44,6 @@ pub fn cloudformation(plan: &Plan) -> Result<Vec<RenderedFile>, Error> {
             minijinja::context! {
                 stack => Value::from(Serde(stack)),
                 companion => companion.clone(),
-                shell_quote => Value::from_function(shell_quote),
             },
         )?;
         files.push(RenderedFile {
@@ -75,10 +73,4 @@ pub fn cloudformation(plan: &Plan) -> Result<Vec<RenderedFile>, Error> {
         });
     }
     Ok(files)
-}
-
-/// `shell_quote(text)`: the text as one single-quoted shell word, as a plain string (the YAML
-/// escaper quotes the whole command it is part of).
-fn shell_quote(text: String) -> String {
-    shell_word(&text)
 }

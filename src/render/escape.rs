@@ -64,6 +64,21 @@ pub fn shell_word(s: &str) -> String {
     out
 }
 
+/// Text for a `#` line comment (shell, YAML, HCL): one line whatever the input, since a line
+/// break would end the comment and turn the rest into code; every control or line-separating
+/// character becomes a space. Inside a comment, quoting is neither needed nor wanted.
+pub fn comment_line(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +103,12 @@ mod tests {
         assert_eq!(yaml_string("x\u{2028}y\u{85}"), "\"x\\u2028y\\u0085\"");
         assert_eq!(yaml_string("!Ref x"), "\"!Ref x\"");
         assert_eq!(yaml_string("環境"), "\"環境\"");
+    }
+
+    #[test]
+    fn comments_stay_on_one_line() {
+        assert_eq!(comment_line("a\nrm -rf /\r\u{2028}b"), "a rm -rf /  b");
+        assert_eq!(comment_line("カタログ 2026-11-26"), "カタログ 2026-11-26");
     }
 
     #[test]

@@ -229,19 +229,18 @@ fn build_environment() -> Environment<'static> {
         Value::from_safe_string(escape::shell_word(&s))
     });
     // A line comment's text (`# ...` in shell, YAML, HCL): line breaks become spaces.
+    // A line comment's text (`# ...` in shell, YAML, HCL): line breaks become spaces. Both a
+    // filter (`x|comment`) and a function (`comment(x)`).
     env.add_filter("comment", |s: String| {
-        Value::from_safe_string(
-            s.chars()
-                .map(|c| {
-                    if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
-                        ' '
-                    } else {
-                        c
-                    }
-                })
-                .collect(),
-        )
+        Value::from_safe_string(escape::comment_line(&s))
     });
+    env.add_function("comment", |s: String| {
+        Value::from_safe_string(escape::comment_line(&s))
+    });
+    // `shell_quote(text)`: one single-quoted shell word as a plain (unsafe) string, for a shell
+    // command quoted inside another format's string, which that format's escaper then quotes
+    // whole (joining a safe value with `~` would escape the other operands on their own).
+    env.add_function("shell_quote", |s: String| escape::shell_word(&s));
     // Markdown: a code span (also safe in a table cell) and a quoted Mermaid label.
     env.add_filter("code", |s: String| {
         Value::from_safe_string(markdown::code_span(&s))

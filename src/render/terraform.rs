@@ -4,12 +4,12 @@
 //! single-line arguments to the widest left-hand side, counted in grapheme clusters. The
 //! template knows its fixed argument names; for left-hand sides that come from the plan
 //! (tag keys, output map keys) it calls `align(keys, quoted)`, defined here, which returns
-//! the padding after each key. `shell_quote(text)` quotes a word of the shell command in an
-//! error message. Comments use the environment's `comment` filter.
+//! the padding after each key. The environment's `shell_quote(text)` quotes a word of the
+//! shell command in an error message; comments use its `comment` filter.
 
 use minijinja::value::Value;
 
-use super::escape::{hcl_string, shell_word};
+use super::escape::hcl_string;
 use super::render;
 use crate::error::Error;
 use crate::plan::Plan;
@@ -21,7 +21,6 @@ pub fn terraform(plan: &Plan) -> Result<String, Error> {
         plan,
         minijinja::context! {
             align => Value::from_function(align),
-            shell_quote => Value::from_function(shell_quote),
         },
     )
 }
@@ -45,13 +44,6 @@ fn align(keys: Vec<String>, quoted: bool) -> Vec<Value> {
         .into_iter()
         .map(|w| Value::from_safe_string(" ".repeat(max - w)))
         .collect()
-}
-
-/// `shell_quote(text)`: the text as one single-quoted shell word, as a plain string (not
-/// marked safe), for a command quoted inside an HCL string: concatenating a safe value with
-/// `~` would escape the other operands on their own.
-fn shell_quote(text: String) -> String {
-    shell_word(&text)
 }
 
 /// Hangul syllable types (Unicode `Hangul_Syllable_Type`).
