@@ -248,17 +248,14 @@ fn build_environment() -> Environment<'static> {
     env.add_filter("mermaid", |s: String| {
         Value::from_safe_string(markdown::mermaid_label(&s))
     });
-    // Templates are parsed on first use, then kept: a command pays only for the templates it
-    // renders (a `terraform` run parses one, not all of them).
-    env.set_loader(|name| {
-        Ok(TEMPLATES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, source)| {
-                TEMPLATE_PARSES.fetch_add(1, Ordering::Relaxed);
-                source.to_string()
-            }))
-    });
+    // Every template is parsed here, once per process. (Not on first use through a loader:
+    // minijinja runs a loader without a lock, so two threads rendering at once could parse a
+    // template twice.)
+    for (name, source) in TEMPLATES {
+        TEMPLATE_PARSES.fetch_add(1, Ordering::Relaxed);
+        env.add_template(name, source)
+            .unwrap_or_else(|e| panic!("embedded template {name} does not parse: {e:#}"));
+    }
     env
 }
 
@@ -270,8 +267,8 @@ pub fn template_count() -> usize {
     TEMPLATES.len()
 }
 
-/// How many times this process has parsed an embedded template: at most once each, however
-/// often it is rendered (tests and benchmarks check it).
+/// How many times this process has parsed an embedded template: `template_count()` once the
+/// first render has run, and never more (tests and benchmarks check it).
 pub fn template_parse_count() -> usize {
     TEMPLATE_PARSES.load(Ordering::Relaxed)
 }
