@@ -178,20 +178,18 @@ fn read_text(path: &str) -> Result<(String, String), Error> {
         path: path.to_string(),
         reason,
     };
-    let mut bytes = Vec::new();
-    let name = if path == "-" {
-        std::io::stdin()
-            .take(ddpl_gen::topology::MAX_INPUT_BYTES as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| unreadable(e.to_string()))?;
-        "<stdin>".to_string()
+    let (name, reader): (String, Box<dyn Read>) = if path == "-" {
+        ("<stdin>".to_string(), Box::new(std::io::stdin()))
     } else {
         let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
-        file.take(ddpl_gen::topology::MAX_INPUT_BYTES as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| unreadable(e.to_string()))?;
-        path.to_string()
+        (path.to_string(), Box::new(file))
     };
+    // One byte past the limit is enough to tell that the input is too large.
+    let mut bytes = Vec::new();
+    reader
+        .take(ddpl_gen::topology::MAX_INPUT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         unreadable(format!(
             "not UTF-8 text (invalid byte at offset {})",

@@ -13,22 +13,32 @@ pub const TOPOLOGY_SCHEMA: &str = include_str!("../schemas/topology.schema.json"
 /// The catalog schema, for `--catalog FILE`.
 pub const CATALOG_SCHEMA: &str = include_str!("../schemas/catalog.schema.json");
 
-fn compile(text: &str) -> Validator {
-    let schema: Value = serde_json::from_str(text).expect("embedded schema is JSON");
+fn compile(schema: &Value) -> Validator {
     jsonschema::options()
         .with_draft(Draft::Draft202012)
-        .build(&schema)
+        .build(schema)
         .expect("embedded schema compiles")
+}
+
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).expect("embedded schema is JSON")
+}
+
+/// The topology schema as a document: compiled into the validator, and read for the list of
+/// valid fields in unknown-field messages.
+fn topology_schema() -> &'static Value {
+    static S: OnceLock<Value> = OnceLock::new();
+    S.get_or_init(|| parse(TOPOLOGY_SCHEMA))
 }
 
 fn topology_validator() -> &'static Validator {
     static V: OnceLock<Validator> = OnceLock::new();
-    V.get_or_init(|| compile(TOPOLOGY_SCHEMA))
+    V.get_or_init(|| compile(topology_schema()))
 }
 
 fn catalog_validator() -> &'static Validator {
     static V: OnceLock<Validator> = OnceLock::new();
-    V.get_or_init(|| compile(CATALOG_SCHEMA))
+    V.get_or_init(|| compile(&parse(CATALOG_SCHEMA)))
 }
 
 /// Checks a topology document; every violation is returned, in document order.
@@ -235,9 +245,9 @@ fn join_path(parent: &str, child: &str) -> String {
 
 /// The fields allowed where an unknown one was found, for "did you mean" style messages.
 fn known_fields(path: &str) -> (&'static str, String) {
-    let schema: Value = serde_json::from_str(TOPOLOGY_SCHEMA).expect("embedded schema is JSON");
+    let schema = topology_schema();
     let def = if path.is_empty() {
-        Some(&schema)
+        Some(schema)
     } else if path == "endpoint_vpc" {
         schema.pointer("/$defs/endpoint_vpc")
     } else if path.starts_with("agent_vpcs[") {

@@ -13,7 +13,7 @@
 
 use minijinja::value::{Serde, Value};
 
-use super::{RenderedFile, render};
+use super::{RenderedFile, plan_value, render_value};
 use crate::error::Error;
 use crate::plan::Plan;
 
@@ -36,11 +36,12 @@ pub fn needs_companion(plan: &Plan) -> bool {
 /// everything, a companion script, and a README when there is more than one file.
 pub fn cloudformation(plan: &Plan) -> Result<Vec<RenderedFile>, Error> {
     let companion = needs_companion(plan).then(|| companion_name(plan));
+    let plan_value = plan_value(plan);
     let mut files = Vec::new();
     for stack in &plan.stacks {
-        let contents = render(
+        let contents = render_value(
             "cloudformation/stack.yaml.j2",
-            plan,
+            &plan_value,
             minijinja::context! {
                 stack => Value::from(Serde(stack)),
                 companion => companion.clone(),
@@ -59,14 +60,14 @@ pub fn cloudformation(plan: &Plan) -> Result<Vec<RenderedFile>, Error> {
         }
     };
     if let Some(name) = &companion {
-        let contents = render("cloudformation/companion.sh.j2", plan, extra())?;
+        let contents = render_value("cloudformation/companion.sh.j2", &plan_value, extra())?;
         files.push(RenderedFile {
             name: name.clone(),
             contents,
         });
     }
     if files.len() > 1 {
-        let contents = render("cloudformation/README.md.j2", plan, extra())?;
+        let contents = render_value("cloudformation/README.md.j2", &plan_value, extra())?;
         files.push(RenderedFile {
             name: "README.md".to_string(),
             contents,

@@ -281,13 +281,23 @@ fn environment() -> &'static Environment<'static> {
 
 /// Renders one template with the plan (and optional extra context) as its context.
 pub(crate) fn render(template: &str, plan: &Plan, extra: Value) -> Result<String, Error> {
+    render_value(template, &plan_value(plan), extra)
+}
+
+/// The plan as a template value; a renderer that renders several templates converts it once.
+pub(crate) fn plan_value(plan: &Plan) -> Value {
+    Value::from(Serde(plan))
+}
+
+/// `render` with the plan already converted by `plan_value`.
+pub(crate) fn render_value(template: &str, plan: &Value, extra: Value) -> Result<String, Error> {
     let env = environment();
     let render_error = |e: TemplateError| Error::Render {
         template: template.to_string(),
         reason: format!("{e:#}"),
     };
     let tmpl = env.get_template(template).map_err(render_error)?;
-    let ctx = minijinja::context! { plan => Value::from(Serde(plan)), ..extra };
+    let ctx = minijinja::context! { plan => plan.clone(), ..extra };
     tmpl.render(ctx).map_err(render_error)
 }
 
