@@ -348,23 +348,34 @@ fn two_processes_give_identical_bytes() {
 
 #[test]
 fn templates_are_parsed_once_per_process() {
-    // Renders from several threads at once (the first use may be here), then again.
+    // Renders every template group from several threads at once (the first use of a group may
+    // be here), then again.
     let plans: Vec<Plan> = topologies()
         .iter()
         .map(|p| plan_of(&fs::read_to_string(p).unwrap(), "t"))
         .collect();
+    let starter = ddpl_gen::init::starter(
+        &Catalog::embedded(),
+        ddpl_gen::topology::Kind::Peering,
+        "us1",
+    )
+    .expect("us1 starter");
+    let everything = |plan: &Plan| {
+        outputs(plan);
+        render::init_yaml(&starter).expect("init renders");
+    };
     std::thread::scope(|s| {
         for plan in &plans {
-            s.spawn(|| outputs(plan));
+            s.spawn(|| everything(plan));
         }
     });
     for plan in &plans {
-        outputs(plan);
+        everything(plan);
     }
     // Rendering everything again parses nothing more, and no template was parsed twice.
     std::thread::scope(|s| {
         for plan in &plans {
-            s.spawn(|| outputs(plan));
+            s.spawn(|| everything(plan));
         }
     });
     assert_eq!(

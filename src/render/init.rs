@@ -14,7 +14,7 @@ pub fn init_yaml(starter: &Starter) -> Result<String, Error> {
         template: name.to_string(),
         reason: format!("{e:#}"),
     };
-    environment()
+    environment(name)?
         .get_template(name)
         .map_err(render_error)?
         .render(minijinja::context! {

@@ -1,5 +1,6 @@
-//! Rendering: one minijinja environment, templates embedded in the binary and parsed once per
-//! process, auto-escaping chosen by the template's output format.
+//! Rendering: minijinja environments (one per template group), templates embedded in the binary
+//! and parsed once per process on the group's first use, auto-escaping chosen by the template's
+//! output format.
 //!
 //! Every value a template interpolates passes through the format's escaper (`escape.rs`):
 //! strings become complete literals (`"..."` in HCL and YAML, `'...'` in shell), lists become
@@ -34,51 +35,78 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::error::Error;
 use crate::plan::Plan;
 
-/// The templates, by name. The extension before `.j2` selects the escaper.
-const TEMPLATES: &[(&str, &str)] = &[
+/// The templates, by group (their directory) and name. The extension before `.j2` selects the
+/// escaper. Each group has an environment of its own, built on the group's first use, so a
+/// command parses only the templates it renders; a template may import only from its own group.
+const TEMPLATE_GROUPS: &[(&str, &[(&str, &str)])] = &[
     (
-        "terraform/main.tf.j2",
-        include_str!("../../templates/terraform/main.tf.j2"),
+        "terraform",
+        &[(
+            "terraform/main.tf.j2",
+            include_str!("../../templates/terraform/main.tf.j2"),
+        )],
     ),
     (
-        "cloudformation/stack.yaml.j2",
-        include_str!("../../templates/cloudformation/stack.yaml.j2"),
+        "cloudformation",
+        &[
+            (
+                "cloudformation/stack.yaml.j2",
+                include_str!("../../templates/cloudformation/stack.yaml.j2"),
+            ),
+            (
+                "cloudformation/companion.sh.j2",
+                include_str!("../../templates/cloudformation/companion.sh.j2"),
+            ),
+            (
+                "cloudformation/README.md.j2",
+                include_str!("../../templates/cloudformation/README.md.j2"),
+            ),
+        ],
     ),
     (
-        "cloudformation/companion.sh.j2",
-        include_str!("../../templates/cloudformation/companion.sh.j2"),
+        "cli",
+        &[
+            (
+                "cli/macros.sh.j2",
+                include_str!("../../templates/cli/macros.sh.j2"),
+            ),
+            (
+                "cli/deploy.sh.j2",
+                include_str!("../../templates/cli/deploy.sh.j2"),
+            ),
+            (
+                "cli/destroy.sh.j2",
+                include_str!("../../templates/cli/destroy.sh.j2"),
+            ),
+        ],
     ),
     (
-        "cloudformation/README.md.j2",
-        include_str!("../../templates/cloudformation/README.md.j2"),
+        "plan",
+        &[(
+            "plan/plan.md.j2",
+            include_str!("../../templates/plan/plan.md.j2"),
+        )],
     ),
     (
-        "cli/macros.sh.j2",
-        include_str!("../../templates/cli/macros.sh.j2"),
+        "verify",
+        &[(
+            "verify/verify.sh.j2",
+            include_str!("../../templates/verify/verify.sh.j2"),
+        )],
     ),
     (
-        "cli/deploy.sh.j2",
-        include_str!("../../templates/cli/deploy.sh.j2"),
+        "init",
+        &[(
+            "init/ddpl.yaml.j2",
+            include_str!("../../templates/init/ddpl.yaml.j2"),
+        )],
     ),
     (
-        "cli/destroy.sh.j2",
-        include_str!("../../templates/cli/destroy.sh.j2"),
-    ),
-    (
-        "plan/plan.md.j2",
-        include_str!("../../templates/plan/plan.md.j2"),
-    ),
-    (
-        "verify/verify.sh.j2",
-        include_str!("../../templates/verify/verify.sh.j2"),
-    ),
-    (
-        "init/ddpl.yaml.j2",
-        include_str!("../../templates/init/ddpl.yaml.j2"),
-    ),
-    (
-        "agent/agent-config.md.j2",
-        include_str!("../../templates/agent/agent-config.md.j2"),
+        "agent",
+        &[(
+            "agent/agent-config.md.j2",
+            include_str!("../../templates/agent/agent-config.md.j2"),
+        )],
     ),
 ];
 
@@ -200,7 +228,7 @@ fn pad_filter(text: String, width: usize) -> Value {
     Value::from_safe_string(" ".repeat(width.saturating_sub(len)))
 }
 
-fn build_environment() -> Environment<'static> {
+fn build_environment(templates: &[(&'static str, &'static str)]) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_syntax(
@@ -248,10 +276,10 @@ fn build_environment() -> Environment<'static> {
     env.add_filter("mermaid", |s: String| {
         Value::from_safe_string(markdown::mermaid_label(&s))
     });
-    // Every template is parsed here, once per process. (Not on first use through a loader:
-    // minijinja runs a loader without a lock, so two threads rendering at once could parse a
-    // template twice.)
-    for (name, source) in TEMPLATES {
+    // The group's templates are parsed here, once per process (the environment is built under
+    // a `OnceLock`). Not on first use through a loader: minijinja runs a loader without a lock,
+    // so two threads rendering at once could parse a template twice.
+    for (name, source) in templates {
         TEMPLATE_PARSES.fetch_add(1, Ordering::Relaxed);
         env.add_template(name, source)
             .unwrap_or_else(|e| panic!("embedded template {name} does not parse: {e:#}"));
@@ -264,19 +292,43 @@ static TEMPLATE_PARSES: AtomicUsize = AtomicUsize::new(0);
 
 /// The number of embedded templates.
 pub fn template_count() -> usize {
-    TEMPLATES.len()
+    TEMPLATE_GROUPS.iter().map(|(_, t)| t.len()).sum()
 }
 
-/// How many times this process has parsed an embedded template: `template_count()` once the
-/// first render has run, and never more (tests and benchmarks check it).
+/// How many times this process has parsed an embedded template: the templates of the groups
+/// rendered so far, each once; `template_count()` once every group has been used, and never
+/// more (tests and benchmarks check it).
 pub fn template_parse_count() -> usize {
     TEMPLATE_PARSES.load(Ordering::Relaxed)
 }
 
-/// The process-wide environment: templates are parsed once.
-fn environment() -> &'static Environment<'static> {
-    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
-    ENV.get_or_init(build_environment)
+/// One environment per template group, each built on the group's first use.
+static ENVIRONMENTS: [OnceLock<Environment<'static>>; TEMPLATE_GROUPS.len()] =
+    [const { OnceLock::new() }; TEMPLATE_GROUPS.len()];
+
+/// The templates of the groups whose environment this process has built: what
+/// `template_parse_count()` must equal if each was parsed once.
+pub fn templates_loaded() -> usize {
+    TEMPLATE_GROUPS
+        .iter()
+        .zip(&ENVIRONMENTS)
+        .filter(|(_, env)| env.get().is_some())
+        .map(|((_, templates), _)| templates.len())
+        .sum()
+}
+
+/// The process-wide environment of a template's group (`terraform/main.tf.j2` is in
+/// `terraform`), built on first use: its templates are parsed once.
+fn environment(template: &str) -> Result<&'static Environment<'static>, Error> {
+    let group = template.split('/').next().unwrap_or_default();
+    let index = TEMPLATE_GROUPS
+        .iter()
+        .position(|(name, _)| *name == group)
+        .ok_or_else(|| Error::Render {
+            template: template.to_string(),
+            reason: format!("no template group {group:?}"),
+        })?;
+    Ok(ENVIRONMENTS[index].get_or_init(|| build_environment(TEMPLATE_GROUPS[index].1)))
 }
 
 /// Renders one template with the plan (and optional extra context) as its context.
@@ -291,7 +343,7 @@ pub(crate) fn plan_value(plan: &Plan) -> Value {
 
 /// `render` with the plan already converted by `plan_value`.
 pub(crate) fn render_value(template: &str, plan: &Value, extra: Value) -> Result<String, Error> {
-    let env = environment();
+    let env = environment(template)?;
     let render_error = |e: TemplateError| Error::Render {
         template: template.to_string(),
         reason: format!("{e:#}"),
