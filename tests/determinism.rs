@@ -383,4 +383,5 @@ fn templates_are_parsed_once_per_process() {
         render::template_count(),
         "every template is parsed exactly once per process"
     );
+    assert_eq!(render::templates_loaded(), render::template_count());
 }

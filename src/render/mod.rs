@@ -1,6 +1,5 @@
-//! Rendering: minijinja environments (one per template group), templates embedded in the binary
-//! and parsed once per process on the group's first use, auto-escaping chosen by the template's
-//! output format.
+//! Rendering: one minijinja environment, templates embedded in the binary and parsed once per
+//! process on first use, auto-escaping chosen by the template's output format.
 //!
 //! Every value a template interpolates passes through the format's escaper (`escape.rs`):
 //! strings become complete literals (`"..."` in HCL and YAML, `'...'` in shell), lists become
@@ -27,87 +26,46 @@ pub use verify::verify_script;
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Serde, Value};
 use minijinja::{
-    AutoEscape, Environment, Error as TemplateError, ErrorKind, Output, State, UndefinedBehavior,
+    AutoEscape, Environment, Error as TemplateError, ErrorKind, Output, State, Template,
+    UndefinedBehavior,
 };
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{OnceLock, PoisonError, RwLock, RwLockReadGuard};
 
 use crate::error::Error;
 use crate::plan::Plan;
 
-/// The templates, by group (their directory) and name. The extension before `.j2` selects the
-/// escaper. Each group has an environment of its own, built on the group's first use, so a
-/// command parses only the templates it renders; a template may import only from its own group.
-const TEMPLATE_GROUPS: &[(&str, &[(&str, &str)])] = &[
-    (
-        "terraform",
-        &[(
-            "terraform/main.tf.j2",
-            include_str!("../../templates/terraform/main.tf.j2"),
-        )],
-    ),
-    (
-        "cloudformation",
-        &[
-            (
-                "cloudformation/stack.yaml.j2",
-                include_str!("../../templates/cloudformation/stack.yaml.j2"),
-            ),
-            (
-                "cloudformation/companion.sh.j2",
-                include_str!("../../templates/cloudformation/companion.sh.j2"),
-            ),
-            (
-                "cloudformation/README.md.j2",
-                include_str!("../../templates/cloudformation/README.md.j2"),
-            ),
-        ],
-    ),
-    (
-        "cli",
-        &[
-            (
-                "cli/macros.sh.j2",
-                include_str!("../../templates/cli/macros.sh.j2"),
-            ),
-            (
-                "cli/deploy.sh.j2",
-                include_str!("../../templates/cli/deploy.sh.j2"),
-            ),
-            (
-                "cli/destroy.sh.j2",
-                include_str!("../../templates/cli/destroy.sh.j2"),
-            ),
-        ],
-    ),
-    (
-        "plan",
-        &[(
-            "plan/plan.md.j2",
-            include_str!("../../templates/plan/plan.md.j2"),
-        )],
-    ),
-    (
-        "verify",
-        &[(
-            "verify/verify.sh.j2",
-            include_str!("../../templates/verify/verify.sh.j2"),
-        )],
-    ),
-    (
-        "init",
-        &[(
-            "init/ddpl.yaml.j2",
-            include_str!("../../templates/init/ddpl.yaml.j2"),
-        )],
-    ),
-    (
-        "agent",
-        &[(
-            "agent/agent-config.md.j2",
-            include_str!("../../templates/agent/agent-config.md.j2"),
-        )],
-    ),
+/// An embedded template: its name (the extension before `.j2` selects the escaper), its text,
+/// and the templates it imports, which must be parsed before it.
+struct EmbeddedTemplate {
+    name: &'static str,
+    source: &'static str,
+    imports: &'static [&'static str],
+}
+
+macro_rules! embedded {
+    ($name:literal $(, imports: [$($import:literal),*])?) => {
+        EmbeddedTemplate {
+            name: $name,
+            source: include_str!(concat!("../../templates/", $name)),
+            imports: &[$($($import),*)?],
+        }
+    };
+}
+
+/// The templates. Each is parsed on its first use, once per process.
+const TEMPLATES: &[EmbeddedTemplate] = &[
+    embedded!("terraform/main.tf.j2"),
+    embedded!("cloudformation/stack.yaml.j2"),
+    embedded!("cloudformation/companion.sh.j2"),
+    embedded!("cloudformation/README.md.j2"),
+    embedded!("cli/macros.sh.j2"),
+    embedded!("cli/deploy.sh.j2", imports: ["cli/macros.sh.j2"]),
+    embedded!("cli/destroy.sh.j2", imports: ["cli/macros.sh.j2"]),
+    embedded!("plan/plan.md.j2"),
+    embedded!("verify/verify.sh.j2"),
+    embedded!("init/ddpl.yaml.j2"),
+    embedded!("agent/agent-config.md.j2"),
 ];
 
 /// The escaping a template's output format needs, from its file name.
@@ -228,7 +186,8 @@ fn pad_filter(text: String, width: usize) -> Value {
     Value::from_safe_string(" ".repeat(width.saturating_sub(len)))
 }
 
-fn build_environment(templates: &[(&'static str, &'static str)]) -> Environment<'static> {
+/// The environment without templates: syntax, escaping, filters and functions.
+fn base_environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_syntax(
@@ -276,14 +235,6 @@ fn build_environment(templates: &[(&'static str, &'static str)]) -> Environment<
     env.add_filter("mermaid", |s: String| {
         Value::from_safe_string(markdown::mermaid_label(&s))
     });
-    // The group's templates are parsed here, once per process (the environment is built under
-    // a `OnceLock`). Not on first use through a loader: minijinja runs a loader without a lock,
-    // so two threads rendering at once could parse a template twice.
-    for (name, source) in templates {
-        TEMPLATE_PARSES.fetch_add(1, Ordering::Relaxed);
-        env.add_template(name, source)
-            .unwrap_or_else(|e| panic!("embedded template {name} does not parse: {e:#}"));
-    }
     env
 }
 
@@ -292,43 +243,83 @@ static TEMPLATE_PARSES: AtomicUsize = AtomicUsize::new(0);
 
 /// The number of embedded templates.
 pub fn template_count() -> usize {
-    TEMPLATE_GROUPS.iter().map(|(_, t)| t.len()).sum()
+    TEMPLATES.len()
 }
 
-/// How many times this process has parsed an embedded template: the templates of the groups
-/// rendered so far, each once; `template_count()` once every group has been used, and never
-/// more (tests and benchmarks check it).
+/// How many times this process has parsed an embedded template: once per template rendered
+/// (or imported) so far, `template_count()` once every template has been used, and never more
+/// (tests and benchmarks check it).
 pub fn template_parse_count() -> usize {
     TEMPLATE_PARSES.load(Ordering::Relaxed)
 }
 
-/// One environment per template group, each built on the group's first use.
-static ENVIRONMENTS: [OnceLock<Environment<'static>>; TEMPLATE_GROUPS.len()] =
-    [const { OnceLock::new() }; TEMPLATE_GROUPS.len()];
-
-/// The templates of the groups whose environment this process has built: what
-/// `template_parse_count()` must equal if each was parsed once.
+/// How many templates the process-wide environment holds: what `template_parse_count()` must
+/// equal if each was parsed once.
 pub fn templates_loaded() -> usize {
-    TEMPLATE_GROUPS
-        .iter()
-        .zip(&ENVIRONMENTS)
-        .filter(|(_, env)| env.get().is_some())
-        .map(|((_, templates), _)| templates.len())
-        .sum()
+    read(environment()).templates().count()
 }
 
-/// The process-wide environment of a template's group (`terraform/main.tf.j2` is in
-/// `terraform`), built on first use: its templates are parsed once.
-fn environment(template: &str) -> Result<&'static Environment<'static>, Error> {
-    let group = template.split('/').next().unwrap_or_default();
-    let index = TEMPLATE_GROUPS
+/// The process-wide environment. Templates are added on first use under the write lock, so
+/// a command parses only what it renders and no template is parsed twice, even when threads
+/// render at once. (Not through a minijinja loader: it runs without a lock, so two threads
+/// could each parse the same template.)
+fn environment() -> &'static RwLock<Environment<'static>> {
+    static ENV: OnceLock<RwLock<Environment<'static>>> = OnceLock::new();
+    ENV.get_or_init(|| RwLock::new(base_environment()))
+}
+
+// A panic while a lock is held cannot leave the environment half-changed (`add_template`
+// either adds a parsed template or nothing), so a poisoned lock is still usable.
+fn read<'a>(env: &'a RwLock<Environment<'static>>) -> RwLockReadGuard<'a, Environment<'static>> {
+    env.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Runs `f` with the template `name`, parsing it (and what it imports) first if this process
+/// has not yet.
+fn with_template<R>(
+    name: &str,
+    f: impl FnOnce(&Template<'_, '_>) -> Result<R, TemplateError>,
+) -> Result<R, Error> {
+    let render_error = |e: TemplateError| Error::Render {
+        template: name.to_string(),
+        reason: format!("{e:#}"),
+    };
+    let env = environment();
+    {
+        let guard = read(env);
+        if let Ok(template) = guard.get_template(name) {
+            return f(&template).map_err(render_error);
+        }
+    }
+    let embedded = TEMPLATES
         .iter()
-        .position(|(name, _)| *name == group)
+        .find(|t| t.name == name)
         .ok_or_else(|| Error::Render {
-            template: template.to_string(),
-            reason: format!("no template group {group:?}"),
+            template: name.to_string(),
+            reason: "no such embedded template".to_string(),
         })?;
-    Ok(ENVIRONMENTS[index].get_or_init(|| build_environment(TEMPLATE_GROUPS[index].1)))
+    {
+        let mut guard = env.write().unwrap_or_else(PoisonError::into_inner);
+        for wanted in embedded.imports.iter().copied().chain([embedded.name]) {
+            // Another thread may have added it between the two locks.
+            if guard.get_template(wanted).is_ok() {
+                continue;
+            }
+            let source = TEMPLATES
+                .iter()
+                .find(|t| t.name == wanted)
+                .map(|t| t.source)
+                .ok_or_else(|| Error::Render {
+                    template: name.to_string(),
+                    reason: format!("imports {wanted}, which is not embedded"),
+                })?;
+            TEMPLATE_PARSES.fetch_add(1, Ordering::Relaxed);
+            guard.add_template(wanted, source).map_err(render_error)?;
+        }
+    }
+    let guard = read(env);
+    let template = guard.get_template(name).map_err(render_error)?;
+    f(&template).map_err(render_error)
 }
 
 /// Renders one template with the plan (and optional extra context) as its context.
@@ -343,14 +334,13 @@ pub(crate) fn plan_value(plan: &Plan) -> Value {
 
 /// `render` with the plan already converted by `plan_value`.
 pub(crate) fn render_value(template: &str, plan: &Value, extra: Value) -> Result<String, Error> {
-    let env = environment(template)?;
-    let render_error = |e: TemplateError| Error::Render {
-        template: template.to_string(),
-        reason: format!("{e:#}"),
-    };
-    let tmpl = env.get_template(template).map_err(render_error)?;
     let ctx = minijinja::context! { plan => plan.clone(), ..extra };
-    tmpl.render(ctx).map_err(render_error)
+    render_context(template, ctx)
+}
+
+/// Renders one template with any context.
+pub(crate) fn render_context(template: &str, ctx: Value) -> Result<String, Error> {
+    with_template(template, |t| t.render(ctx))
 }
 
 /// A rendered file: its name (for `-o DIR`) and contents.
