@@ -174,8 +174,13 @@ fn parse_price(text: &str) -> Result<f64, String> {
 }
 
 fn read_text(path: &str) -> Result<(String, String), Error> {
+    // `-` is standard input: say so rather than "cannot read -".
     let unreadable = |reason: String| Error::Unreadable {
-        path: path.to_string(),
+        path: if path == "-" {
+            "standard input".to_string()
+        } else {
+            path.to_string()
+        },
         reason,
     };
     let (name, reader): (String, Box<dyn Read>) = if path == "-" {
@@ -190,12 +195,23 @@ fn read_text(path: &str) -> Result<(String, String), Error> {
         .take(ddpl_gen::topology::MAX_INPUT_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| unreadable(e.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        unreadable(format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        // Over the limit the read may stop inside a character: the size is what is wrong, and
+        // parsing refuses any text over the limit, so the cut character may be replaced.
+        Err(e)
+            if e.utf8_error().error_len().is_none()
+                && e.as_bytes().len() > ddpl_gen::topology::MAX_INPUT_BYTES =>
+        {
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+        Err(e) => {
+            return Err(unreadable(format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )));
+        }
+    };
     Ok((name, text))
 }
 

@@ -3,8 +3,10 @@
 //! Loading is the first two steps of the flow: text -> document (syntax) -> schema check ->
 //! typed `Topology`. The semantic rules live in `validate`.
 
+use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Problem};
@@ -90,7 +92,7 @@ pub struct AgentVpc {
 }
 
 /// Parses YAML or JSON text (JSON when it starts with `{`) into a document.
-/// Syntax errors carry line and column.
+/// Syntax errors carry line and column; a repeated key is named by its field path.
 pub fn parse_document(text: &str) -> Result<Value, Problem> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(Problem::new(
@@ -100,7 +102,8 @@ pub fn parse_document(text: &str) -> Result<Value, Problem> {
             format!("the input is larger than the limit of {MAX_INPUT_BYTES} bytes (1 MiB)"),
         ));
     }
-    let trimmed = text.trim_start_matches('\u{feff}').trim();
+    let unmarked = text.trim_start_matches('\u{feff}');
+    let trimmed = unmarked.trim();
     if trimmed.is_empty() {
         return Err(Problem::new(
             "",
@@ -117,49 +120,156 @@ pub fn parse_document(text: &str) -> Result<Value, Problem> {
             ),
         ));
     }
+    // The parsers see `trimmed`; lines and columns are given in the text as the user wrote it.
+    let skipped = Skipped::new(&unmarked[..unmarked.len() - unmarked.trim_start().len()]);
+    let walk = Walk::default();
+    let problem = |syntax: &str, at: Option<(usize, usize)>, message: String| {
+        let at = at
+            .map(|(line, column)| {
+                let (line, column) = skipped.shift(line, column, syntax == "JSON");
+                format!(" at line {line}, column {column}")
+            })
+            .unwrap_or_default();
+        match walk.duplicate.take() {
+            Some(Duplicate { path, message }) => {
+                Problem::new(path, format!("{syntax} syntax error{at}: {message}"))
+            }
+            None => Problem::new("", format!("{syntax} syntax error{at}: {message}")),
+        }
+    };
     if trimmed.starts_with('{') {
-        serde_json::from_str::<Document>(trimmed)
-            .map(|d| d.0)
+        let mut de = serde_json::Deserializer::from_str(trimmed);
+        DocumentSeed(&walk)
+            .deserialize(&mut de)
+            .and_then(|v| de.end().map(|()| v))
             .map_err(|e| {
-                Problem::new(
-                    "",
-                    format!(
-                        "JSON syntax error at line {}, column {}: {}",
-                        e.line(),
-                        e.column(),
-                        strip_location(&e.to_string())
-                    ),
-                )
+                let mut at = (e.line(), e.column());
+                if walk.duplicate.borrow().is_some() {
+                    // serde_json stops at the closing quote of the repeated key.
+                    at = json_key_start(trimmed, at);
+                }
+                problem("JSON", Some(at), strip_location(&e.to_string()))
             })
     } else {
-        serde_yaml_ng::from_str::<Document>(trimmed)
-            .map(|d| d.0)
+        DocumentSeed(&walk)
+            .deserialize(serde_yaml_ng::Deserializer::from_str(trimmed))
             .map_err(|e| {
-                let at = e
-                    .location()
-                    .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
-                    .unwrap_or_default();
-                Problem::new(
-                    "",
-                    format!("YAML syntax error{at}: {}", strip_location(&e.to_string())),
-                )
+                let at = e.location().map(|l| (l.line(), l.column()));
+                problem("YAML", at, strip_location(&e.to_string()))
             })
     }
 }
 
-/// A parsed document, as a JSON value, with a mapping's keys unique: a repeated key is an
-/// error (serde_json::Value would keep the last one, so the order of keys would decide).
-struct Document(Value);
+/// The blank text before the part of the input the parsers see (after a byte order mark).
+struct Skipped {
+    /// Line breaks skipped.
+    lines: usize,
+    /// Characters and bytes skipped on the first line the parsers see.
+    chars: usize,
+    bytes: usize,
+}
 
-impl<'de> serde::Deserialize<'de> for Document {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(DocumentVisitor).map(Document)
+impl Skipped {
+    fn new(blank: &str) -> Self {
+        let last = blank.rsplit('\n').next().unwrap_or(blank);
+        Skipped {
+            lines: blank.matches('\n').count(),
+            chars: last.chars().count(),
+            bytes: last.len(),
+        }
+    }
+
+    /// A 1-based line and column of the parsed text, as line and column of the input. YAML
+    /// counts columns in characters, JSON in bytes.
+    fn shift(&self, line: usize, column: usize, in_bytes: bool) -> (usize, usize) {
+        if line == 1 {
+            let skipped = if in_bytes { self.bytes } else { self.chars };
+            (1 + self.lines, column + skipped)
+        } else {
+            (line + self.lines, column)
+        }
     }
 }
 
-struct DocumentVisitor;
+/// serde_json reports a repeated key at its closing quote (1-based line, byte column): move
+/// to its opening quote. A JSON string holds no raw line break, so both are on that line.
+fn json_key_start(text: &str, (line, column): (usize, usize)) -> (usize, usize) {
+    let Some(bytes) = text
+        .split('\n')
+        .nth(line.wrapping_sub(1))
+        .map(str::as_bytes)
+    else {
+        return (line, column);
+    };
+    let Some(close) = column
+        .checked_sub(1)
+        .filter(|&i| bytes.get(i) == Some(&b'"'))
+    else {
+        return (line, column);
+    };
+    // The opening quote is the nearest quote before it that no backslash escapes.
+    let escaped = |i: usize| bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1;
+    match (0..close).rev().find(|&i| bytes[i] == b'"' && !escaped(i)) {
+        Some(open) => (line, open + 1),
+        None => (line, column),
+    }
+}
 
-impl<'de> serde::de::Visitor<'de> for DocumentVisitor {
+/// The state of one parse: where in the document the parser is, and the repeated key that
+/// stopped it, if any (the parser's own error carries only a message and a location).
+#[derive(Default)]
+struct Walk {
+    path: RefCell<Vec<Segment>>,
+    duplicate: RefCell<Option<Duplicate>>,
+}
+
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+struct Duplicate {
+    path: String,
+    message: String,
+}
+
+impl Walk {
+    /// The field path of `key` in the mapping being read (`agent_vpcs[1].cidr`).
+    fn path_to(&self, key: &str) -> String {
+        let mut out = String::new();
+        for segment in self.path.borrow().iter() {
+            match segment {
+                Segment::Key(k) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(k);
+                }
+                Segment::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(key);
+        out
+    }
+}
+
+/// Reads a document as a JSON value, with a mapping's keys unique: a repeated key is an error
+/// (serde_json::Value would keep the last one, so the order of keys would decide).
+#[derive(Clone, Copy)]
+struct DocumentSeed<'w>(&'w Walk);
+
+impl<'de> DeserializeSeed<'de> for DocumentSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DocumentSeed<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -190,27 +300,81 @@ impl<'de> serde::de::Visitor<'de> for DocumentVisitor {
         Ok(Value::Null)
     }
     fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        Document::deserialize(d).map(|d| d.0)
+        self.deserialize(d)
     }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
-        while let Some(Document(v)) = seq.next_element()? {
-            items.push(v);
-        }
-        Ok(Value::Array(items))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = serde_json::Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                return Err(serde::de::Error::custom(format!(
-                    "duplicate key {key:?}: each key may appear once in a mapping"
-                )));
+        loop {
+            self.0.path.borrow_mut().push(Segment::Index(items.len()));
+            let item = seq.next_element_seed(self);
+            self.0.path.borrow_mut().pop();
+            match item? {
+                Some(v) => items.push(v),
+                None => return Ok(Value::Array(items)),
             }
-            let Document(v) = map.next_value()?;
-            out.insert(key, v);
+        }
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key_seed(KeySeed {
+            walk: self.0,
+            seen: &out,
+        })? {
+            self.0.path.borrow_mut().push(Segment::Key(key.clone()));
+            let value = map.next_value_seed(self);
+            self.0.path.borrow_mut().pop();
+            out.insert(key, value?);
         }
         Ok(Value::Object(out))
+    }
+}
+
+/// Reads a mapping's key (as `String` would) and refuses one already in `seen`. The error is
+/// raised while the parser stands on the key, so its location is the repeated key's.
+struct KeySeed<'a> {
+    walk: &'a Walk,
+    seen: &'a serde_json::Map<String, Value>,
+}
+
+impl KeySeed<'_> {
+    fn check<E: serde::de::Error>(self, key: String) -> Result<String, E> {
+        if !self.seen.contains_key(&key) {
+            return Ok(key);
+        }
+        let message = format!("duplicate key {key:?}: each key may appear once in a mapping");
+        *self.walk.duplicate.borrow_mut() = Some(Duplicate {
+            path: self.walk.path_to(&key),
+            message: message.clone(),
+        });
+        Err(E::custom(message))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = String;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_string(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = String;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+        self.check(v.to_string())
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<String, E> {
+        self.check(v)
+    }
+    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<String, E> {
+        match std::str::from_utf8(v) {
+            Ok(s) => self.check(s.to_string()),
+            Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(v), &self)),
+        }
     }
 }
 
@@ -408,6 +572,65 @@ mod tests {
             v,
             serde_json::json!({"a": [1, -2, 1.5, true, null, null, "x"], "b": {"c": "d"}})
         );
+    }
+
+    #[test]
+    fn a_duplicate_key_is_named_by_its_path_and_place() {
+        let cases = [
+            (
+                "version: 1\nendpoint_vpc:\n  region: a\n  cidr: x\n  region: b\n",
+                "endpoint_vpc.region",
+                "YAML syntax error at line 5, column 3: duplicate key \"region\"",
+            ),
+            (
+                "agent_vpcs:\n  - name: a\n  - name: b\n    cidr: x\n    cidr: y\n",
+                "agent_vpcs[1].cidr",
+                "YAML syntax error at line 5, column 5: duplicate key \"cidr\"",
+            ),
+            (
+                "a: [{b: 1}, {c: {d: 1, d: 2}}]",
+                "a[1].c.d",
+                "YAML syntax error at line 1, column 24: duplicate key \"d\"",
+            ),
+            (
+                "- x: 1\n  x: 2\n",
+                "[0].x",
+                "YAML syntax error at line 2, column 3: duplicate key \"x\"",
+            ),
+            (
+                "{\"agent_vpcs\": [{}, {\"cidr\": \"x\",\n  \"cidr\": \"y\"}]}",
+                "agent_vpcs[1].cidr",
+                "JSON syntax error at line 2, column 3: duplicate key \"cidr\"",
+            ),
+            // An escaped quote in the key: the column is still its opening quote.
+            (
+                r#"{"k\"\\": 1, "k\"\\": 2}"#,
+                r#"k"\"#,
+                "JSON syntax error at line 1, column 14: duplicate key",
+            ),
+        ];
+        for (text, path, message) in cases {
+            let p = parse_document(text).unwrap_err();
+            assert_eq!(p.path, path, "{text}: {p}");
+            assert!(p.message.starts_with(message), "{text}: {p}");
+        }
+        // The same key in two mappings, or in two list items, is no duplicate.
+        assert!(parse_document("a: {k: 1}\nb: {k: 1}\nc: [{k: 1}, {k: 2}]").is_ok());
+    }
+
+    #[test]
+    fn locations_count_the_blank_text_before_the_document() {
+        let p = parse_document("\u{feff}\n\n  \n  [{a: 1, a: 2}]\n").unwrap_err();
+        assert_eq!(p.path, "[0].a");
+        assert!(p.message.contains("at line 4, column 11:"), "{p}");
+        let p = parse_document("\n\n   {\"a\": 1,}").unwrap_err();
+        assert!(
+            p.message
+                .starts_with("JSON syntax error at line 3, column 12:"),
+            "{p}"
+        );
+        let p = parse_document("\r\n\r\nversion: 1\nname: [a\n").unwrap_err();
+        assert!(p.message.contains("at line 5, column 1:"), "{p}");
     }
 
     #[test]

@@ -208,7 +208,39 @@ fn unreadable_files() {
         "not UTF-8 on stdin",
         "-",
         Some(vec![b'a', 0xc3, 0x28]),
-        &["cannot read -", "not UTF-8"],
+        &["standard input", "not UTF-8"],
+    );
+}
+
+#[test]
+fn not_utf8_names_standard_input_and_the_offset() {
+    refuse(
+        "not UTF-8 on stdin",
+        "-",
+        Some(b"version: 1\nname: \xe9t\xe9\n".to_vec()),
+        &["standard input: not UTF-8 text (invalid byte at offset 17)"],
+    );
+    let (_d, path) = file_with(b"version: 1\n\xff\n", "latin1.yaml");
+    refuse(
+        "not UTF-8 in a file",
+        &path,
+        None,
+        &[&format!(
+            "{path}: not UTF-8 text (invalid byte at offset 11)"
+        )],
+    );
+    // Over the limit, the read stops inside a character: that is the size, not the encoding.
+    let mut big = b"a: \"x".to_vec();
+    while big.len() <= 1024 * 1024 {
+        big.extend_from_slice("\u{e9}".as_bytes());
+    }
+    let (_d, path) = file_with(&big, "big-utf8.yaml");
+    refuse("large UTF-8 file", &path, None, &["limit of 1048576 bytes"]);
+    refuse(
+        "large UTF-8 stdin",
+        "-",
+        Some(big),
+        &["limit of 1048576 bytes"],
     );
 }
 
@@ -286,6 +318,61 @@ fn neither_yaml_nor_json() {
 }
 
 const SAME_REGION_DUP: &str = "version: 1\nname: a-b\nname: c-d\n";
+
+#[test]
+fn duplicate_keys_name_the_repeated_key_and_where_it_is() {
+    // (topology, path of the repeated key, syntax, its line and column)
+    let cases = [
+        (
+            with(
+                SAME_REGION,
+                "  cidr: 10.0.0.0/16",
+                "  cidr: 10.0.0.0/16\n  region: us-west-2",
+            ),
+            "endpoint_vpc.region",
+            "YAML",
+            "line 11, column 3",
+        ),
+        (
+            with(
+                PEERING,
+                "    cidr: 10.21.0.0/16",
+                "    cidr: 10.21.0.0/16\n    cidr: 10.22.0.0/16",
+            ),
+            "agent_vpcs[1].cidr",
+            "YAML",
+            "line 24, column 5",
+        ),
+        (
+            "\n\nversion: 1\nagent_vpcs: [{name: a}, {name: b, cidr: x, cidr: y}]\n".to_string(),
+            "agent_vpcs[1].cidr",
+            "YAML",
+            "line 4, column 44",
+        ),
+        (
+            "{\"version\": 1,\n \"tags\": {\"a\": \"1\",\n   \"a\": \"2\"}}".to_string(),
+            "tags.a",
+            "JSON",
+            "line 3, column 4",
+        ),
+        (
+            SAME_REGION_DUP.to_string(),
+            "name",
+            "YAML",
+            "line 3, column 1",
+        ),
+    ];
+    for (topology, path, syntax, place) in &cases {
+        refuse_text(
+            path,
+            topology,
+            &[&format!(
+                "{}{syntax} syntax error at {place}: duplicate key",
+                at(path)
+            )],
+        );
+    }
+}
 
 // --- wrong types ----------------------------------------------------------------------------
 
