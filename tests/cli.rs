@@ -469,3 +469,194 @@ fn scripts_parse_and_pass_shellcheck() {
         Err(_) => eprintln!("shellcheck not installed; skipped"),
     }
 }
+
+/// A stub `aws` for a whole peering deploy or teardown: it records every argument vector (NUL
+/// separated, one call per `\n\0`) and answers `list-hosted-zones-by-vpc` in two pages: a
+/// foreign zone and the NextToken `page-2` on the first, the plan's zones (listed in the file
+/// `$ZONES`) after `$SECOND_TOKEN` on the second. `get-hosted-zone` gives the caller reference
+/// of `$REFS` (zone id TAB reference); the other calls get just enough to go on.
+const PAGED_ZONES_STUB: &str = r#"#!/usr/bin/env bash
+for a in "$@"; do printf '%s\0' "$a"; done >>"$AWS_LOG"
+printf '\n\0' >>"$AWS_LOG"
+args=("$@")
+arg() {
+  local i
+  for ((i = 0; i + 1 < ${#args[@]}; i++)); do
+    if [[ ${args[i]} == "$1" ]]; then
+      printf '%s' "${args[i + 1]}"
+      return
+    fi
+  done
+}
+query=$(arg --query)
+case $2 in
+list-hosted-zones-by-vpc)
+  case $(arg --next-token) in
+  '') printf 'page-2\nother.example.com.\tZOTHER\n' ;;
+  page-2) printf '%s\n' "$SECOND_TOKEN" && cat "$ZONES" ;;
+  *) exit 254 ;;
+  esac ;;
+get-hosted-zone)
+  if [[ $query == HostedZone.CallerReference ]]; then
+    while IFS=$'\t' read -r id ref; do
+      if [[ $id == "$(arg --id)" ]]; then echo "$ref"; fi
+    done <"$REFS"
+  else
+    echo None
+  fi ;;
+create-hosted-zone) echo /hostedzone/ZCREATED ;;
+describe-vpc-attribute) echo True ;;
+create-security-group) echo sg-0123456789abcdef0 ;;
+create-vpc-endpoint) echo vpce-0123456789abcdef0 ;;
+describe-vpc-endpoints)
+  case $query in
+  'VpcEndpoints[0].State') echo available ;;
+  'VpcEndpoints[].VpcEndpointId') echo ;;
+  *DnsEntries*) printf 'vpce-0123.vpce-svc-0.us-east-1.vpce.amazonaws.com\tZ7HUB22UULQXV\n' ;;
+  *) echo None ;;
+  esac ;;
+describe-security-group-rules) echo ;;
+create-vpc-peering-connection) echo pcx-0123456789abcdef0 ;;
+describe-vpc-peering-connections)
+  if [[ $query == 'VpcPeeringConnections[].[VpcPeeringConnectionId,Status.Code]' ]]; then
+    printf 'pcx-0123456789abcdef0\tactive\n'
+  fi ;;
+*) echo None ;;
+esac
+"#;
+
+/// Runs one script of `plan` against [`PAGED_ZONES_STUB`]; the plan's zones are on the second
+/// page, with ids `ZOURS0`, `ZOURS1`, ... and the deploy script's caller references. Returns the
+/// output and the recorded calls.
+fn run_with_paged_zones(
+    plan: &Plan,
+    script: &str,
+    second_token: &str,
+) -> (std::process::Output, Vec<Vec<String>>) {
+    let dir = tempfile::tempdir().unwrap();
+    let stub = dir.path().join("aws");
+    fs::write(&stub, PAGED_ZONES_STUB).unwrap();
+    Command::new("chmod").arg("+x").arg(&stub).status().unwrap();
+    let (mut zones, mut refs) = (String::new(), String::new());
+    for (i, zone) in plan.zones.iter().enumerate() {
+        zones.push_str(&format!("{}.\tZOURS{i}\n", zone.name));
+        refs.push_str(&format!("ZOURS{i}\t{}\n", zone.caller_reference));
+    }
+    fs::write(dir.path().join("zones"), zones).unwrap();
+    fs::write(dir.path().join("refs"), refs).unwrap();
+    let file = dir.path().join("script.sh");
+    fs::write(&file, script).unwrap();
+    let log = dir.path().join("calls");
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("bash")
+        .arg(&file)
+        .env("PATH", path)
+        .env("AWS_LOG", &log)
+        .env("ZONES", dir.path().join("zones"))
+        .env("REFS", dir.path().join("refs"))
+        .env("SECOND_TOKEN", second_token)
+        .env("DDPL_SKIP_PREFLIGHT", "1")
+        .env("DDPL_POLL_SECONDS", "1")
+        .env("DDPL_WAIT_SECONDS", "5")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(fs::read(&log).unwrap_or_default()).unwrap();
+    let calls = text
+        .split("\n\0")
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            c.split('\0')
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect();
+    (out, calls)
+}
+
+fn calls_of<'a>(calls: &'a [Vec<String>], command: &str) -> Vec<&'a Vec<String>> {
+    calls.iter().filter(|c| c[1] == command).collect()
+}
+
+fn arg_of<'a>(call: &'a [String], flag: &str) -> Option<&'a str> {
+    let at = call.iter().position(|a| a == flag)?;
+    call.get(at + 1).map(String::as_str)
+}
+
+/// `list-hosted-zones-by-vpc` has no paginator in the AWS CLI: the scripts follow NextToken
+/// themselves, so zones on a second page are found (the deploy creates none, the teardown
+/// deletes ours).
+#[test]
+fn zones_on_a_second_page_of_list_hosted_zones_by_vpc_are_found() {
+    if bash().is_none() {
+        eprintln!("bash not found; skipped");
+        return;
+    }
+    let plan = plan_of(&root().join("golden/us1-peering-secrets-manager/topology.yaml"));
+    assert!(!plan.zones.is_empty());
+    let stack = &plan.stacks[0];
+    for (kind, script) in scripts(&plan) {
+        let (out, calls) = run_with_paged_zones(&plan, &script, "None");
+        assert!(
+            out.status.success(),
+            "{kind}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let lists = calls_of(&calls, "list-hosted-zones-by-vpc");
+        assert_eq!(lists.len(), 2, "{kind}: one call per page");
+        assert_eq!(arg_of(lists[0], "--next-token"), None, "{kind}");
+        assert_eq!(arg_of(lists[1], "--next-token"), Some("page-2"), "{kind}");
+        for call in &lists {
+            assert_eq!(arg_of(call, "--region"), Some(stack.region.as_str()));
+            assert_eq!(arg_of(call, "--profile"), stack.profile.as_deref());
+            assert_eq!(arg_of(call, "--vpc-id"), Some(plan.vpcs[0].vpc_id.as_str()));
+            assert_eq!(arg_of(call, "--max-items"), Some("100"));
+        }
+        let ours: Vec<String> = (0..plan.zones.len()).map(|i| format!("ZOURS{i}")).collect();
+        if kind == "deploy" {
+            assert!(
+                calls_of(&calls, "create-hosted-zone").is_empty(),
+                "deploy created a zone that exists on the second page"
+            );
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            for (zone, id) in plan.zones.iter().zip(&ours) {
+                assert!(
+                    stdout.contains(&format!("private hosted zone {} {id} exists", zone.name)),
+                    "{stdout}"
+                );
+            }
+        } else {
+            let deleted: Vec<&str> = calls_of(&calls, "delete-hosted-zone")
+                .iter()
+                .filter_map(|c| arg_of(c, "--id"))
+                .collect();
+            assert_eq!(deleted, ours, "the teardown deletes exactly our zones");
+        }
+    }
+}
+
+/// A NextToken that comes back a second time stops both scripts instead of looping.
+#[test]
+fn a_repeated_next_token_of_list_hosted_zones_by_vpc_stops_the_scripts() {
+    if bash().is_none() {
+        eprintln!("bash not found; skipped");
+        return;
+    }
+    let plan = plan_of(&root().join("golden/us1-peering-secrets-manager/topology.yaml"));
+    for (kind, script) in scripts(&plan) {
+        let (out, calls) = run_with_paged_zones(&plan, &script, "page-2");
+        assert!(!out.status.success(), "{kind} went on");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("returned the NextToken 'page-2' a second time"),
+            "{kind}: {stderr}"
+        );
+        assert_eq!(calls_of(&calls, "list-hosted-zones-by-vpc").len(), 2);
+        assert!(calls_of(&calls, "create-hosted-zone").is_empty());
+        assert!(calls_of(&calls, "delete-hosted-zone").is_empty());
+    }
+}

@@ -321,9 +321,25 @@ done
 # 5. Private hosted zones (one per private DNS name), owned by the endpoint VPC's account and
 #    created with the endpoint VPC; an alias A record at each apex to the endpoint.
 run_id=$(date -u +%Y%m%dT%H%M%SZ)
-zones=$(aws route53 list-hosted-zones-by-vpc --region 'ap-southeast-2' --profile 'shared-services' \
-  --vpc-id 'vpc-0333333333333333a' --vpc-region 'ap-southeast-2' \
-  --query 'HostedZoneSummaries[].[Name,HostedZoneId]' --output text)
+zones=''
+zones_token=''
+declare -A zones_tokens=()
+while :; do
+  page=$(aws route53 list-hosted-zones-by-vpc --region 'ap-southeast-2' --profile 'shared-services' \
+    --vpc-id 'vpc-0333333333333333a' --vpc-region 'ap-southeast-2' \
+    --max-items 100 ${zones_token:+--next-token "$zones_token"} \
+    --query '[[[NextToken]], HostedZoneSummaries[].[Name,HostedZoneId]][]' --output text)
+  if [[ $page == *$'\n'* ]]; then
+    zones+=${zones:+$'\n'}${page#*$'\n'}
+  fi
+  zones_token=${page%%$'\n'*}
+  if missing "$zones_token"; then
+    break
+  fi
+  [[ -z ${zones_tokens[$zones_token]:-} ]] ||
+    die "list-hosted-zones-by-vpc returned the NextToken '$zones_token' a second time; stopped rather than loop"
+  zones_tokens[$zones_token]=1
+done
 # Route53 never accepts a caller reference twice, even once the zone is deleted: the plan's
 # reference gets this run's time appended. Existing zones are found by name and VPC instead.
 zone_gold=$(lookup "$zones" 'gold.intake.ap2.datadoghq.com')

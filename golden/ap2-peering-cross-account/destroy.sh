@@ -90,9 +90,25 @@ removed() {
 
 # 1. Our private hosted zones: found by name among the zones of the endpoint VPC, and ours only
 #    when the deploy script's caller reference created them.
-zones=$(aws route53 list-hosted-zones-by-vpc --region 'ap-southeast-2' --profile 'shared-services' \
-  --vpc-id 'vpc-0333333333333333a' --vpc-region 'ap-southeast-2' \
-  --query 'HostedZoneSummaries[].[Name,HostedZoneId]' --output text)
+zones=''
+zones_token=''
+declare -A zones_tokens=()
+while :; do
+  page=$(aws route53 list-hosted-zones-by-vpc --region 'ap-southeast-2' --profile 'shared-services' \
+    --vpc-id 'vpc-0333333333333333a' --vpc-region 'ap-southeast-2' \
+    --max-items 100 ${zones_token:+--next-token "$zones_token"} \
+    --query '[[[NextToken]], HostedZoneSummaries[].[Name,HostedZoneId]][]' --output text)
+  if [[ $page == *$'\n'* ]]; then
+    zones+=${zones:+$'\n'}${page#*$'\n'}
+  fi
+  zones_token=${page%%$'\n'*}
+  if missing "$zones_token"; then
+    break
+  fi
+  [[ -z ${zones_tokens[$zones_token]:-} ]] ||
+    die "list-hosted-zones-by-vpc returned the NextToken '$zones_token' a second time; stopped rather than loop"
+  zones_tokens[$zones_token]=1
+done
 zone_gold=$(lookup "$zones" 'gold.intake.ap2.datadoghq.com')
 if ! missing "$zone_gold"; then
   reference=$(aws route53 get-hosted-zone --region 'ap-southeast-2' --profile 'shared-services' \

@@ -90,9 +90,25 @@ removed() {
 
 # 1. Our private hosted zones: found by name among the zones of the endpoint VPC, and ours only
 #    when the deploy script's caller reference created them.
-zones=$(aws route53 list-hosted-zones-by-vpc --region 'us-east-1' \
-  --vpc-id 'vpc-0666666666666666a' --vpc-region 'us-east-1' \
-  --query 'HostedZoneSummaries[].[Name,HostedZoneId]' --output text)
+zones=''
+zones_token=''
+declare -A zones_tokens=()
+while :; do
+  page=$(aws route53 list-hosted-zones-by-vpc --region 'us-east-1' \
+    --vpc-id 'vpc-0666666666666666a' --vpc-region 'us-east-1' \
+    --max-items 100 ${zones_token:+--next-token "$zones_token"} \
+    --query '[[[NextToken]], HostedZoneSummaries[].[Name,HostedZoneId]][]' --output text)
+  if [[ $page == *$'\n'* ]]; then
+    zones+=${zones:+$'\n'}${page#*$'\n'}
+  fi
+  zones_token=${page%%$'\n'*}
+  if missing "$zones_token"; then
+    break
+  fi
+  [[ -z ${zones_tokens[$zones_token]:-} ]] ||
+    die "list-hosted-zones-by-vpc returned the NextToken '$zones_token' a second time; stopped rather than loop"
+  zones_tokens[$zones_token]=1
+done
 zone_logs_agent=$(lookup "$zones" 'agent-http-intake.logs.datadoghq.com')
 if ! missing "$zone_logs_agent"; then
   reference=$(aws route53 get-hosted-zone --region 'us-east-1' \
