@@ -53,12 +53,13 @@ pub fn yaml_string(s: &str) -> String {
 pub fn shell_word(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('\'');
-    for c in s.chars() {
-        if c == '\'' {
+    // Whole runs between single quotes at once: this is the hottest escaper (every argument
+    // of every `aws` call), and copying char by char cost a tenth of a large script's render.
+    for (i, run) in s.split('\'').enumerate() {
+        if i > 0 {
             out.push_str("'\\''");
-        } else {
-            out.push(c);
         }
+        out.push_str(run);
     }
     out.push('\'');
     out
