@@ -81,17 +81,263 @@ fn shell_word(s: &str) -> (String, &str) {
     (word, "")
 }
 
-/// The lines that invoke the CLI (not comments): `aws ...` at the start of a command or in a
+/// The shell words at the start of `s`, as far as `shell_word` reads them.
+fn shell_words(mut s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    loop {
+        s = s.trim_start();
+        if s.is_empty() {
+            return out;
+        }
+        let (word, rest) = shell_word(s);
+        out.push(word);
+        s = rest;
+    }
+}
+
+/// Whether a line invokes the CLI (not a comment): `aws ...` at the start of a command or in a
 /// command substitution.
-fn aws_lines(script: &str) -> Vec<&str> {
-    script
-        .lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .filter(|l| {
-            let t = l.trim_start();
-            t.starts_with("aws ") || l.contains("$(aws ")
+fn is_aws_line(l: &str) -> bool {
+    let t = l.trim_start();
+    !t.starts_with('#') && (t.starts_with("aws ") || l.contains("$(aws "))
+}
+
+/// A function defined at the top level of a script (`name() {` ... `}`).
+struct ShellFn {
+    name: String,
+    /// The argument names of its usage comment (`# name ARG ARG...: what it ensures`).
+    args: Vec<String>,
+    /// Line indexes of its body.
+    body: std::ops::Range<usize>,
+}
+
+fn shell_functions(lines: &[&str]) -> Vec<ShellFn> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(name) = lines[i]
+            .strip_suffix("() {")
+            .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        else {
+            i += 1;
+            continue;
+        };
+        let mut comment: Vec<&str> = Vec::new();
+        for l in lines[..i].iter().rev() {
+            match l.strip_prefix('#') {
+                Some(text) => comment.insert(0, text),
+                None => break,
+            }
+        }
+        let comment = comment.join(" ");
+        let args = comment
+            .split_once(&format!(" {name} "))
+            .map(|(_, rest)| {
+                let mut args = Vec::new();
+                for w in rest.split_whitespace() {
+                    let arg = w.trim_end_matches(':');
+                    if !arg.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+                        break;
+                    }
+                    args.push(arg.to_string());
+                    if w.ends_with(':') {
+                        break;
+                    }
+                }
+                args
+            })
+            .unwrap_or_default();
+        let end = (i..lines.len())
+            .find(|&j| lines[j] == "}")
+            .unwrap_or_else(|| panic!("function {name} never ends"));
+        out.push(ShellFn {
+            name: name.to_string(),
+            args,
+            body: i + 1..end,
+        });
+        i = end + 1;
+    }
+    out
+}
+
+/// Parses `$N` / `${N}` (a positional parameter) at the start of `s`.
+fn positional(s: &str) -> Option<usize> {
+    let s = s.strip_prefix('$')?;
+    let s = s.strip_prefix('{').unwrap_or(s);
+    let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// The flags arrays a function builds for its stacks: array name -> (position of the region
+/// argument, position of the profile argument), from `NAME=(--region "$R")` and
+/// `[[ -z $P ]] || NAME+=(--profile "$P")`, kept only where R, P are a REGION, PROFILE pair of
+/// its usage comment.
+fn flag_arrays(f: &ShellFn, lines: &[&str]) -> std::collections::BTreeMap<String, (usize, usize)> {
+    let mut region = std::collections::BTreeMap::new();
+    let mut profile = std::collections::BTreeMap::new();
+    for l in &lines[f.body.clone()] {
+        for (at, _) in l.match_indices("=(--region \"") {
+            let name: String = l[..at]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if let Some(n) = positional(&l[at + "=(--region \"".len()..]) {
+                region.insert(name, n);
+            }
+        }
+        let t = l.trim_start();
+        if let Some(rest) = t.strip_prefix("[[ -z ") {
+            let guard = positional(rest);
+            if let Some((name, value)) = rest
+                .split_once(" ]] || ")
+                .and_then(|(_, r)| r.split_once("+=(--profile \""))
+            {
+                if let Some(p) = positional(value).filter(|p| Some(*p) == guard) {
+                    profile.insert(name.to_string(), p);
+                }
+            }
+        }
+    }
+    let is_pair = |r: usize, p: usize| {
+        p == r + 1
+            && f.args.get(r - 1).is_some_and(|a| a.ends_with("REGION"))
+            && f.args.get(p - 1).is_some_and(|a| a.ends_with("PROFILE"))
+    };
+    region
+        .into_iter()
+        .filter_map(|(name, r)| {
+            let p = *profile.get(&name)?;
+            is_pair(r, p).then_some((name, (r, p)))
         })
         .collect()
+}
+
+/// One `aws` call of a script as it runs: the operation and the region and profile it gets.
+#[derive(Debug)]
+struct AwsCall {
+    op: String,
+    region: String,
+    profile: Option<String>,
+    /// The line that names the flags: the `aws` line, or the call site of its function.
+    line: String,
+    /// Its index among the script's lines.
+    at: usize,
+}
+
+/// Every `aws` call of a script, in the order of the script's lines. A top-level `aws` line
+/// names its flags literally (`--region 'r' --profile 'p'`); an `aws` line in a function must
+/// pass one of the function's flags arrays and nothing else, and every call site of the
+/// function gives that array's region and profile as literal words.
+fn aws_calls(script: &str) -> Vec<AwsCall> {
+    let lines: Vec<&str> = script.lines().collect();
+    let functions = shell_functions(&lines);
+    let in_function = |i: usize| functions.iter().any(|f| f.body.contains(&i));
+    let op_of = |line: &str| -> String {
+        let at = line.find("aws ").unwrap();
+        line[at..]
+            .split_whitespace()
+            .nth(2)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut calls: Vec<(usize, AwsCall)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if in_function(i) || !is_aws_line(line) {
+            continue;
+        }
+        let at = line
+            .find(" --region ")
+            .unwrap_or_else(|| panic!("no --region in {line}"));
+        let (region, rest) = shell_word(&line[at + " --region ".len()..]);
+        let profile = rest.strip_prefix(" --profile ").map(|p| shell_word(p).0);
+        calls.push((
+            i,
+            AwsCall {
+                op: op_of(line),
+                region,
+                profile,
+                line: line.to_string(),
+                at: i,
+            },
+        ));
+    }
+    for f in &functions {
+        let body: Vec<&str> = lines[f.body.clone()]
+            .iter()
+            .copied()
+            .filter(|l| is_aws_line(l))
+            .collect();
+        if body.is_empty() {
+            continue;
+        }
+        let arrays = flag_arrays(f, &lines);
+        assert!(
+            !arrays.is_empty(),
+            "function {} calls aws without a flags array of a REGION PROFILE pair of its \
+             usage comment ({:?})",
+            f.name,
+            f.args
+        );
+        let mut uses = Vec::new();
+        for l in &body {
+            assert!(
+                !l.contains("--region") && !l.contains("--profile"),
+                "{}: flags written out in a function: {l}",
+                f.name
+            );
+            let words: Vec<&str> = l[l.find("aws ").unwrap()..].split_whitespace().collect();
+            let array = words
+                .get(3)
+                .and_then(|w| w.strip_prefix("\"${"))
+                .and_then(|w| w.strip_suffix("[@]}\""))
+                .and_then(|name| arrays.get(name))
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{}: aws call without its flags array {arrays:?}: {l}",
+                        f.name
+                    )
+                });
+            uses.push((op_of(l), *array));
+        }
+        let mut sites = 0;
+        for (i, line) in lines.iter().enumerate() {
+            let t = line.trim_start();
+            if f.body.contains(&i) || t.starts_with('#') {
+                continue;
+            }
+            let rest = t
+                .strip_prefix(&format!("{} ", f.name))
+                .or_else(|| line.split_once(&format!("$({} ", f.name)).map(|(_, r)| r));
+            let Some(rest) = rest else { continue };
+            sites += 1;
+            let words = shell_words(rest);
+            for (op, (r, p)) in &uses {
+                let region = words
+                    .get(r - 1)
+                    .unwrap_or_else(|| panic!("{}: no region argument: {line}", f.name));
+                let profile = words
+                    .get(p - 1)
+                    .unwrap_or_else(|| panic!("{}: no profile argument: {line}", f.name));
+                calls.push((
+                    i,
+                    AwsCall {
+                        op: op.clone(),
+                        region: region.clone(),
+                        profile: (!profile.is_empty()).then(|| profile.clone()),
+                        line: line.to_string(),
+                        at: i,
+                    },
+                ));
+            }
+        }
+        assert!(sites > 0, "function {} is never called", f.name);
+    }
+    calls.sort_by_key(|(i, _)| *i);
+    calls.into_iter().map(|(_, c)| c).collect()
 }
 
 #[test]
@@ -99,22 +345,23 @@ fn every_aws_call_names_its_region_and_the_stacks_profile() {
     for path in topologies() {
         let plan = plan_of(&path);
         for (kind, script) in scripts(&plan) {
-            let lines = aws_lines(&script);
+            let calls = aws_calls(&script);
             assert!(
-                !lines.is_empty(),
+                !calls.is_empty(),
                 "{}: {kind} calls nothing",
                 path.display()
             );
-            for line in lines {
-                let at = line
-                    .find(" --region ")
-                    .unwrap_or_else(|| panic!("{} {kind}: no --region in {line}", path.display()));
-                let (region, rest) = shell_word(&line[at + " --region ".len()..]);
-                let profile = rest.strip_prefix(" --profile ").map(|p| shell_word(p).0);
+            for call in calls {
+                let AwsCall {
+                    region,
+                    profile,
+                    line,
+                    ..
+                } = &call;
                 let known = plan
                     .stacks
                     .iter()
-                    .any(|s| s.region == region && s.profile == profile);
+                    .any(|s| &s.region == region && &s.profile == profile);
                 assert!(
                     known,
                     "{} {kind}: --region {region:?} --profile {profile:?} is no stack of the plan: {line}",
@@ -127,13 +374,49 @@ fn every_aws_call_names_its_region_and_the_stacks_profile() {
                         path.display()
                     );
                 }
-                assert!(
-                    !line.contains("--endpoint-url"),
-                    "{kind}: endpoint hard-coded: {line}"
-                );
             }
+            assert!(
+                !script.contains("--endpoint-url"),
+                "{kind}: endpoint hard-coded"
+            );
         }
     }
+}
+
+/// The flags checker itself: a function that writes its flags out, drops its array, or is
+/// called with another stack's region is caught.
+#[test]
+fn the_flags_checker_catches_a_call_without_its_stack() {
+    let good = "# f REGION PROFILE ID: ensures.\nf() {\n  local -a at=(--region \"$1\")\n  \
+                [[ -z $2 ]] || at+=(--profile \"$2\")\n  aws ec2 x \"${at[@]}\" --id \"$3\"\n}\n\
+                f 'r' 'p' 'i'\n";
+    let calls = aws_calls(good);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].at, 6, "the call site");
+    assert_eq!((calls[0].op.as_str(), calls[0].region.as_str()), ("x", "r"));
+    assert_eq!(calls[0].profile.as_deref(), Some("p"));
+    let empty = good.replace("f 'r' 'p' 'i'", "f 'r' '' 'i'");
+    assert_eq!(aws_calls(&empty)[0].profile, None);
+    for bad in [
+        good.replace("\"${at[@]}\"", "--region us-east-1"),
+        good.replace("\"${at[@]}\" ", ""),
+        good.replace("PROFILE ID", "ID PROFILE"),
+        good.replace("f 'r' 'p' 'i'\n", ""),
+    ] {
+        assert!(
+            std::panic::catch_unwind(|| aws_calls(&bad)).is_err(),
+            "not caught: {bad}"
+        );
+    }
+}
+
+/// The (region, profile) of each call of `op`.
+fn stacks_of(script: &str, op: &str) -> Vec<(String, Option<String>)> {
+    aws_calls(script)
+        .into_iter()
+        .filter(|c| c.op == op)
+        .map(|c| (c.region, c.profile))
+        .collect()
 }
 
 #[test]
@@ -190,12 +473,20 @@ fn deploy_checks_every_service_then_waits_with_a_bound() {
                 None => assert!(!call.contains("--service-regions")),
             }
         }
-        // Creation of endpoints comes before the wait, the wait is bounded.
-        let last_create = deploy.rfind("create-vpc-endpoint ").unwrap();
-        let wait = deploy.find("waiting for $total endpoints").unwrap();
+        // Creation of endpoints comes before the wait, the wait is bounded (in the order the
+        // calls run: a function's calls at its call sites).
+        let calls = aws_calls(&deploy);
+        let at = |op: &str| -> Vec<usize> {
+            calls.iter().filter(|c| c.op == op).map(|c| c.at).collect()
+        };
+        let last_create = *at("create-vpc-endpoint").last().unwrap();
+        let wait = deploy
+            .lines()
+            .position(|l| l.contains("waiting for $total endpoints"))
+            .unwrap();
         assert!(last_create < wait);
         assert!(deploy.contains("DDPL_WAIT_SECONDS:-900"));
-        assert!(deploy.find("describe-vpc-endpoint-services").unwrap() < last_create);
+        assert!(at("describe-vpc-endpoint-services")[0] < last_create);
     }
 }
 
@@ -208,18 +499,42 @@ fn peering_scripts_cover_every_step() {
         "PrivateZone",
         "change-resource-record-sets",
         "create-vpc-peering-connection",
-        "--peer-region 'ap-northeast-1'",
-        "--peer-owner-id '222222222222'",
-        "accept-vpc-peering-connection --region 'ap-northeast-1' --profile 'apps-tokyo'",
-        "create-vpc-association-authorization --region 'ap-southeast-2' --profile 'shared-services'",
-        "associate-vpc-with-hosted-zone --region 'ap-northeast-1' --profile 'apps-tokyo'",
-        "delete-vpc-association-authorization --region 'ap-southeast-2' --profile 'shared-services'",
-        "--enable-dns-support '{\"Value\":true}'",
-        "--enable-dns-hostnames '{\"Value\":true}'",
+        "peer+=(--peer-region \"$8\")",
+        "peer+=(--peer-owner-id \"$9\")",
+        "'vpc-0333333333333333a' 'vpc-0555555555555555a' 'ap-northeast-1' '222222222222' 1\n",
+        "enableDnsSupport:--enable-dns-support",
+        "enableDnsHostnames:--enable-dns-hostnames",
+        "\"$option\" '{\"Value\":true}'",
         "replace-route",
     ] {
         assert!(deploy.contains(needle), "deploy lacks {needle}");
     }
+    let shared = (
+        "ap-southeast-2".to_string(),
+        Some("shared-services".to_string()),
+    );
+    let tokyo = ("ap-northeast-1".to_string(), Some("apps-tokyo".to_string()));
+    for (op, stack) in [
+        ("accept-vpc-peering-connection", &tokyo),
+        ("create-vpc-association-authorization", &shared),
+        ("associate-vpc-with-hosted-zone", &tokyo),
+        ("delete-vpc-association-authorization", &shared),
+        ("modify-vpc-attribute", &tokyo),
+    ] {
+        assert!(
+            stacks_of(&deploy, op).contains(stack),
+            "deploy: no {op} by {stack:?}"
+        );
+    }
+    assert!(
+        !stacks_of(&deploy, "create-vpc-association-authorization").contains(&tokyo),
+        "the zone owner authorizes"
+    );
+    assert!(
+        deploy.contains(
+            "ensure_dns_attributes 'ap-northeast-1' 'apps-tokyo' 'vpc-0555555555555555a'"
+        )
+    );
     let destroy = render::cli_destroy(&plan).unwrap();
     let order = [
         "disassociate-vpc-from-hosted-zone",
@@ -230,11 +545,13 @@ fn peering_scripts_cover_every_step() {
         "delete-vpc-endpoints",
         "delete-security-group",
     ];
+    // In the order the calls run (a function's calls at its call sites).
+    let ops: Vec<String> = aws_calls(&destroy).into_iter().map(|c| c.op).collect();
     let positions: Vec<usize> = order
         .iter()
         .map(|n| {
-            destroy
-                .find(n)
+            ops.iter()
+                .position(|op| op == n)
                 .unwrap_or_else(|| panic!("destroy lacks {n}"))
         })
         .collect();
@@ -243,9 +560,13 @@ fn peering_scripts_cover_every_step() {
         "teardown order: {order:?}"
     );
     // The cross-account VPC's owner disassociates it.
-    assert!(destroy.contains(
-        "disassociate-vpc-from-hosted-zone --region 'ap-northeast-1' --profile 'apps-tokyo'"
-    ));
+    assert_eq!(
+        stacks_of(&destroy, "disassociate-vpc-from-hosted-zone")
+            .into_iter()
+            .filter(|s| s == &tokyo)
+            .count(),
+        plan.zones.len()
+    );
     assert!(destroy.contains("nothing to delete"));
 }
 

@@ -33,7 +33,10 @@ die() {
   printf 'ddpl-gen: error: %s\n' "$*" >&2
   exit 1
 }
-trap 'printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
+# The trap also runs in the functions below (errtrace), but only once per failure: not in the
+# command substitutions whose failure the caller reports.
+set -o errtrace
+trap '((BASH_SUBSHELL > 0)) || printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
 [[ $wait_seconds =~ ^[0-9]+$ && $poll_seconds =~ ^[1-9][0-9]*$ ]] ||
   die "DDPL_WAIT_SECONDS and DDPL_POLL_SECONDS must be whole numbers of seconds"
 
@@ -93,6 +96,59 @@ created() {
 
 # Tags of every resource, as JSON so that any character arrives intact.
 tag_spec_vpc_endpoint='[{"ResourceType":"vpc-endpoint","Tags":[{"Key":"ddpl:name","Value":"tokyo-obs"},{"Key":"owner","Value":"ops@example.co.jp"},{"Key":"path","Value":"/srv/観測=1+2"},{"Key":"チーム","Value":"基盤 運用"},{"Key":"環境","Value":"本番"}]}]'
+
+# ensure_endpoint REGION PROFILE VAR SERVICE_ID FILTERS VPC_ID SERVICE_NAME SERVICE_REGION
+#   SUBNET_IDS SECURITY_GROUP_IDS PRIVATE_DNS: ensures the interface endpoint to SERVICE_NAME
+# (cross-region when SERVICE_REGION is not empty) in VPC_ID, found with FILTERS, else created
+# with the tags; SUBNET_IDS, SECURITY_GROUP_IDS: space-separated; PRIVATE_DNS:
+# --private-dns-enabled or --no-private-dns-enabled. Sets the variable VAR to its id.
+ensure_endpoint() {
+  local -a at=(--region "$1") service_region=() subnets=() groups=()
+  [[ -z $2 ]] || at+=(--profile "$2")
+  [[ -z $8 ]] || service_region=(--service-region "$8")
+  read -r -a subnets <<<"$9"
+  read -r -a groups <<<"${10}"
+  local ep
+  ep=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$5" \
+    --query 'VpcEndpoints[0].VpcEndpointId' --output text)
+  if missing "$ep"; then
+    ep=$(aws ec2 create-vpc-endpoint "${at[@]}" \
+      --vpc-endpoint-type Interface --vpc-id "$6" \
+      --service-name "$7" ${service_region[@]+"${service_region[@]}"} \
+      --subnet-ids "${subnets[@]}" \
+      --security-group-ids "${groups[@]}" \
+      "${11}" \
+      --tag-specifications "$tag_spec_vpc_endpoint" \
+      --query 'VpcEndpoint.VpcEndpointId' --output text)
+    created "endpoint $4 $ep"
+  else
+    log "endpoint $4 $ep exists"
+  fi
+  printf -v "$3" '%s' "$ep"
+}
+
+# ensure_dns_attributes REGION PROFILE VPC_ID: ensures enableDnsSupport and enableDnsHostnames
+# are on in VPC_ID.
+ensure_dns_attributes() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local pair attribute option value
+  for pair in enableDnsSupport:--enable-dns-support enableDnsHostnames:--enable-dns-hostnames; do
+    attribute=${pair%%:*}
+    option=${pair#*:}
+    value=$(aws ec2 describe-vpc-attribute "${at[@]}" \
+      --vpc-id "$3" --attribute "$attribute" --query "${attribute^}.Value" --output text)
+    if [[ $value == True ]]; then
+      log "$3 already has $attribute"
+    else
+      aws ec2 modify-vpc-attribute "${at[@]}" \
+        --vpc-id "$3" "$option" '{"Value":true}'
+      changes=$((changes + 1))
+      log "turned on $attribute in $3"
+    fi
+  done
+}
 
 log 'warning:' 'Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink.'
 
@@ -157,95 +213,20 @@ fi
 # 2. DNS attributes, before any endpoint: AWS refuses private DNS (endpoints with private DNS,
 #    private hosted zones) in a VPC without DNS support and DNS hostnames. They stay on after
 #    the teardown.
-value=$(aws ec2 describe-vpc-attribute --region 'ap-northeast-1' \
-  --vpc-id 'vpc-0a1b2c3d4e5f60718' --attribute enableDnsSupport --query EnableDnsSupport.Value --output text)
-if [[ $value == True ]]; then
-  log 'vpc-0a1b2c3d4e5f60718' 'already has' enableDnsSupport
-else
-  aws ec2 modify-vpc-attribute --region 'ap-northeast-1' \
-    --vpc-id 'vpc-0a1b2c3d4e5f60718' --enable-dns-support '{"Value":true}'
-  changes=$((changes + 1))
-  log 'turned on' enableDnsSupport 'in' 'vpc-0a1b2c3d4e5f60718'
-fi
-value=$(aws ec2 describe-vpc-attribute --region 'ap-northeast-1' \
-  --vpc-id 'vpc-0a1b2c3d4e5f60718' --attribute enableDnsHostnames --query EnableDnsHostnames.Value --output text)
-if [[ $value == True ]]; then
-  log 'vpc-0a1b2c3d4e5f60718' 'already has' enableDnsHostnames
-else
-  aws ec2 modify-vpc-attribute --region 'ap-northeast-1' \
-    --vpc-id 'vpc-0a1b2c3d4e5f60718' --enable-dns-hostnames '{"Value":true}'
-  changes=$((changes + 1))
-  log 'turned on' enableDnsHostnames 'in' 'vpc-0a1b2c3d4e5f60718'
-fi
+ensure_dns_attributes 'ap-northeast-1' '' 'vpc-0a1b2c3d4e5f60718'
 
 # 3. Security groups for the endpoints: TCP 443 from the agents.
 log 'no security group to create; the endpoints use' 'sg-0a1b2c3d4e5f60718'
 
 # 4. Interface endpoints, all created first, then awaited together.
-ep_logs_agent=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_logs_agent"; then
-  ep_logs_agent=$(aws ec2 create-vpc-endpoint --region 'ap-northeast-1' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0a1b2c3d4e5f60718' \
-    --service-name 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b' \
-    --subnet-ids 'subnet-0a1b2c3d4e5f60718' 'subnet-0a1b2c3d4e5f60719' 'subnet-0a1b2c3d4e5f6071a' \
-    --security-group-ids 'sg-0a1b2c3d4e5f60718' \
-    --private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'logs-agent' "$ep_logs_agent"
-else
-  log 'endpoint' 'logs-agent' "$ep_logs_agent" exists
-fi
-ep_logs_user=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_logs_user"; then
-  ep_logs_user=$(aws ec2 create-vpc-endpoint --region 'ap-northeast-1' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0a1b2c3d4e5f60718' \
-    --service-name 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3' \
-    --subnet-ids 'subnet-0a1b2c3d4e5f60718' 'subnet-0a1b2c3d4e5f60719' 'subnet-0a1b2c3d4e5f6071a' \
-    --security-group-ids 'sg-0a1b2c3d4e5f60718' \
-    --private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'logs-user' "$ep_logs_user"
-else
-  log 'endpoint' 'logs-user' "$ep_logs_user" exists
-fi
-ep_metrics=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_metrics"; then
-  ep_metrics=$(aws ec2 create-vpc-endpoint --region 'ap-northeast-1' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0a1b2c3d4e5f60718' \
-    --service-name 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad' \
-    --subnet-ids 'subnet-0a1b2c3d4e5f60718' 'subnet-0a1b2c3d4e5f60719' 'subnet-0a1b2c3d4e5f6071a' \
-    --security-group-ids 'sg-0a1b2c3d4e5f60718' \
-    --private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'metrics' "$ep_metrics"
-else
-  log 'endpoint' 'metrics' "$ep_metrics" exists
-fi
-ep_dbm=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_dbm"; then
-  ep_dbm=$(aws ec2 create-vpc-endpoint --region 'ap-northeast-1' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0a1b2c3d4e5f60718' \
-    --service-name 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977' \
-    --subnet-ids 'subnet-0a1b2c3d4e5f60718' 'subnet-0a1b2c3d4e5f60719' 'subnet-0a1b2c3d4e5f6071a' \
-    --security-group-ids 'sg-0a1b2c3d4e5f60718' \
-    --private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'dbm' "$ep_dbm"
-else
-  log 'endpoint' 'dbm' "$ep_dbm" exists
-fi
+ep_logs_agent='' # set by ensure_endpoint
+ensure_endpoint 'ap-northeast-1' '' ep_logs_agent 'logs-agent' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
+ep_logs_user='' # set by ensure_endpoint
+ensure_endpoint 'ap-northeast-1' '' ep_logs_user 'logs-user' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
+ep_metrics='' # set by ensure_endpoint
+ensure_endpoint 'ap-northeast-1' '' ep_metrics 'metrics' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
+ep_dbm='' # set by ensure_endpoint
+ensure_endpoint 'ap-northeast-1' '' ep_dbm 'dbm' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
 
 total=4
 start=$SECONDS

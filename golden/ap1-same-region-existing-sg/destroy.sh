@@ -30,7 +30,10 @@ die() {
   printf 'ddpl-gen: error: %s\n' "$*" >&2
   exit 1
 }
-trap 'printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
+# The trap also runs in the functions below (errtrace), but only once per failure: not in the
+# command substitutions whose failure the caller reports.
+set -o errtrace
+trap '((BASH_SUBSHELL > 0)) || printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
 [[ $wait_seconds =~ ^[0-9]+$ && $poll_seconds =~ ^[1-9][0-9]*$ ]] ||
   die "DDPL_WAIT_SECONDS and DDPL_POLL_SECONDS must be whole numbers of seconds"
 
@@ -88,71 +91,53 @@ removed() {
   log "deleted $*"
 }
 
+# remove_endpoints REGION PROFILE SERVICE_ID FILTERS: deletes the endpoints found with FILTERS.
+remove_endpoints() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local ids id failed
+  ids=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$4" \
+    --query 'VpcEndpoints[].VpcEndpointId' --output text)
+  for id in $ids; do
+    failed=$(aws ec2 delete-vpc-endpoints "${at[@]}" \
+      --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
+    missing "$failed" || die "could not delete endpoint $3 $id: $failed"
+    removed "endpoint $3 $id"
+  done
+}
+
+# endpoints_left REGION PROFILE FILTERS: prints how many endpoints FILTERS finds.
+endpoints_left() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local ids id count=0
+  ids=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$3" \
+    --query 'VpcEndpoints[].VpcEndpointId' --output text)
+  for id in $ids; do
+    count=$((count + 1))
+  done
+  printf '%s\n' "$count"
+}
+
 # 6. Interface endpoints, then a bounded wait until they are gone.
-ids=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'ap-northeast-1' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'logs-agent' "$id: $failed"
-  removed 'endpoint' 'logs-agent' "$id"
-done
-ids=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'ap-northeast-1' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'logs-user' "$id: $failed"
-  removed 'endpoint' 'logs-user' "$id"
-done
-ids=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'ap-northeast-1' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'metrics' "$id: $failed"
-  removed 'endpoint' 'metrics' "$id"
-done
-ids=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'ap-northeast-1' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'dbm' "$id: $failed"
-  removed 'endpoint' 'dbm' "$id"
-done
+remove_endpoints 'ap-northeast-1' '' 'logs-agent' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'ap-northeast-1' '' 'logs-user' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'ap-northeast-1' '' 'metrics' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'ap-northeast-1' '' 'dbm' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
 total=4
 start=$SECONDS
 while :; do
   left=0
-  ids=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
-  ids=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
-  ids=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
-  ids=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
+  count=$(endpoints_left 'ap-northeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
+  count=$(endpoints_left 'ap-northeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
+  count=$(endpoints_left 'ap-northeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
+  count=$(endpoints_left 'ap-northeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
   if ((left == 0)); then
     break
   fi

@@ -32,7 +32,10 @@ die() {
   printf 'ddpl-gen: error: %s\n' "$*" >&2
   exit 1
 }
-trap 'printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
+# The trap also runs in the functions below (errtrace), but only once per failure: not in the
+# command substitutions whose failure the caller reports.
+set -o errtrace
+trap '((BASH_SUBSHELL > 0)) || printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
 [[ $wait_seconds =~ ^[0-9]+$ && $poll_seconds =~ ^[1-9][0-9]*$ ]] ||
   die "DDPL_WAIT_SECONDS and DDPL_POLL_SECONDS must be whole numbers of seconds"
 
@@ -93,6 +96,109 @@ created() {
 # Tags of every resource, as JSON so that any character arrives intact.
 tag_spec_security_group='[{"ResourceType":"security-group","Tags":[{"Key":"ddpl:name","Value":"acme-sg"}]}]'
 tag_spec_vpc_endpoint='[{"ResourceType":"vpc-endpoint","Tags":[{"Key":"ddpl:name","Value":"acme-sg"}]}]'
+
+# ensure_security_group REGION PROFILE VAR VPC_ID NAME DESCRIPTION FILTERS: ensures the security
+# group NAME in VPC_ID (found with FILTERS, else created with the tags); sets the variable VAR to
+# its id.
+ensure_security_group() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local sg
+  sg=$(aws ec2 describe-security-groups "${at[@]}" \
+    --filters "$7" \
+    --query 'SecurityGroups[0].GroupId' --output text)
+  if missing "$sg"; then
+    sg=$(aws ec2 create-security-group "${at[@]}" \
+      --vpc-id "$4" --group-name "$5" \
+      --description "$6" \
+      --tag-specifications "$tag_spec_security_group" \
+      --query GroupId --output text)
+    created "security group $5 $sg"
+  else
+    log "security group $5 $sg exists"
+  fi
+  printf -v "$3" '%s' "$sg"
+}
+
+# ingress_rules REGION PROFILE GROUP_ID: prints the group's ingress rules as rows of (CIDR,
+# protocol, from port, to port).
+ingress_rules() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  aws ec2 describe-security-group-rules "${at[@]}" \
+    --filters "Name=group-id,Values=$3" \
+    --query 'SecurityGroupRules[?!IsEgress].[CidrIpv4,IpProtocol,FromPort,ToPort]' --output text
+}
+
+# ensure_ingress REGION PROFILE GROUP_ID RULES PROTOCOL PORT CIDR PERMISSIONS: ensures the group
+# lets PROTOCOL/PORT in from CIDR (RULES: its ingress rules now, from ingress_rules;
+# PERMISSIONS: the rule as the API takes it).
+ensure_ingress() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  if [[ $'\n'$4$'\n' == *$'\n'"$7"$'\t'"$5"$'\t'"$6"$'\t'"$6"$'\n'* ]]; then
+    log "ingress $5/$6 from $7 exists"
+  else
+    aws ec2 authorize-security-group-ingress "${at[@]}" \
+      --group-id "$3" \
+      --ip-permissions "$8" \
+      --output text >/dev/null
+    created "ingress $5/$6 from $7"
+  fi
+}
+
+# ensure_endpoint REGION PROFILE VAR SERVICE_ID FILTERS VPC_ID SERVICE_NAME SERVICE_REGION
+#   SUBNET_IDS SECURITY_GROUP_IDS PRIVATE_DNS: ensures the interface endpoint to SERVICE_NAME
+# (cross-region when SERVICE_REGION is not empty) in VPC_ID, found with FILTERS, else created
+# with the tags; SUBNET_IDS, SECURITY_GROUP_IDS: space-separated; PRIVATE_DNS:
+# --private-dns-enabled or --no-private-dns-enabled. Sets the variable VAR to its id.
+ensure_endpoint() {
+  local -a at=(--region "$1") service_region=() subnets=() groups=()
+  [[ -z $2 ]] || at+=(--profile "$2")
+  [[ -z $8 ]] || service_region=(--service-region "$8")
+  read -r -a subnets <<<"$9"
+  read -r -a groups <<<"${10}"
+  local ep
+  ep=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$5" \
+    --query 'VpcEndpoints[0].VpcEndpointId' --output text)
+  if missing "$ep"; then
+    ep=$(aws ec2 create-vpc-endpoint "${at[@]}" \
+      --vpc-endpoint-type Interface --vpc-id "$6" \
+      --service-name "$7" ${service_region[@]+"${service_region[@]}"} \
+      --subnet-ids "${subnets[@]}" \
+      --security-group-ids "${groups[@]}" \
+      "${11}" \
+      --tag-specifications "$tag_spec_vpc_endpoint" \
+      --query 'VpcEndpoint.VpcEndpointId' --output text)
+    created "endpoint $4 $ep"
+  else
+    log "endpoint $4 $ep exists"
+  fi
+  printf -v "$3" '%s' "$ep"
+}
+
+# ensure_dns_attributes REGION PROFILE VPC_ID: ensures enableDnsSupport and enableDnsHostnames
+# are on in VPC_ID.
+ensure_dns_attributes() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local pair attribute option value
+  for pair in enableDnsSupport:--enable-dns-support enableDnsHostnames:--enable-dns-hostnames; do
+    attribute=${pair%%:*}
+    option=${pair#*:}
+    value=$(aws ec2 describe-vpc-attribute "${at[@]}" \
+      --vpc-id "$3" --attribute "$attribute" --query "${attribute^}.Value" --output text)
+    if [[ $value == True ]]; then
+      log "$3 already has $attribute"
+    else
+      aws ec2 modify-vpc-attribute "${at[@]}" \
+        --vpc-id "$3" "$option" '{"Value":true}'
+      changes=$((changes + 1))
+      log "turned on $attribute in $3"
+    fi
+  done
+}
 
 log 'warning:' 'Cross-region PrivateLink endpoints emit no CloudWatch metrics.'
 log 'warning:' 'Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink.'
@@ -192,208 +298,33 @@ fi
 # 2. DNS attributes, before any endpoint: AWS refuses private DNS (endpoints with private DNS,
 #    private hosted zones) in a VPC without DNS support and DNS hostnames. They stay on after
 #    the teardown.
-value=$(aws ec2 describe-vpc-attribute --region 'ap-southeast-1' \
-  --vpc-id 'vpc-0fffffffffffffff1' --attribute enableDnsSupport --query EnableDnsSupport.Value --output text)
-if [[ $value == True ]]; then
-  log 'vpc-0fffffffffffffff1' 'already has' enableDnsSupport
-else
-  aws ec2 modify-vpc-attribute --region 'ap-southeast-1' \
-    --vpc-id 'vpc-0fffffffffffffff1' --enable-dns-support '{"Value":true}'
-  changes=$((changes + 1))
-  log 'turned on' enableDnsSupport 'in' 'vpc-0fffffffffffffff1'
-fi
-value=$(aws ec2 describe-vpc-attribute --region 'ap-southeast-1' \
-  --vpc-id 'vpc-0fffffffffffffff1' --attribute enableDnsHostnames --query EnableDnsHostnames.Value --output text)
-if [[ $value == True ]]; then
-  log 'vpc-0fffffffffffffff1' 'already has' enableDnsHostnames
-else
-  aws ec2 modify-vpc-attribute --region 'ap-southeast-1' \
-    --vpc-id 'vpc-0fffffffffffffff1' --enable-dns-hostnames '{"Value":true}'
-  changes=$((changes + 1))
-  log 'turned on' enableDnsHostnames 'in' 'vpc-0fffffffffffffff1'
-fi
+ensure_dns_attributes 'ap-southeast-1' '' 'vpc-0fffffffffffffff1'
 
 # 3. Security groups for the endpoints: TCP 443 from the agents.
-sg_endpoint=$(aws ec2 describe-security-groups --region 'ap-southeast-1' \
-  --filters '[{"Name":"group-name","Values":["acme-sg-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]}]' \
-  --query 'SecurityGroups[0].GroupId' --output text)
-if missing "$sg_endpoint"; then
-  sg_endpoint=$(aws ec2 create-security-group --region 'ap-southeast-1' \
-    --vpc-id 'vpc-0fffffffffffffff1' --group-name 'acme-sg-datadog-privatelink' \
-    --description 'Datadog PrivateLink endpoints of acme-sg: TCP 443 from the agents' \
-    --tag-specifications "$tag_spec_security_group" \
-    --query GroupId --output text)
-  created 'security group' 'acme-sg-datadog-privatelink' "$sg_endpoint"
-else
-  log 'security group' 'acme-sg-datadog-privatelink' "$sg_endpoint" exists
-fi
-rules=$(aws ec2 describe-security-group-rules --region 'ap-southeast-1' \
-  --filters "Name=group-id,Values=$sg_endpoint" \
-  --query 'SecurityGroupRules[?!IsEgress].[CidrIpv4,IpProtocol,FromPort,ToPort]' --output text)
-if [[ $'\n'$rules$'\n' == *$'\n''10.50.0.0/16'$'\t''tcp'$'\t'443$'\t'443$'\n'* ]]; then
-  log 'ingress' 'tcp'/443 'from' '10.50.0.0/16' 'exists'
-else
-  aws ec2 authorize-security-group-ingress --region 'ap-southeast-1' \
-    --group-id "$sg_endpoint" \
-    --ip-permissions '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.50.0.0/16","Description":"HTTPS from the endpoint VPC vpc-0fffffffffffffff1"}],"ToPort":443}]' \
-    --output text >/dev/null
-  created 'ingress' 'tcp'/443 'from' '10.50.0.0/16'
-fi
+sg_endpoint='' # set by ensure_security_group
+ensure_security_group 'ap-southeast-1' '' sg_endpoint 'vpc-0fffffffffffffff1' 'acme-sg-datadog-privatelink' 'Datadog PrivateLink endpoints of acme-sg: TCP 443 from the agents' '[{"Name":"group-name","Values":["acme-sg-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]}]'
+rules=$(ingress_rules 'ap-southeast-1' '' "$sg_endpoint")
+ensure_ingress 'ap-southeast-1' '' "$sg_endpoint" "$rules" 'tcp' 443 '10.50.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.50.0.0/16","Description":"HTTPS from the endpoint VPC vpc-0fffffffffffffff1"}],"ToPort":443}]'
 
 # 4. Interface endpoints, all created first, then awaited together.
-ep_gold=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_gold"; then
-  ep_gold=$(aws ec2 create-vpc-endpoint --region 'ap-southeast-1' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \
-    --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace' \
-    --service-region 'ap-southeast-2' \
-    --subnet-ids 'subnet-0fffffffffffffff1' 'subnet-0fffffffffffffff2' \
-    --security-group-ids "$sg_endpoint" \
-    --private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'gold' "$ep_gold"
-else
-  log 'endpoint' 'gold' "$ep_gold" exists
-fi
-ep_orchid=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_orchid"; then
-  ep_orchid=$(aws ec2 create-vpc-endpoint --region 'ap-southeast-1' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \
-    --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a' \
-    --service-region 'ap-southeast-2' \
-    --subnet-ids 'subnet-0fffffffffffffff1' 'subnet-0fffffffffffffff2' \
-    --security-group-ids "$sg_endpoint" \
-    --private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'orchid' "$ep_orchid"
-else
-  log 'endpoint' 'orchid' "$ep_orchid" exists
-fi
-ep_beige=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_beige"; then
-  ep_beige=$(aws ec2 create-vpc-endpoint --region 'ap-southeast-1' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \
-    --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff' \
-    --service-region 'ap-southeast-2' \
-    --subnet-ids 'subnet-0fffffffffffffff1' 'subnet-0fffffffffffffff2' \
-    --security-group-ids "$sg_endpoint" \
-    --private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'beige' "$ep_beige"
-else
-  log 'endpoint' 'beige' "$ep_beige" exists
-fi
-ep_linen=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_linen"; then
-  ep_linen=$(aws ec2 create-vpc-endpoint --region 'ap-southeast-1' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \
-    --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902' \
-    --service-region 'ap-southeast-2' \
-    --subnet-ids 'subnet-0fffffffffffffff1' 'subnet-0fffffffffffffff2' \
-    --security-group-ids "$sg_endpoint" \
-    --private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'linen' "$ep_linen"
-else
-  log 'endpoint' 'linen' "$ep_linen" exists
-fi
-ep_bisque=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_bisque"; then
-  ep_bisque=$(aws ec2 create-vpc-endpoint --region 'ap-southeast-1' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \
-    --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5' \
-    --service-region 'ap-southeast-2' \
-    --subnet-ids 'subnet-0fffffffffffffff1' 'subnet-0fffffffffffffff2' \
-    --security-group-ids "$sg_endpoint" \
-    --private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'bisque' "$ep_bisque"
-else
-  log 'endpoint' 'bisque' "$ep_bisque" exists
-fi
-ep_cyan=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_cyan"; then
-  ep_cyan=$(aws ec2 create-vpc-endpoint --region 'ap-southeast-1' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \
-    --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd' \
-    --service-region 'ap-southeast-2' \
-    --subnet-ids 'subnet-0fffffffffffffff1' 'subnet-0fffffffffffffff2' \
-    --security-group-ids "$sg_endpoint" \
-    --private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'cyan' "$ep_cyan"
-else
-  log 'endpoint' 'cyan' "$ep_cyan" exists
-fi
-ep_lime=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_lime"; then
-  ep_lime=$(aws ec2 create-vpc-endpoint --region 'ap-southeast-1' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \
-    --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09' \
-    --service-region 'ap-southeast-2' \
-    --subnet-ids 'subnet-0fffffffffffffff1' 'subnet-0fffffffffffffff2' \
-    --security-group-ids "$sg_endpoint" \
-    --private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'lime' "$ep_lime"
-else
-  log 'endpoint' 'lime' "$ep_lime" exists
-fi
-ep_white=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_white"; then
-  ep_white=$(aws ec2 create-vpc-endpoint --region 'ap-southeast-1' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \
-    --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448' \
-    --service-region 'ap-southeast-2' \
-    --subnet-ids 'subnet-0fffffffffffffff1' 'subnet-0fffffffffffffff2' \
-    --security-group-ids "$sg_endpoint" \
-    --private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'white' "$ep_white"
-else
-  log 'endpoint' 'white' "$ep_white" exists
-fi
-ep_violet=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-01f8f80f4cb97bd10"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_violet"; then
-  ep_violet=$(aws ec2 create-vpc-endpoint --region 'ap-southeast-1' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \
-    --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-01f8f80f4cb97bd10' \
-    --service-region 'ap-southeast-2' \
-    --subnet-ids 'subnet-0fffffffffffffff1' 'subnet-0fffffffffffffff2' \
-    --security-group-ids "$sg_endpoint" \
-    --private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'violet' "$ep_violet"
-else
-  log 'endpoint' 'violet' "$ep_violet" exists
-fi
+ep_gold='' # set by ensure_endpoint
+ensure_endpoint 'ap-southeast-1' '' ep_gold 'gold' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
+ep_orchid='' # set by ensure_endpoint
+ensure_endpoint 'ap-southeast-1' '' ep_orchid 'orchid' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
+ep_beige='' # set by ensure_endpoint
+ensure_endpoint 'ap-southeast-1' '' ep_beige 'beige' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
+ep_linen='' # set by ensure_endpoint
+ensure_endpoint 'ap-southeast-1' '' ep_linen 'linen' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
+ep_bisque='' # set by ensure_endpoint
+ensure_endpoint 'ap-southeast-1' '' ep_bisque 'bisque' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
+ep_cyan='' # set by ensure_endpoint
+ensure_endpoint 'ap-southeast-1' '' ep_cyan 'cyan' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
+ep_lime='' # set by ensure_endpoint
+ensure_endpoint 'ap-southeast-1' '' ep_lime 'lime' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
+ep_white='' # set by ensure_endpoint
+ensure_endpoint 'ap-southeast-1' '' ep_white 'white' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
+ep_violet='' # set by ensure_endpoint
+ensure_endpoint 'ap-southeast-1' '' ep_violet 'violet' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-01f8f80f4cb97bd10"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-01f8f80f4cb97bd10' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
 
 total=9
 start=$SECONDS

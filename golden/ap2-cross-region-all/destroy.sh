@@ -31,7 +31,10 @@ die() {
   printf 'ddpl-gen: error: %s\n' "$*" >&2
   exit 1
 }
-trap 'printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
+# The trap also runs in the functions below (errtrace), but only once per failure: not in the
+# command substitutions whose failure the caller reports.
+set -o errtrace
+trap '((BASH_SUBSHELL > 0)) || printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
 [[ $wait_seconds =~ ^[0-9]+$ && $poll_seconds =~ ^[1-9][0-9]*$ ]] ||
   die "DDPL_WAIT_SECONDS and DDPL_POLL_SECONDS must be whole numbers of seconds"
 
@@ -89,146 +92,89 @@ removed() {
   log "deleted $*"
 }
 
+# remove_endpoints REGION PROFILE SERVICE_ID FILTERS: deletes the endpoints found with FILTERS.
+remove_endpoints() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local ids id failed
+  ids=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$4" \
+    --query 'VpcEndpoints[].VpcEndpointId' --output text)
+  for id in $ids; do
+    failed=$(aws ec2 delete-vpc-endpoints "${at[@]}" \
+      --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
+    missing "$failed" || die "could not delete endpoint $3 $id: $failed"
+    removed "endpoint $3 $id"
+  done
+}
+
+# endpoints_left REGION PROFILE FILTERS: prints how many endpoints FILTERS finds.
+endpoints_left() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local ids id count=0
+  ids=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$3" \
+    --query 'VpcEndpoints[].VpcEndpointId' --output text)
+  for id in $ids; do
+    count=$((count + 1))
+  done
+  printf '%s\n' "$count"
+}
+
+# remove_security_group REGION PROFILE NAME FILTERS: deletes the security group NAME found with
+# FILTERS, retried while the endpoints' network interfaces still hold it.
+remove_security_group() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local sg error start
+  sg=$(aws ec2 describe-security-groups "${at[@]}" \
+    --filters "$4" \
+    --query 'SecurityGroups[0].GroupId' --output text)
+  if ! missing "$sg"; then
+    start=$SECONDS
+    until error=$(aws ec2 delete-security-group "${at[@]}" \
+      --group-id "$sg" 2>&1); do
+      [[ $error == *DependencyViolation* ]] || die "could not delete security group $3 $sg: $error"
+      log "security group $3 $sg is still in use; waiting"
+      waited "$start" "security group $sg is still in use"
+    done
+    removed "security group $3 $sg"
+  fi
+}
+
 # 6. Interface endpoints, then a bounded wait until they are gone.
-ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'gold' "$id: $failed"
-  removed 'endpoint' 'gold' "$id"
-done
-ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'orchid' "$id: $failed"
-  removed 'endpoint' 'orchid' "$id"
-done
-ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'beige' "$id: $failed"
-  removed 'endpoint' 'beige' "$id"
-done
-ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'linen' "$id: $failed"
-  removed 'endpoint' 'linen' "$id"
-done
-ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'bisque' "$id: $failed"
-  removed 'endpoint' 'bisque' "$id"
-done
-ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'cyan' "$id: $failed"
-  removed 'endpoint' 'cyan' "$id"
-done
-ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'lime' "$id: $failed"
-  removed 'endpoint' 'lime' "$id"
-done
-ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'white' "$id: $failed"
-  removed 'endpoint' 'white' "$id"
-done
-ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-01f8f80f4cb97bd10"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'violet' "$id: $failed"
-  removed 'endpoint' 'violet' "$id"
-done
+remove_endpoints 'ap-southeast-1' '' 'gold' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'ap-southeast-1' '' 'orchid' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'ap-southeast-1' '' 'beige' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'ap-southeast-1' '' 'linen' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'ap-southeast-1' '' 'bisque' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'ap-southeast-1' '' 'cyan' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'ap-southeast-1' '' 'lime' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'ap-southeast-1' '' 'white' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'ap-southeast-1' '' 'violet' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-01f8f80f4cb97bd10"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
 total=9
 start=$SECONDS
 while :; do
   left=0
-  ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
-  ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
-  ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
-  ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
-  ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
-  ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
-  ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
-  ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
-  ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-01f8f80f4cb97bd10"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
+  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
+  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
+  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
+  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
+  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
+  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
+  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
+  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
+  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-01f8f80f4cb97bd10"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
   if ((left == 0)); then
     break
   fi
@@ -238,19 +184,7 @@ done
 
 # 7. The security groups the deploy script created (retried while the endpoints' network
 #    interfaces still hold them).
-sg=$(aws ec2 describe-security-groups --region 'ap-southeast-1' \
-  --filters '[{"Name":"group-name","Values":["acme-sg-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]}]' \
-  --query 'SecurityGroups[0].GroupId' --output text)
-if ! missing "$sg"; then
-  start=$SECONDS
-  until error=$(aws ec2 delete-security-group --region 'ap-southeast-1' \
-    --group-id "$sg" 2>&1); do
-    [[ $error == *DependencyViolation* ]] || die 'could not delete security group' 'acme-sg-datadog-privatelink' "$sg: $error"
-    log 'security group' 'acme-sg-datadog-privatelink' "$sg is still in use; waiting"
-    waited "$start" "security group $sg is still in use"
-  done
-  removed 'security group' 'acme-sg-datadog-privatelink' "$sg"
-fi
+remove_security_group 'ap-southeast-1' '' 'acme-sg-datadog-privatelink' '[{"Name":"group-name","Values":["acme-sg-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]}]'
 
 log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0fffffffffffffff1' '(not ours to change)'
 if ((changes == 0)); then

@@ -36,7 +36,10 @@ die() {
   printf 'ddpl-gen: error: %s\n' "$*" >&2
   exit 1
 }
-trap 'printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
+# The trap also runs in the functions below (errtrace), but only once per failure: not in the
+# command substitutions whose failure the caller reports.
+set -o errtrace
+trap '((BASH_SUBSHELL > 0)) || printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
 [[ $wait_seconds =~ ^[0-9]+$ && $poll_seconds =~ ^[1-9][0-9]*$ ]] ||
   die "DDPL_WAIT_SECONDS and DDPL_POLL_SECONDS must be whole numbers of seconds"
 
@@ -98,7 +101,246 @@ created() {
 tags='[{"Key":"ddpl:name","Value":"acme-apac"},{"Key":"env","Value":"prod"},{"Key":"team","Value":"platform"}]'
 tag_spec_security_group='[{"ResourceType":"security-group","Tags":[{"Key":"ddpl:name","Value":"acme-apac"},{"Key":"env","Value":"prod"},{"Key":"team","Value":"platform"}]}]'
 tag_spec_vpc_endpoint='[{"ResourceType":"vpc-endpoint","Tags":[{"Key":"ddpl:name","Value":"acme-apac"},{"Key":"env","Value":"prod"},{"Key":"team","Value":"platform"}]}]'
+name_filter='{"Name":"tag:ddpl:name","Values":["acme-apac"]}'
 tag_spec_peering='[{"ResourceType":"vpc-peering-connection","Tags":[{"Key":"ddpl:name","Value":"acme-apac"},{"Key":"env","Value":"prod"},{"Key":"team","Value":"platform"}]}]'
+
+# ensure_security_group REGION PROFILE VAR VPC_ID NAME DESCRIPTION FILTERS: ensures the security
+# group NAME in VPC_ID (found with FILTERS, else created with the tags); sets the variable VAR to
+# its id.
+ensure_security_group() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local sg
+  sg=$(aws ec2 describe-security-groups "${at[@]}" \
+    --filters "$7" \
+    --query 'SecurityGroups[0].GroupId' --output text)
+  if missing "$sg"; then
+    sg=$(aws ec2 create-security-group "${at[@]}" \
+      --vpc-id "$4" --group-name "$5" \
+      --description "$6" \
+      --tag-specifications "$tag_spec_security_group" \
+      --query GroupId --output text)
+    created "security group $5 $sg"
+  else
+    log "security group $5 $sg exists"
+  fi
+  printf -v "$3" '%s' "$sg"
+}
+
+# ingress_rules REGION PROFILE GROUP_ID: prints the group's ingress rules as rows of (CIDR,
+# protocol, from port, to port).
+ingress_rules() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  aws ec2 describe-security-group-rules "${at[@]}" \
+    --filters "Name=group-id,Values=$3" \
+    --query 'SecurityGroupRules[?!IsEgress].[CidrIpv4,IpProtocol,FromPort,ToPort]' --output text
+}
+
+# ensure_ingress REGION PROFILE GROUP_ID RULES PROTOCOL PORT CIDR PERMISSIONS: ensures the group
+# lets PROTOCOL/PORT in from CIDR (RULES: its ingress rules now, from ingress_rules;
+# PERMISSIONS: the rule as the API takes it).
+ensure_ingress() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  if [[ $'\n'$4$'\n' == *$'\n'"$7"$'\t'"$5"$'\t'"$6"$'\t'"$6"$'\n'* ]]; then
+    log "ingress $5/$6 from $7 exists"
+  else
+    aws ec2 authorize-security-group-ingress "${at[@]}" \
+      --group-id "$3" \
+      --ip-permissions "$8" \
+      --output text >/dev/null
+    created "ingress $5/$6 from $7"
+  fi
+}
+
+# ensure_endpoint REGION PROFILE VAR SERVICE_ID FILTERS VPC_ID SERVICE_NAME SERVICE_REGION
+#   SUBNET_IDS SECURITY_GROUP_IDS PRIVATE_DNS: ensures the interface endpoint to SERVICE_NAME
+# (cross-region when SERVICE_REGION is not empty) in VPC_ID, found with FILTERS, else created
+# with the tags; SUBNET_IDS, SECURITY_GROUP_IDS: space-separated; PRIVATE_DNS:
+# --private-dns-enabled or --no-private-dns-enabled. Sets the variable VAR to its id.
+ensure_endpoint() {
+  local -a at=(--region "$1") service_region=() subnets=() groups=()
+  [[ -z $2 ]] || at+=(--profile "$2")
+  [[ -z $8 ]] || service_region=(--service-region "$8")
+  read -r -a subnets <<<"$9"
+  read -r -a groups <<<"${10}"
+  local ep
+  ep=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$5" \
+    --query 'VpcEndpoints[0].VpcEndpointId' --output text)
+  if missing "$ep"; then
+    ep=$(aws ec2 create-vpc-endpoint "${at[@]}" \
+      --vpc-endpoint-type Interface --vpc-id "$6" \
+      --service-name "$7" ${service_region[@]+"${service_region[@]}"} \
+      --subnet-ids "${subnets[@]}" \
+      --security-group-ids "${groups[@]}" \
+      "${11}" \
+      --tag-specifications "$tag_spec_vpc_endpoint" \
+      --query 'VpcEndpoint.VpcEndpointId' --output text)
+    created "endpoint $4 $ep"
+  else
+    log "endpoint $4 $ep exists"
+  fi
+  printf -v "$3" '%s' "$ep"
+}
+
+# ensure_dns_attributes REGION PROFILE VPC_ID: ensures enableDnsSupport and enableDnsHostnames
+# are on in VPC_ID.
+ensure_dns_attributes() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local pair attribute option value
+  for pair in enableDnsSupport:--enable-dns-support enableDnsHostnames:--enable-dns-hostnames; do
+    attribute=${pair%%:*}
+    option=${pair#*:}
+    value=$(aws ec2 describe-vpc-attribute "${at[@]}" \
+      --vpc-id "$3" --attribute "$attribute" --query "${attribute^}.Value" --output text)
+    if [[ $value == True ]]; then
+      log "$3 already has $attribute"
+    else
+      aws ec2 modify-vpc-attribute "${at[@]}" \
+        --vpc-id "$3" "$option" '{"Value":true}'
+      changes=$((changes + 1))
+      log "turned on $attribute in $3"
+    fi
+  done
+}
+
+# ensure_peering REQUESTER_REGION REQUESTER_PROFILE ACCEPTER_REGION ACCEPTER_PROFILE VAR
+#   REQUESTER_VPC ACCEPTER_VPC PEER_REGION PEER_OWNER TAG_ON_ACCEPT: ensures an active peering
+# connection of ours between the two VPCs (requested if none is live, accepted on the accepter's
+# side, tagged there too when TAG_ON_ACCEPT is 1; PEER_REGION, PEER_OWNER may be empty); sets
+# the variable VAR to its id.
+ensure_peering() {
+  local -a req_at=(--region "$1") acc_at=(--region "$3") peer=()
+  [[ -z $2 ]] || req_at+=(--profile "$2")
+  [[ -z $4 ]] || acc_at+=(--profile "$4")
+  [[ -z $8 ]] || peer+=(--peer-region "$8")
+  [[ -z $9 ]] || peer+=(--peer-owner-id "$9")
+  [[ $6 =~ ^vpc-[0-9a-f]+$ && $7 =~ ^vpc-[0-9a-f]+$ ]] || die "unexpected VPC ids '$6' and '$7'"
+  local filters rows ids pcx status start
+  filters=$(printf '[{"Name":"requester-vpc-info.vpc-id","Values":["%s"]},{"Name":"accepter-vpc-info.vpc-id","Values":["%s"]},%s,{"Name":"status-code","Values":["initiating-request","pending-acceptance","provisioning","active"]}]' \
+    "$6" "$7" "$name_filter")
+  rows=$(aws ec2 describe-vpc-peering-connections "${req_at[@]}" \
+    --filters "$filters" \
+    --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,RequesterVpcInfo.VpcId,AccepterVpcInfo.VpcId,Status.Code]' \
+    --output text)
+  ids=$(peerings "$rows" "$6" "$7" initiating-request pending-acceptance provisioning active)
+  read -r pcx <<<"$ids"
+  if missing "$pcx"; then
+    pcx=$(aws ec2 create-vpc-peering-connection "${req_at[@]}" \
+      --vpc-id "$6" --peer-vpc-id "$7" ${peer[@]+"${peer[@]}"} \
+      --tag-specifications "$tag_spec_peering" \
+      --query 'VpcPeeringConnection.VpcPeeringConnectionId' --output text)
+    created "peering connection $6 <-> $7 $pcx"
+  else
+    log "peering connection $6 <-> $7 $pcx exists"
+  fi
+  start=$SECONDS
+  while :; do
+    rows=$(aws ec2 describe-vpc-peering-connections "${acc_at[@]}" \
+      --filters "Name=vpc-peering-connection-id,Values=$pcx" \
+      --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,Status.Code]' --output text)
+    status=$(lookup "$rows" "$pcx")
+    case $status in
+    active) break ;;
+    pending-acceptance)
+      aws ec2 accept-vpc-peering-connection "${acc_at[@]}" \
+        --vpc-peering-connection-id "$pcx" --output text >/dev/null
+      if [[ ${10} == 1 ]]; then
+        aws ec2 create-tags "${acc_at[@]}" \
+          --resources "$pcx" --tags "$tags"
+      fi
+      changes=$((changes + 1))
+      status=accepted
+      log "accepted peering connection $pcx" ;;
+    '' | initiating-request | provisioning) ;;
+    *) die "peering connection $pcx is $status; delete it and run again" ;;
+    esac
+    log "waiting for peering connection $pcx (${status:-not visible yet})"
+    waited "$start" "peering connection $pcx is not active"
+  done
+  log "peering connection $pcx is active"
+  printf -v "$5" '%s' "$pcx"
+}
+
+# ensure_route REGION PROFILE ROUTE_TABLE CIDR PEERING: ensures the route to CIDR in ROUTE_TABLE
+# goes through the peering connection PEERING (created, or replaced when it goes elsewhere).
+ensure_route() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local routes target
+  routes=$(aws ec2 describe-route-tables "${at[@]}" \
+    --route-table-ids "$3" \
+    --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
+  target=$(lookup "$routes" "$4")
+  if [[ $target == "$5" ]]; then
+    log "route $4 in $3 exists"
+  elif [[ -z $target ]]; then
+    aws ec2 create-route "${at[@]}" \
+      --route-table-id "$3" --destination-cidr-block "$4" \
+      --vpc-peering-connection-id "$5" --output text >/dev/null
+    created "route $4 in $3"
+  else
+    aws ec2 replace-route "${at[@]}" \
+      --route-table-id "$3" --destination-cidr-block "$4" \
+      --vpc-peering-connection-id "$5" --output text >/dev/null
+    changes=$((changes + 1))
+    log "replaced route $4 in $3 (it pointed at $target)"
+  fi
+}
+
+# vpc_json REGION VPC_ID: the VPC as Route53 takes it.
+vpc_json() {
+  [[ $1 =~ ^[a-z0-9-]+$ && $2 =~ ^vpc-[0-9a-f]+$ ]] || die "unexpected VPC '$2' in '$1'"
+  printf '{"VPCId":"%s","VPCRegion":"%s"}\n' "$2" "$1"
+}
+
+# associate_zone REGION PROFILE ZONE_ID ZONE_NAME VPC_ID VPC_REGION ZONE_VPCS: ensures the
+# private hosted zone ZONE_ID (ZONE_NAME) is associated with VPC_ID, a VPC of the zone owner's
+# account (REGION, PROFILE); ZONE_VPCS: the zone's VPCs now (VPC id TAB region rows).
+associate_zone() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local vpc
+  if [[ -n $(lookup "$7" "$5") ]]; then
+    log "$4 is associated with $5"
+    return 0
+  fi
+  vpc=$(vpc_json "$6" "$5")
+  aws route53 associate-vpc-with-hosted-zone "${at[@]}" \
+    --hosted-zone-id "$3" --vpc "$vpc" --output text >/dev/null
+  created "association of $4 with $5"
+}
+
+# associate_zone_across ZONE_REGION ZONE_PROFILE VPC_OWNER_REGION VPC_OWNER_PROFILE ZONE_ID
+#   ZONE_NAME VPC_ID VPC_REGION ZONE_VPCS: ensures the zone ZONE_ID (ZONE_NAME) is associated
+# with VPC_ID of another account: the zone owner authorizes, the VPC owner associates, the zone
+# owner removes the authorization (also one left by an interrupted run).
+associate_zone_across() {
+  local -a zone_at=(--region "$1") vpc_at=(--region "$3")
+  [[ -z $2 ]] || zone_at+=(--profile "$2")
+  [[ -z $4 ]] || vpc_at+=(--profile "$4")
+  local vpc authorizations
+  vpc=$(vpc_json "$8" "$7")
+  if [[ -n $(lookup "$9" "$7") ]]; then
+    log "$6 is associated with $7"
+  else
+    aws route53 create-vpc-association-authorization "${zone_at[@]}" \
+      --hosted-zone-id "$5" --vpc "$vpc" --output text >/dev/null
+    aws route53 associate-vpc-with-hosted-zone "${vpc_at[@]}" \
+      --hosted-zone-id "$5" --vpc "$vpc" --output text >/dev/null
+    created "association of $6 with $7"
+  fi
+  authorizations=$(aws route53 list-vpc-association-authorizations "${zone_at[@]}" \
+    --hosted-zone-id "$5" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
+  if [[ -n $(lookup "$authorizations" "$7") ]]; then
+    aws route53 delete-vpc-association-authorization "${zone_at[@]}" \
+      --hosted-zone-id "$5" --vpc "$vpc"
+    log "removed the association authorization of $6 for $7"
+  fi
+}
 
 log 'warning:' 'Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink.'
 
@@ -153,145 +395,23 @@ fi
 # 2. DNS attributes, before any endpoint: AWS refuses private DNS (endpoints with private DNS,
 #    private hosted zones) in a VPC without DNS support and DNS hostnames. They stay on after
 #    the teardown.
-value=$(aws ec2 describe-vpc-attribute --region 'ap-southeast-2' --profile 'shared-services' \
-  --vpc-id 'vpc-0333333333333333a' --attribute enableDnsSupport --query EnableDnsSupport.Value --output text)
-if [[ $value == True ]]; then
-  log 'vpc-0333333333333333a' 'already has' enableDnsSupport
-else
-  aws ec2 modify-vpc-attribute --region 'ap-southeast-2' --profile 'shared-services' \
-    --vpc-id 'vpc-0333333333333333a' --enable-dns-support '{"Value":true}'
-  changes=$((changes + 1))
-  log 'turned on' enableDnsSupport 'in' 'vpc-0333333333333333a'
-fi
-value=$(aws ec2 describe-vpc-attribute --region 'ap-southeast-2' --profile 'shared-services' \
-  --vpc-id 'vpc-0333333333333333a' --attribute enableDnsHostnames --query EnableDnsHostnames.Value --output text)
-if [[ $value == True ]]; then
-  log 'vpc-0333333333333333a' 'already has' enableDnsHostnames
-else
-  aws ec2 modify-vpc-attribute --region 'ap-southeast-2' --profile 'shared-services' \
-    --vpc-id 'vpc-0333333333333333a' --enable-dns-hostnames '{"Value":true}'
-  changes=$((changes + 1))
-  log 'turned on' enableDnsHostnames 'in' 'vpc-0333333333333333a'
-fi
-value=$(aws ec2 describe-vpc-attribute --region 'ap-southeast-2' --profile 'shared-services' \
-  --vpc-id 'vpc-0444444444444444a' --attribute enableDnsSupport --query EnableDnsSupport.Value --output text)
-if [[ $value == True ]]; then
-  log 'vpc-0444444444444444a' 'already has' enableDnsSupport
-else
-  aws ec2 modify-vpc-attribute --region 'ap-southeast-2' --profile 'shared-services' \
-    --vpc-id 'vpc-0444444444444444a' --enable-dns-support '{"Value":true}'
-  changes=$((changes + 1))
-  log 'turned on' enableDnsSupport 'in' 'vpc-0444444444444444a'
-fi
-value=$(aws ec2 describe-vpc-attribute --region 'ap-southeast-2' --profile 'shared-services' \
-  --vpc-id 'vpc-0444444444444444a' --attribute enableDnsHostnames --query EnableDnsHostnames.Value --output text)
-if [[ $value == True ]]; then
-  log 'vpc-0444444444444444a' 'already has' enableDnsHostnames
-else
-  aws ec2 modify-vpc-attribute --region 'ap-southeast-2' --profile 'shared-services' \
-    --vpc-id 'vpc-0444444444444444a' --enable-dns-hostnames '{"Value":true}'
-  changes=$((changes + 1))
-  log 'turned on' enableDnsHostnames 'in' 'vpc-0444444444444444a'
-fi
-value=$(aws ec2 describe-vpc-attribute --region 'ap-northeast-1' --profile 'apps-tokyo' \
-  --vpc-id 'vpc-0555555555555555a' --attribute enableDnsSupport --query EnableDnsSupport.Value --output text)
-if [[ $value == True ]]; then
-  log 'vpc-0555555555555555a' 'already has' enableDnsSupport
-else
-  aws ec2 modify-vpc-attribute --region 'ap-northeast-1' --profile 'apps-tokyo' \
-    --vpc-id 'vpc-0555555555555555a' --enable-dns-support '{"Value":true}'
-  changes=$((changes + 1))
-  log 'turned on' enableDnsSupport 'in' 'vpc-0555555555555555a'
-fi
-value=$(aws ec2 describe-vpc-attribute --region 'ap-northeast-1' --profile 'apps-tokyo' \
-  --vpc-id 'vpc-0555555555555555a' --attribute enableDnsHostnames --query EnableDnsHostnames.Value --output text)
-if [[ $value == True ]]; then
-  log 'vpc-0555555555555555a' 'already has' enableDnsHostnames
-else
-  aws ec2 modify-vpc-attribute --region 'ap-northeast-1' --profile 'apps-tokyo' \
-    --vpc-id 'vpc-0555555555555555a' --enable-dns-hostnames '{"Value":true}'
-  changes=$((changes + 1))
-  log 'turned on' enableDnsHostnames 'in' 'vpc-0555555555555555a'
-fi
+ensure_dns_attributes 'ap-southeast-2' 'shared-services' 'vpc-0333333333333333a'
+ensure_dns_attributes 'ap-southeast-2' 'shared-services' 'vpc-0444444444444444a'
+ensure_dns_attributes 'ap-northeast-1' 'apps-tokyo' 'vpc-0555555555555555a'
 
 # 3. Security groups for the endpoints: TCP 443 from the agents.
-sg_endpoint=$(aws ec2 describe-security-groups --region 'ap-southeast-2' --profile 'shared-services' \
-  --filters '[{"Name":"group-name","Values":["acme-apac-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]}]' \
-  --query 'SecurityGroups[0].GroupId' --output text)
-if missing "$sg_endpoint"; then
-  sg_endpoint=$(aws ec2 create-security-group --region 'ap-southeast-2' --profile 'shared-services' \
-    --vpc-id 'vpc-0333333333333333a' --group-name 'acme-apac-datadog-privatelink' \
-    --description 'Datadog PrivateLink endpoints of acme-apac: TCP 443 from the agents' \
-    --tag-specifications "$tag_spec_security_group" \
-    --query GroupId --output text)
-  created 'security group' 'acme-apac-datadog-privatelink' "$sg_endpoint"
-else
-  log 'security group' 'acme-apac-datadog-privatelink' "$sg_endpoint" exists
-fi
-rules=$(aws ec2 describe-security-group-rules --region 'ap-southeast-2' --profile 'shared-services' \
-  --filters "Name=group-id,Values=$sg_endpoint" \
-  --query 'SecurityGroupRules[?!IsEgress].[CidrIpv4,IpProtocol,FromPort,ToPort]' --output text)
-if [[ $'\n'$rules$'\n' == *$'\n''10.30.0.0/16'$'\t''tcp'$'\t'443$'\t'443$'\n'* ]]; then
-  log 'ingress' 'tcp'/443 'from' '10.30.0.0/16' 'exists'
-else
-  aws ec2 authorize-security-group-ingress --region 'ap-southeast-2' --profile 'shared-services' \
-    --group-id "$sg_endpoint" \
-    --ip-permissions '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.30.0.0/16","Description":"HTTPS from the endpoint VPC vpc-0333333333333333a"}],"ToPort":443}]' \
-    --output text >/dev/null
-  created 'ingress' 'tcp'/443 'from' '10.30.0.0/16'
-fi
-if [[ $'\n'$rules$'\n' == *$'\n''10.31.0.0/16'$'\t''tcp'$'\t'443$'\t'443$'\n'* ]]; then
-  log 'ingress' 'tcp'/443 'from' '10.31.0.0/16' 'exists'
-else
-  aws ec2 authorize-security-group-ingress --region 'ap-southeast-2' --profile 'shared-services' \
-    --group-id "$sg_endpoint" \
-    --ip-permissions '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.31.0.0/16","Description":"HTTPS from agent VPC syd-apps (vpc-0444444444444444a)"}],"ToPort":443}]' \
-    --output text >/dev/null
-  created 'ingress' 'tcp'/443 'from' '10.31.0.0/16'
-fi
-if [[ $'\n'$rules$'\n' == *$'\n''10.40.0.0/16'$'\t''tcp'$'\t'443$'\t'443$'\n'* ]]; then
-  log 'ingress' 'tcp'/443 'from' '10.40.0.0/16' 'exists'
-else
-  aws ec2 authorize-security-group-ingress --region 'ap-southeast-2' --profile 'shared-services' \
-    --group-id "$sg_endpoint" \
-    --ip-permissions '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.40.0.0/16","Description":"HTTPS from agent VPC tokyo-apps (vpc-0555555555555555a)"}],"ToPort":443}]' \
-    --output text >/dev/null
-  created 'ingress' 'tcp'/443 'from' '10.40.0.0/16'
-fi
+sg_endpoint='' # set by ensure_security_group
+ensure_security_group 'ap-southeast-2' 'shared-services' sg_endpoint 'vpc-0333333333333333a' 'acme-apac-datadog-privatelink' 'Datadog PrivateLink endpoints of acme-apac: TCP 443 from the agents' '[{"Name":"group-name","Values":["acme-apac-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]}]'
+rules=$(ingress_rules 'ap-southeast-2' 'shared-services' "$sg_endpoint")
+ensure_ingress 'ap-southeast-2' 'shared-services' "$sg_endpoint" "$rules" 'tcp' 443 '10.30.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.30.0.0/16","Description":"HTTPS from the endpoint VPC vpc-0333333333333333a"}],"ToPort":443}]'
+ensure_ingress 'ap-southeast-2' 'shared-services' "$sg_endpoint" "$rules" 'tcp' 443 '10.31.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.31.0.0/16","Description":"HTTPS from agent VPC syd-apps (vpc-0444444444444444a)"}],"ToPort":443}]'
+ensure_ingress 'ap-southeast-2' 'shared-services' "$sg_endpoint" "$rules" 'tcp' 443 '10.40.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.40.0.0/16","Description":"HTTPS from agent VPC tokyo-apps (vpc-0555555555555555a)"}],"ToPort":443}]'
 
 # 4. Interface endpoints, all created first, then awaited together.
-ep_gold=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-2' --profile 'shared-services' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_gold"; then
-  ep_gold=$(aws ec2 create-vpc-endpoint --region 'ap-southeast-2' --profile 'shared-services' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0333333333333333a' \
-    --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace' \
-    --subnet-ids 'subnet-0333333333333333a' 'subnet-0333333333333333b' \
-    --security-group-ids "$sg_endpoint" \
-    --no-private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'gold' "$ep_gold"
-else
-  log 'endpoint' 'gold' "$ep_gold" exists
-fi
-ep_beige=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-2' --profile 'shared-services' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_beige"; then
-  ep_beige=$(aws ec2 create-vpc-endpoint --region 'ap-southeast-2' --profile 'shared-services' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0333333333333333a' \
-    --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff' \
-    --subnet-ids 'subnet-0333333333333333a' 'subnet-0333333333333333b' \
-    --security-group-ids "$sg_endpoint" \
-    --no-private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'beige' "$ep_beige"
-else
-  log 'endpoint' 'beige' "$ep_beige" exists
-fi
+ep_gold='' # set by ensure_endpoint
+ensure_endpoint 'ap-southeast-2' 'shared-services' ep_gold 'gold' '[{"Name":"vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0333333333333333a' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace' '' 'subnet-0333333333333333a subnet-0333333333333333b' "$sg_endpoint" --no-private-dns-enabled
+ep_beige='' # set by ensure_endpoint
+ensure_endpoint 'ap-southeast-2' 'shared-services' ep_beige 'beige' '[{"Name":"vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0333333333333333a' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff' '' 'subnet-0333333333333333a subnet-0333333333333333b' "$sg_endpoint" --no-private-dns-enabled
 
 total=2
 start=$SECONDS
@@ -429,207 +549,25 @@ fi
 
 # 6. VPC peering: requested by the endpoint VPC, accepted on the agent VPC's side (its region
 #    and account), then routes both ways.
-rows=$(aws ec2 describe-vpc-peering-connections --region 'ap-southeast-2' --profile 'shared-services' \
-  --filters '[{"Name":"requester-vpc-info.vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"accepter-vpc-info.vpc-id","Values":["vpc-0444444444444444a"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]},{"Name":"status-code","Values":["initiating-request","pending-acceptance","provisioning","active"]}]' \
-  --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,RequesterVpcInfo.VpcId,AccepterVpcInfo.VpcId,Status.Code]' \
-  --output text)
-ids=$(peerings "$rows" 'vpc-0333333333333333a' 'vpc-0444444444444444a' initiating-request pending-acceptance provisioning active)
-read -r pcx_syd_apps <<<"$ids"
-if missing "$pcx_syd_apps"; then
-  pcx_syd_apps=$(aws ec2 create-vpc-peering-connection --region 'ap-southeast-2' --profile 'shared-services' \
-    --vpc-id 'vpc-0333333333333333a' --peer-vpc-id 'vpc-0444444444444444a' \
-    --tag-specifications "$tag_spec_peering" \
-    --query 'VpcPeeringConnection.VpcPeeringConnectionId' --output text)
-  created 'peering connection' 'vpc-0333333333333333a' '<->' 'vpc-0444444444444444a' "$pcx_syd_apps"
-else
-  log 'peering connection' 'vpc-0333333333333333a' '<->' 'vpc-0444444444444444a' "$pcx_syd_apps" exists
-fi
-start=$SECONDS
-while :; do
-  rows=$(aws ec2 describe-vpc-peering-connections --region 'ap-southeast-2' --profile 'shared-services' \
-    --filters "Name=vpc-peering-connection-id,Values=$pcx_syd_apps" \
-    --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,Status.Code]' --output text)
-  status=$(lookup "$rows" "$pcx_syd_apps")
-  case $status in
-  active) break ;;
-  pending-acceptance)
-    aws ec2 accept-vpc-peering-connection --region 'ap-southeast-2' --profile 'shared-services' \
-      --vpc-peering-connection-id "$pcx_syd_apps" --output text >/dev/null
-    changes=$((changes + 1))
-    status=accepted
-    log 'accepted peering connection' "$pcx_syd_apps" ;;
-  '' | initiating-request | provisioning) ;;
-  *) die 'peering connection' "$pcx_syd_apps" "is $status; delete it and run again" ;;
-  esac
-  log 'waiting for peering connection' "$pcx_syd_apps" "(${status:-not visible yet})"
-  waited "$start" "peering connection $pcx_syd_apps is not active"
-done
-log 'peering connection' "$pcx_syd_apps" 'is active'
-routes=$(aws ec2 describe-route-tables --region 'ap-southeast-2' --profile 'shared-services' \
-  --route-table-ids 'rtb-0333333333333333a' \
-  --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
-target=$(lookup "$routes" '10.31.0.0/16')
-if [[ $target == "$pcx_syd_apps" ]]; then
-  log 'route' '10.31.0.0/16' 'in' 'rtb-0333333333333333a' 'exists'
-elif [[ -z $target ]]; then
-  aws ec2 create-route --region 'ap-southeast-2' --profile 'shared-services' \
-    --route-table-id 'rtb-0333333333333333a' --destination-cidr-block '10.31.0.0/16' \
-    --vpc-peering-connection-id "$pcx_syd_apps" --output text >/dev/null
-  created 'route' '10.31.0.0/16' 'in' 'rtb-0333333333333333a'
-else
-  aws ec2 replace-route --region 'ap-southeast-2' --profile 'shared-services' \
-    --route-table-id 'rtb-0333333333333333a' --destination-cidr-block '10.31.0.0/16' \
-    --vpc-peering-connection-id "$pcx_syd_apps" --output text >/dev/null
-  changes=$((changes + 1))
-  log 'replaced route' '10.31.0.0/16' 'in' 'rtb-0333333333333333a' "(it pointed at $target)"
-fi
-routes=$(aws ec2 describe-route-tables --region 'ap-southeast-2' --profile 'shared-services' \
-  --route-table-ids 'rtb-0444444444444444a' \
-  --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
-target=$(lookup "$routes" '10.30.0.0/16')
-if [[ $target == "$pcx_syd_apps" ]]; then
-  log 'route' '10.30.0.0/16' 'in' 'rtb-0444444444444444a' 'exists'
-elif [[ -z $target ]]; then
-  aws ec2 create-route --region 'ap-southeast-2' --profile 'shared-services' \
-    --route-table-id 'rtb-0444444444444444a' --destination-cidr-block '10.30.0.0/16' \
-    --vpc-peering-connection-id "$pcx_syd_apps" --output text >/dev/null
-  created 'route' '10.30.0.0/16' 'in' 'rtb-0444444444444444a'
-else
-  aws ec2 replace-route --region 'ap-southeast-2' --profile 'shared-services' \
-    --route-table-id 'rtb-0444444444444444a' --destination-cidr-block '10.30.0.0/16' \
-    --vpc-peering-connection-id "$pcx_syd_apps" --output text >/dev/null
-  changes=$((changes + 1))
-  log 'replaced route' '10.30.0.0/16' 'in' 'rtb-0444444444444444a' "(it pointed at $target)"
-fi
-rows=$(aws ec2 describe-vpc-peering-connections --region 'ap-southeast-2' --profile 'shared-services' \
-  --filters '[{"Name":"requester-vpc-info.vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"accepter-vpc-info.vpc-id","Values":["vpc-0555555555555555a"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]},{"Name":"status-code","Values":["initiating-request","pending-acceptance","provisioning","active"]}]' \
-  --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,RequesterVpcInfo.VpcId,AccepterVpcInfo.VpcId,Status.Code]' \
-  --output text)
-ids=$(peerings "$rows" 'vpc-0333333333333333a' 'vpc-0555555555555555a' initiating-request pending-acceptance provisioning active)
-read -r pcx_tokyo_apps <<<"$ids"
-if missing "$pcx_tokyo_apps"; then
-  pcx_tokyo_apps=$(aws ec2 create-vpc-peering-connection --region 'ap-southeast-2' --profile 'shared-services' \
-    --vpc-id 'vpc-0333333333333333a' --peer-vpc-id 'vpc-0555555555555555a' \
-    --peer-region 'ap-northeast-1' \
-    --peer-owner-id '222222222222' \
-    --tag-specifications "$tag_spec_peering" \
-    --query 'VpcPeeringConnection.VpcPeeringConnectionId' --output text)
-  created 'peering connection' 'vpc-0333333333333333a' '<->' 'vpc-0555555555555555a' "$pcx_tokyo_apps"
-else
-  log 'peering connection' 'vpc-0333333333333333a' '<->' 'vpc-0555555555555555a' "$pcx_tokyo_apps" exists
-fi
-start=$SECONDS
-while :; do
-  rows=$(aws ec2 describe-vpc-peering-connections --region 'ap-northeast-1' --profile 'apps-tokyo' \
-    --filters "Name=vpc-peering-connection-id,Values=$pcx_tokyo_apps" \
-    --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,Status.Code]' --output text)
-  status=$(lookup "$rows" "$pcx_tokyo_apps")
-  case $status in
-  active) break ;;
-  pending-acceptance)
-    aws ec2 accept-vpc-peering-connection --region 'ap-northeast-1' --profile 'apps-tokyo' \
-      --vpc-peering-connection-id "$pcx_tokyo_apps" --output text >/dev/null
-    aws ec2 create-tags --region 'ap-northeast-1' --profile 'apps-tokyo' \
-      --resources "$pcx_tokyo_apps" --tags "$tags"
-    changes=$((changes + 1))
-    status=accepted
-    log 'accepted peering connection' "$pcx_tokyo_apps" ;;
-  '' | initiating-request | provisioning) ;;
-  *) die 'peering connection' "$pcx_tokyo_apps" "is $status; delete it and run again" ;;
-  esac
-  log 'waiting for peering connection' "$pcx_tokyo_apps" "(${status:-not visible yet})"
-  waited "$start" "peering connection $pcx_tokyo_apps is not active"
-done
-log 'peering connection' "$pcx_tokyo_apps" 'is active'
-routes=$(aws ec2 describe-route-tables --region 'ap-southeast-2' --profile 'shared-services' \
-  --route-table-ids 'rtb-0333333333333333a' \
-  --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
-target=$(lookup "$routes" '10.40.0.0/16')
-if [[ $target == "$pcx_tokyo_apps" ]]; then
-  log 'route' '10.40.0.0/16' 'in' 'rtb-0333333333333333a' 'exists'
-elif [[ -z $target ]]; then
-  aws ec2 create-route --region 'ap-southeast-2' --profile 'shared-services' \
-    --route-table-id 'rtb-0333333333333333a' --destination-cidr-block '10.40.0.0/16' \
-    --vpc-peering-connection-id "$pcx_tokyo_apps" --output text >/dev/null
-  created 'route' '10.40.0.0/16' 'in' 'rtb-0333333333333333a'
-else
-  aws ec2 replace-route --region 'ap-southeast-2' --profile 'shared-services' \
-    --route-table-id 'rtb-0333333333333333a' --destination-cidr-block '10.40.0.0/16' \
-    --vpc-peering-connection-id "$pcx_tokyo_apps" --output text >/dev/null
-  changes=$((changes + 1))
-  log 'replaced route' '10.40.0.0/16' 'in' 'rtb-0333333333333333a' "(it pointed at $target)"
-fi
-routes=$(aws ec2 describe-route-tables --region 'ap-northeast-1' --profile 'apps-tokyo' \
-  --route-table-ids 'rtb-0555555555555555a' \
-  --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
-target=$(lookup "$routes" '10.30.0.0/16')
-if [[ $target == "$pcx_tokyo_apps" ]]; then
-  log 'route' '10.30.0.0/16' 'in' 'rtb-0555555555555555a' 'exists'
-elif [[ -z $target ]]; then
-  aws ec2 create-route --region 'ap-northeast-1' --profile 'apps-tokyo' \
-    --route-table-id 'rtb-0555555555555555a' --destination-cidr-block '10.30.0.0/16' \
-    --vpc-peering-connection-id "$pcx_tokyo_apps" --output text >/dev/null
-  created 'route' '10.30.0.0/16' 'in' 'rtb-0555555555555555a'
-else
-  aws ec2 replace-route --region 'ap-northeast-1' --profile 'apps-tokyo' \
-    --route-table-id 'rtb-0555555555555555a' --destination-cidr-block '10.30.0.0/16' \
-    --vpc-peering-connection-id "$pcx_tokyo_apps" --output text >/dev/null
-  changes=$((changes + 1))
-  log 'replaced route' '10.30.0.0/16' 'in' 'rtb-0555555555555555a' "(it pointed at $target)"
-fi
+pcx_syd_apps='' # set by ensure_peering
+ensure_peering 'ap-southeast-2' 'shared-services' 'ap-southeast-2' 'shared-services' pcx_syd_apps 'vpc-0333333333333333a' 'vpc-0444444444444444a' '' '' 0
+ensure_route 'ap-southeast-2' 'shared-services' 'rtb-0333333333333333a' '10.31.0.0/16' "$pcx_syd_apps"
+ensure_route 'ap-southeast-2' 'shared-services' 'rtb-0444444444444444a' '10.30.0.0/16' "$pcx_syd_apps"
+pcx_tokyo_apps='' # set by ensure_peering
+ensure_peering 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' pcx_tokyo_apps 'vpc-0333333333333333a' 'vpc-0555555555555555a' 'ap-northeast-1' '222222222222' 1
+ensure_route 'ap-southeast-2' 'shared-services' 'rtb-0333333333333333a' '10.40.0.0/16' "$pcx_tokyo_apps"
+ensure_route 'ap-northeast-1' 'apps-tokyo' 'rtb-0555555555555555a' '10.30.0.0/16' "$pcx_tokyo_apps"
 
 # 7. Every zone associated with every agent VPC. Another account's VPC: the zone owner
 #    authorizes, the VPC owner associates, the zone owner removes the authorization.
 zone_vpcs=$(aws route53 get-hosted-zone --region 'ap-southeast-2' --profile 'shared-services' \
   --id "$zone_gold" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
-if [[ -n $(lookup "$zone_vpcs" 'vpc-0444444444444444a') ]]; then
-  log 'gold.intake.ap2.datadoghq.com' 'is associated with' 'vpc-0444444444444444a'
-else
-  aws route53 associate-vpc-with-hosted-zone --region 'ap-southeast-2' --profile 'shared-services' \
-    --hosted-zone-id "$zone_gold" --vpc '{"VPCId":"vpc-0444444444444444a","VPCRegion":"ap-southeast-2"}' --output text >/dev/null
-  created 'association of' 'gold.intake.ap2.datadoghq.com' 'with' 'vpc-0444444444444444a'
-fi
-if [[ -n $(lookup "$zone_vpcs" 'vpc-0555555555555555a') ]]; then
-  log 'gold.intake.ap2.datadoghq.com' 'is associated with' 'vpc-0555555555555555a'
-else
-  aws route53 create-vpc-association-authorization --region 'ap-southeast-2' --profile 'shared-services' \
-    --hosted-zone-id "$zone_gold" --vpc '{"VPCId":"vpc-0555555555555555a","VPCRegion":"ap-northeast-1"}' --output text >/dev/null
-  aws route53 associate-vpc-with-hosted-zone --region 'ap-northeast-1' --profile 'apps-tokyo' \
-    --hosted-zone-id "$zone_gold" --vpc '{"VPCId":"vpc-0555555555555555a","VPCRegion":"ap-northeast-1"}' --output text >/dev/null
-  created 'association of' 'gold.intake.ap2.datadoghq.com' 'with' 'vpc-0555555555555555a'
-fi
-authorizations=$(aws route53 list-vpc-association-authorizations --region 'ap-southeast-2' --profile 'shared-services' \
-  --hosted-zone-id "$zone_gold" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
-if [[ -n $(lookup "$authorizations" 'vpc-0555555555555555a') ]]; then
-  aws route53 delete-vpc-association-authorization --region 'ap-southeast-2' --profile 'shared-services' \
-    --hosted-zone-id "$zone_gold" --vpc '{"VPCId":"vpc-0555555555555555a","VPCRegion":"ap-northeast-1"}'
-  log 'removed the association authorization of' 'gold.intake.ap2.datadoghq.com' 'for' 'vpc-0555555555555555a'
-fi
+associate_zone 'ap-southeast-2' 'shared-services' "$zone_gold" 'gold.intake.ap2.datadoghq.com' 'vpc-0444444444444444a' 'ap-southeast-2' "$zone_vpcs"
+associate_zone_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone_gold" 'gold.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1' "$zone_vpcs"
 zone_vpcs=$(aws route53 get-hosted-zone --region 'ap-southeast-2' --profile 'shared-services' \
   --id "$zone_beige" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
-if [[ -n $(lookup "$zone_vpcs" 'vpc-0444444444444444a') ]]; then
-  log 'beige.intake.ap2.datadoghq.com' 'is associated with' 'vpc-0444444444444444a'
-else
-  aws route53 associate-vpc-with-hosted-zone --region 'ap-southeast-2' --profile 'shared-services' \
-    --hosted-zone-id "$zone_beige" --vpc '{"VPCId":"vpc-0444444444444444a","VPCRegion":"ap-southeast-2"}' --output text >/dev/null
-  created 'association of' 'beige.intake.ap2.datadoghq.com' 'with' 'vpc-0444444444444444a'
-fi
-if [[ -n $(lookup "$zone_vpcs" 'vpc-0555555555555555a') ]]; then
-  log 'beige.intake.ap2.datadoghq.com' 'is associated with' 'vpc-0555555555555555a'
-else
-  aws route53 create-vpc-association-authorization --region 'ap-southeast-2' --profile 'shared-services' \
-    --hosted-zone-id "$zone_beige" --vpc '{"VPCId":"vpc-0555555555555555a","VPCRegion":"ap-northeast-1"}' --output text >/dev/null
-  aws route53 associate-vpc-with-hosted-zone --region 'ap-northeast-1' --profile 'apps-tokyo' \
-    --hosted-zone-id "$zone_beige" --vpc '{"VPCId":"vpc-0555555555555555a","VPCRegion":"ap-northeast-1"}' --output text >/dev/null
-  created 'association of' 'beige.intake.ap2.datadoghq.com' 'with' 'vpc-0555555555555555a'
-fi
-authorizations=$(aws route53 list-vpc-association-authorizations --region 'ap-southeast-2' --profile 'shared-services' \
-  --hosted-zone-id "$zone_beige" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
-if [[ -n $(lookup "$authorizations" 'vpc-0555555555555555a') ]]; then
-  aws route53 delete-vpc-association-authorization --region 'ap-southeast-2' --profile 'shared-services' \
-    --hosted-zone-id "$zone_beige" --vpc '{"VPCId":"vpc-0555555555555555a","VPCRegion":"ap-northeast-1"}'
-  log 'removed the association authorization of' 'beige.intake.ap2.datadoghq.com' 'for' 'vpc-0555555555555555a'
-fi
+associate_zone 'ap-southeast-2' 'shared-services' "$zone_beige" 'beige.intake.ap2.datadoghq.com' 'vpc-0444444444444444a' 'ap-southeast-2' "$zone_vpcs"
+associate_zone_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone_beige" 'beige.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1' "$zone_vpcs"
 
 log 'endpoint' 'gold' "$ep_gold" 'in' 'vpc-0333333333333333a'
 log 'endpoint' 'beige' "$ep_beige" 'in' 'vpc-0333333333333333a'

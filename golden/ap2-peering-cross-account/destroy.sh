@@ -30,7 +30,10 @@ die() {
   printf 'ddpl-gen: error: %s\n' "$*" >&2
   exit 1
 }
-trap 'printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
+# The trap also runs in the functions below (errtrace), but only once per failure: not in the
+# command substitutions whose failure the caller reports.
+set -o errtrace
+trap '((BASH_SUBSHELL > 0)) || printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
 [[ $wait_seconds =~ ^[0-9]+$ && $poll_seconds =~ ^[1-9][0-9]*$ ]] ||
   die "DDPL_WAIT_SECONDS and DDPL_POLL_SECONDS must be whole numbers of seconds"
 
@@ -88,6 +91,149 @@ removed() {
   log "deleted $*"
 }
 
+# remove_endpoints REGION PROFILE SERVICE_ID FILTERS: deletes the endpoints found with FILTERS.
+remove_endpoints() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local ids id failed
+  ids=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$4" \
+    --query 'VpcEndpoints[].VpcEndpointId' --output text)
+  for id in $ids; do
+    failed=$(aws ec2 delete-vpc-endpoints "${at[@]}" \
+      --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
+    missing "$failed" || die "could not delete endpoint $3 $id: $failed"
+    removed "endpoint $3 $id"
+  done
+}
+
+# endpoints_left REGION PROFILE FILTERS: prints how many endpoints FILTERS finds.
+endpoints_left() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local ids id count=0
+  ids=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$3" \
+    --query 'VpcEndpoints[].VpcEndpointId' --output text)
+  for id in $ids; do
+    count=$((count + 1))
+  done
+  printf '%s\n' "$count"
+}
+
+# remove_security_group REGION PROFILE NAME FILTERS: deletes the security group NAME found with
+# FILTERS, retried while the endpoints' network interfaces still hold it.
+remove_security_group() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local sg error start
+  sg=$(aws ec2 describe-security-groups "${at[@]}" \
+    --filters "$4" \
+    --query 'SecurityGroups[0].GroupId' --output text)
+  if ! missing "$sg"; then
+    start=$SECONDS
+    until error=$(aws ec2 delete-security-group "${at[@]}" \
+      --group-id "$sg" 2>&1); do
+      [[ $error == *DependencyViolation* ]] || die "could not delete security group $3 $sg: $error"
+      log "security group $3 $sg is still in use; waiting"
+      waited "$start" "security group $sg is still in use"
+    done
+    removed "security group $3 $sg"
+  fi
+}
+name_filter='{"Name":"tag:ddpl:name","Values":["acme-apac"]}'
+
+# vpc_json REGION VPC_ID: the VPC as Route53 takes it.
+vpc_json() {
+  [[ $1 =~ ^[a-z0-9-]+$ && $2 =~ ^vpc-[0-9a-f]+$ ]] || die "unexpected VPC '$2' in '$1'"
+  printf '{"VPCId":"%s","VPCRegion":"%s"}\n' "$2" "$1"
+}
+
+# disassociate_zone REGION PROFILE ZONE_ID ZONE_NAME VPC_ID VPC_REGION ZONE_VPCS: ensures the
+# private hosted zone ZONE_ID (ZONE_NAME) is no longer associated with VPC_ID, a VPC of the zone
+# owner's account (REGION, PROFILE); ZONE_VPCS: the zone's VPCs now (VPC id TAB region rows).
+disassociate_zone() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local vpc
+  if [[ -n $(lookup "$7" "$5") ]]; then
+    vpc=$(vpc_json "$6" "$5")
+    aws route53 disassociate-vpc-from-hosted-zone "${at[@]}" \
+      --hosted-zone-id "$3" --vpc "$vpc" --output text >/dev/null
+    removed "association of $4 with $5"
+  fi
+}
+
+# disassociate_zone_across ZONE_REGION ZONE_PROFILE VPC_OWNER_REGION VPC_OWNER_PROFILE ZONE_ID
+#   ZONE_NAME VPC_ID VPC_REGION ZONE_VPCS: ensures the zone ZONE_ID (ZONE_NAME) is no longer
+# associated with VPC_ID of another account (its owner disassociates) and that no association
+# authorization for it is left (the zone owner removes it).
+disassociate_zone_across() {
+  local -a zone_at=(--region "$1") vpc_at=(--region "$3")
+  [[ -z $2 ]] || zone_at+=(--profile "$2")
+  [[ -z $4 ]] || vpc_at+=(--profile "$4")
+  local vpc authorizations
+  vpc=$(vpc_json "$8" "$7")
+  if [[ -n $(lookup "$9" "$7") ]]; then
+    aws route53 disassociate-vpc-from-hosted-zone "${vpc_at[@]}" \
+      --hosted-zone-id "$5" --vpc "$vpc" --output text >/dev/null
+    removed "association of $6 with $7"
+  fi
+  authorizations=$(aws route53 list-vpc-association-authorizations "${zone_at[@]}" \
+    --hosted-zone-id "$5" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
+  if [[ -n $(lookup "$authorizations" "$7") ]]; then
+    aws route53 delete-vpc-association-authorization "${zone_at[@]}" \
+      --hosted-zone-id "$5" --vpc "$vpc"
+    removed "association authorization of $6 for $7"
+  fi
+}
+
+# peering_rows REGION PROFILE REQUESTER_VPC ACCEPTER_VPC: prints the peering connections of ours
+# (any state) between the two VPCs as rows of (id, requester VPC, accepter VPC, status).
+peering_rows() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  [[ $3 =~ ^vpc-[0-9a-f]+$ && $4 =~ ^vpc-[0-9a-f]+$ ]] || die "unexpected VPC ids '$3' and '$4'"
+  local filters
+  filters=$(printf '[{"Name":"requester-vpc-info.vpc-id","Values":["%s"]},{"Name":"accepter-vpc-info.vpc-id","Values":["%s"]},%s]' \
+    "$3" "$4" "$name_filter")
+  aws ec2 describe-vpc-peering-connections "${at[@]}" \
+    --filters "$filters" \
+    --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,RequesterVpcInfo.VpcId,AccepterVpcInfo.VpcId,Status.Code]' \
+    --output text
+}
+
+# remove_route REGION PROFILE ROUTE_TABLE CIDR OURS: deletes the route to CIDR in ROUTE_TABLE
+# when it goes through one of the peering connections OURS (ids, one a line; none: nothing).
+remove_route() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local routes target
+  [[ -n $5 ]] || return 0
+  routes=$(aws ec2 describe-route-tables "${at[@]}" \
+    --route-table-ids "$3" \
+    --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
+  target=$(lookup "$routes" "$4")
+  if [[ -n $target && $'\n'$5$'\n' == *$'\n'$target$'\n'* ]]; then
+    aws ec2 delete-route "${at[@]}" \
+      --route-table-id "$3" --destination-cidr-block "$4"
+    removed "route $4 in $3"
+  fi
+}
+
+# remove_peerings REGION PROFILE REQUESTER_VPC ACCEPTER_VPC LIVE: deletes the peering
+# connections LIVE (ids, one a line) between the two VPCs.
+remove_peerings() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local pcx
+  for pcx in $5; do
+    aws ec2 delete-vpc-peering-connection "${at[@]}" \
+      --vpc-peering-connection-id "$pcx" --output text >/dev/null
+    removed "peering connection $3 <-> $4 $pcx"
+  done
+}
+
 # 1. Our private hosted zones: found by name among the zones of the endpoint VPC, and ours only
 #    when the deploy script's caller reference created them.
 zones=''
@@ -133,44 +279,14 @@ fi
 if ! missing "$zone_gold"; then
   zone_vpcs=$(aws route53 get-hosted-zone --region 'ap-southeast-2' --profile 'shared-services' \
     --id "$zone_gold" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
-  if [[ -n $(lookup "$zone_vpcs" 'vpc-0444444444444444a') ]]; then
-    aws route53 disassociate-vpc-from-hosted-zone --region 'ap-southeast-2' --profile 'shared-services' \
-      --hosted-zone-id "$zone_gold" --vpc '{"VPCId":"vpc-0444444444444444a","VPCRegion":"ap-southeast-2"}' --output text >/dev/null
-    removed 'association of' 'gold.intake.ap2.datadoghq.com' 'with' 'vpc-0444444444444444a'
-  fi
-  if [[ -n $(lookup "$zone_vpcs" 'vpc-0555555555555555a') ]]; then
-    aws route53 disassociate-vpc-from-hosted-zone --region 'ap-northeast-1' --profile 'apps-tokyo' \
-      --hosted-zone-id "$zone_gold" --vpc '{"VPCId":"vpc-0555555555555555a","VPCRegion":"ap-northeast-1"}' --output text >/dev/null
-    removed 'association of' 'gold.intake.ap2.datadoghq.com' 'with' 'vpc-0555555555555555a'
-  fi
-  authorizations=$(aws route53 list-vpc-association-authorizations --region 'ap-southeast-2' --profile 'shared-services' \
-    --hosted-zone-id "$zone_gold" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
-  if [[ -n $(lookup "$authorizations" 'vpc-0555555555555555a') ]]; then
-    aws route53 delete-vpc-association-authorization --region 'ap-southeast-2' --profile 'shared-services' \
-      --hosted-zone-id "$zone_gold" --vpc '{"VPCId":"vpc-0555555555555555a","VPCRegion":"ap-northeast-1"}'
-    removed 'association authorization of' 'gold.intake.ap2.datadoghq.com' 'for' 'vpc-0555555555555555a'
-  fi
+  disassociate_zone 'ap-southeast-2' 'shared-services' "$zone_gold" 'gold.intake.ap2.datadoghq.com' 'vpc-0444444444444444a' 'ap-southeast-2' "$zone_vpcs"
+  disassociate_zone_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone_gold" 'gold.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1' "$zone_vpcs"
 fi
 if ! missing "$zone_beige"; then
   zone_vpcs=$(aws route53 get-hosted-zone --region 'ap-southeast-2' --profile 'shared-services' \
     --id "$zone_beige" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
-  if [[ -n $(lookup "$zone_vpcs" 'vpc-0444444444444444a') ]]; then
-    aws route53 disassociate-vpc-from-hosted-zone --region 'ap-southeast-2' --profile 'shared-services' \
-      --hosted-zone-id "$zone_beige" --vpc '{"VPCId":"vpc-0444444444444444a","VPCRegion":"ap-southeast-2"}' --output text >/dev/null
-    removed 'association of' 'beige.intake.ap2.datadoghq.com' 'with' 'vpc-0444444444444444a'
-  fi
-  if [[ -n $(lookup "$zone_vpcs" 'vpc-0555555555555555a') ]]; then
-    aws route53 disassociate-vpc-from-hosted-zone --region 'ap-northeast-1' --profile 'apps-tokyo' \
-      --hosted-zone-id "$zone_beige" --vpc '{"VPCId":"vpc-0555555555555555a","VPCRegion":"ap-northeast-1"}' --output text >/dev/null
-    removed 'association of' 'beige.intake.ap2.datadoghq.com' 'with' 'vpc-0555555555555555a'
-  fi
-  authorizations=$(aws route53 list-vpc-association-authorizations --region 'ap-southeast-2' --profile 'shared-services' \
-    --hosted-zone-id "$zone_beige" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
-  if [[ -n $(lookup "$authorizations" 'vpc-0555555555555555a') ]]; then
-    aws route53 delete-vpc-association-authorization --region 'ap-southeast-2' --profile 'shared-services' \
-      --hosted-zone-id "$zone_beige" --vpc '{"VPCId":"vpc-0555555555555555a","VPCRegion":"ap-northeast-1"}'
-    removed 'association authorization of' 'beige.intake.ap2.datadoghq.com' 'for' 'vpc-0555555555555555a'
-  fi
+  disassociate_zone 'ap-southeast-2' 'shared-services' "$zone_beige" 'beige.intake.ap2.datadoghq.com' 'vpc-0444444444444444a' 'ap-southeast-2' "$zone_vpcs"
+  disassociate_zone_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone_beige" 'beige.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1' "$zone_vpcs"
 fi
 
 # 3. Alias records at the zone apexes.
@@ -214,110 +330,32 @@ if ! missing "$zone_beige"; then
 fi
 
 # 5. Routes through our peering connections (only those), then the connections.
-rows=$(aws ec2 describe-vpc-peering-connections --region 'ap-southeast-2' --profile 'shared-services' \
-  --filters '[{"Name":"requester-vpc-info.vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"accepter-vpc-info.vpc-id","Values":["vpc-0444444444444444a"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]}]' \
-  --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,RequesterVpcInfo.VpcId,AccepterVpcInfo.VpcId,Status.Code]' \
-  --output text)
+rows=$(peering_rows 'ap-southeast-2' 'shared-services' 'vpc-0333333333333333a' 'vpc-0444444444444444a')
 # Every connection of ours between the two VPCs, whatever its state: a route may outlive one.
 ours=$(peerings "$rows" 'vpc-0333333333333333a' 'vpc-0444444444444444a')
 live=$(peerings "$rows" 'vpc-0333333333333333a' 'vpc-0444444444444444a' initiating-request pending-acceptance provisioning active)
-if [[ -n $ours ]]; then
-  routes=$(aws ec2 describe-route-tables --region 'ap-southeast-2' --profile 'shared-services' \
-    --route-table-ids 'rtb-0333333333333333a' \
-    --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
-  target=$(lookup "$routes" '10.31.0.0/16')
-  if [[ -n $target && $'\n'$ours$'\n' == *$'\n'$target$'\n'* ]]; then
-    aws ec2 delete-route --region 'ap-southeast-2' --profile 'shared-services' \
-      --route-table-id 'rtb-0333333333333333a' --destination-cidr-block '10.31.0.0/16'
-    removed 'route' '10.31.0.0/16' 'in' 'rtb-0333333333333333a'
-  fi
-fi
-if [[ -n $ours ]]; then
-  routes=$(aws ec2 describe-route-tables --region 'ap-southeast-2' --profile 'shared-services' \
-    --route-table-ids 'rtb-0444444444444444a' \
-    --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
-  target=$(lookup "$routes" '10.30.0.0/16')
-  if [[ -n $target && $'\n'$ours$'\n' == *$'\n'$target$'\n'* ]]; then
-    aws ec2 delete-route --region 'ap-southeast-2' --profile 'shared-services' \
-      --route-table-id 'rtb-0444444444444444a' --destination-cidr-block '10.30.0.0/16'
-    removed 'route' '10.30.0.0/16' 'in' 'rtb-0444444444444444a'
-  fi
-fi
-for pcx in $live; do
-  aws ec2 delete-vpc-peering-connection --region 'ap-southeast-2' --profile 'shared-services' \
-    --vpc-peering-connection-id "$pcx" --output text >/dev/null
-  removed 'peering connection' 'vpc-0333333333333333a' '<->' 'vpc-0444444444444444a' "$pcx"
-done
-rows=$(aws ec2 describe-vpc-peering-connections --region 'ap-southeast-2' --profile 'shared-services' \
-  --filters '[{"Name":"requester-vpc-info.vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"accepter-vpc-info.vpc-id","Values":["vpc-0555555555555555a"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]}]' \
-  --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,RequesterVpcInfo.VpcId,AccepterVpcInfo.VpcId,Status.Code]' \
-  --output text)
+remove_route 'ap-southeast-2' 'shared-services' 'rtb-0333333333333333a' '10.31.0.0/16' "$ours"
+remove_route 'ap-southeast-2' 'shared-services' 'rtb-0444444444444444a' '10.30.0.0/16' "$ours"
+remove_peerings 'ap-southeast-2' 'shared-services' 'vpc-0333333333333333a' 'vpc-0444444444444444a' "$live"
+rows=$(peering_rows 'ap-southeast-2' 'shared-services' 'vpc-0333333333333333a' 'vpc-0555555555555555a')
 # Every connection of ours between the two VPCs, whatever its state: a route may outlive one.
 ours=$(peerings "$rows" 'vpc-0333333333333333a' 'vpc-0555555555555555a')
 live=$(peerings "$rows" 'vpc-0333333333333333a' 'vpc-0555555555555555a' initiating-request pending-acceptance provisioning active)
-if [[ -n $ours ]]; then
-  routes=$(aws ec2 describe-route-tables --region 'ap-southeast-2' --profile 'shared-services' \
-    --route-table-ids 'rtb-0333333333333333a' \
-    --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
-  target=$(lookup "$routes" '10.40.0.0/16')
-  if [[ -n $target && $'\n'$ours$'\n' == *$'\n'$target$'\n'* ]]; then
-    aws ec2 delete-route --region 'ap-southeast-2' --profile 'shared-services' \
-      --route-table-id 'rtb-0333333333333333a' --destination-cidr-block '10.40.0.0/16'
-    removed 'route' '10.40.0.0/16' 'in' 'rtb-0333333333333333a'
-  fi
-fi
-if [[ -n $ours ]]; then
-  routes=$(aws ec2 describe-route-tables --region 'ap-northeast-1' --profile 'apps-tokyo' \
-    --route-table-ids 'rtb-0555555555555555a' \
-    --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
-  target=$(lookup "$routes" '10.30.0.0/16')
-  if [[ -n $target && $'\n'$ours$'\n' == *$'\n'$target$'\n'* ]]; then
-    aws ec2 delete-route --region 'ap-northeast-1' --profile 'apps-tokyo' \
-      --route-table-id 'rtb-0555555555555555a' --destination-cidr-block '10.30.0.0/16'
-    removed 'route' '10.30.0.0/16' 'in' 'rtb-0555555555555555a'
-  fi
-fi
-for pcx in $live; do
-  aws ec2 delete-vpc-peering-connection --region 'ap-southeast-2' --profile 'shared-services' \
-    --vpc-peering-connection-id "$pcx" --output text >/dev/null
-  removed 'peering connection' 'vpc-0333333333333333a' '<->' 'vpc-0555555555555555a' "$pcx"
-done
+remove_route 'ap-southeast-2' 'shared-services' 'rtb-0333333333333333a' '10.40.0.0/16' "$ours"
+remove_route 'ap-northeast-1' 'apps-tokyo' 'rtb-0555555555555555a' '10.30.0.0/16' "$ours"
+remove_peerings 'ap-southeast-2' 'shared-services' 'vpc-0333333333333333a' 'vpc-0555555555555555a' "$live"
 
 # 6. Interface endpoints, then a bounded wait until they are gone.
-ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-2' --profile 'shared-services' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'ap-southeast-2' --profile 'shared-services' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'gold' "$id: $failed"
-  removed 'endpoint' 'gold' "$id"
-done
-ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-2' --profile 'shared-services' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'ap-southeast-2' --profile 'shared-services' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'beige' "$id: $failed"
-  removed 'endpoint' 'beige' "$id"
-done
+remove_endpoints 'ap-southeast-2' 'shared-services' 'gold' '[{"Name":"vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'ap-southeast-2' 'shared-services' 'beige' '[{"Name":"vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
 total=2
 start=$SECONDS
 while :; do
   left=0
-  ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-2' --profile 'shared-services' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
-  ids=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-2' --profile 'shared-services' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
+  count=$(endpoints_left 'ap-southeast-2' 'shared-services' '[{"Name":"vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
+  count=$(endpoints_left 'ap-southeast-2' 'shared-services' '[{"Name":"vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
   if ((left == 0)); then
     break
   fi
@@ -327,19 +365,7 @@ done
 
 # 7. The security groups the deploy script created (retried while the endpoints' network
 #    interfaces still hold them).
-sg=$(aws ec2 describe-security-groups --region 'ap-southeast-2' --profile 'shared-services' \
-  --filters '[{"Name":"group-name","Values":["acme-apac-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]}]' \
-  --query 'SecurityGroups[0].GroupId' --output text)
-if ! missing "$sg"; then
-  start=$SECONDS
-  until error=$(aws ec2 delete-security-group --region 'ap-southeast-2' --profile 'shared-services' \
-    --group-id "$sg" 2>&1); do
-    [[ $error == *DependencyViolation* ]] || die 'could not delete security group' 'acme-apac-datadog-privatelink' "$sg: $error"
-    log 'security group' 'acme-apac-datadog-privatelink' "$sg is still in use; waiting"
-    waited "$start" "security group $sg is still in use"
-  done
-  removed 'security group' 'acme-apac-datadog-privatelink' "$sg"
-fi
+remove_security_group 'ap-southeast-2' 'shared-services' 'acme-apac-datadog-privatelink' '[{"Name":"group-name","Values":["acme-apac-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0333333333333333a"]},{"Name":"tag:ddpl:name","Values":["acme-apac"]}]'
 
 log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0333333333333333a' '(not ours to change)'
 log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0444444444444444a' '(not ours to change)'

@@ -32,7 +32,10 @@ die() {
   printf 'ddpl-gen: error: %s\n' "$*" >&2
   exit 1
 }
-trap 'printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
+# The trap also runs in the functions below (errtrace), but only once per failure: not in the
+# command substitutions whose failure the caller reports.
+set -o errtrace
+trap '((BASH_SUBSHELL > 0)) || printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
 [[ $wait_seconds =~ ^[0-9]+$ && $poll_seconds =~ ^[1-9][0-9]*$ ]] ||
   die "DDPL_WAIT_SECONDS and DDPL_POLL_SECONDS must be whole numbers of seconds"
 
@@ -93,6 +96,109 @@ created() {
 # Tags of every resource, as JSON so that any character arrives intact.
 tag_spec_security_group='[{"ResourceType":"security-group","Tags":[{"Key":"Name","Value":"datadog privatelink"},{"Key":"ddpl:name","Value":"acme-eu"},{"Key":"team","Value":"platform"}]}]'
 tag_spec_vpc_endpoint='[{"ResourceType":"vpc-endpoint","Tags":[{"Key":"Name","Value":"datadog privatelink"},{"Key":"ddpl:name","Value":"acme-eu"},{"Key":"team","Value":"platform"}]}]'
+
+# ensure_security_group REGION PROFILE VAR VPC_ID NAME DESCRIPTION FILTERS: ensures the security
+# group NAME in VPC_ID (found with FILTERS, else created with the tags); sets the variable VAR to
+# its id.
+ensure_security_group() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local sg
+  sg=$(aws ec2 describe-security-groups "${at[@]}" \
+    --filters "$7" \
+    --query 'SecurityGroups[0].GroupId' --output text)
+  if missing "$sg"; then
+    sg=$(aws ec2 create-security-group "${at[@]}" \
+      --vpc-id "$4" --group-name "$5" \
+      --description "$6" \
+      --tag-specifications "$tag_spec_security_group" \
+      --query GroupId --output text)
+    created "security group $5 $sg"
+  else
+    log "security group $5 $sg exists"
+  fi
+  printf -v "$3" '%s' "$sg"
+}
+
+# ingress_rules REGION PROFILE GROUP_ID: prints the group's ingress rules as rows of (CIDR,
+# protocol, from port, to port).
+ingress_rules() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  aws ec2 describe-security-group-rules "${at[@]}" \
+    --filters "Name=group-id,Values=$3" \
+    --query 'SecurityGroupRules[?!IsEgress].[CidrIpv4,IpProtocol,FromPort,ToPort]' --output text
+}
+
+# ensure_ingress REGION PROFILE GROUP_ID RULES PROTOCOL PORT CIDR PERMISSIONS: ensures the group
+# lets PROTOCOL/PORT in from CIDR (RULES: its ingress rules now, from ingress_rules;
+# PERMISSIONS: the rule as the API takes it).
+ensure_ingress() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  if [[ $'\n'$4$'\n' == *$'\n'"$7"$'\t'"$5"$'\t'"$6"$'\t'"$6"$'\n'* ]]; then
+    log "ingress $5/$6 from $7 exists"
+  else
+    aws ec2 authorize-security-group-ingress "${at[@]}" \
+      --group-id "$3" \
+      --ip-permissions "$8" \
+      --output text >/dev/null
+    created "ingress $5/$6 from $7"
+  fi
+}
+
+# ensure_endpoint REGION PROFILE VAR SERVICE_ID FILTERS VPC_ID SERVICE_NAME SERVICE_REGION
+#   SUBNET_IDS SECURITY_GROUP_IDS PRIVATE_DNS: ensures the interface endpoint to SERVICE_NAME
+# (cross-region when SERVICE_REGION is not empty) in VPC_ID, found with FILTERS, else created
+# with the tags; SUBNET_IDS, SECURITY_GROUP_IDS: space-separated; PRIVATE_DNS:
+# --private-dns-enabled or --no-private-dns-enabled. Sets the variable VAR to its id.
+ensure_endpoint() {
+  local -a at=(--region "$1") service_region=() subnets=() groups=()
+  [[ -z $2 ]] || at+=(--profile "$2")
+  [[ -z $8 ]] || service_region=(--service-region "$8")
+  read -r -a subnets <<<"$9"
+  read -r -a groups <<<"${10}"
+  local ep
+  ep=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$5" \
+    --query 'VpcEndpoints[0].VpcEndpointId' --output text)
+  if missing "$ep"; then
+    ep=$(aws ec2 create-vpc-endpoint "${at[@]}" \
+      --vpc-endpoint-type Interface --vpc-id "$6" \
+      --service-name "$7" ${service_region[@]+"${service_region[@]}"} \
+      --subnet-ids "${subnets[@]}" \
+      --security-group-ids "${groups[@]}" \
+      "${11}" \
+      --tag-specifications "$tag_spec_vpc_endpoint" \
+      --query 'VpcEndpoint.VpcEndpointId' --output text)
+    created "endpoint $4 $ep"
+  else
+    log "endpoint $4 $ep exists"
+  fi
+  printf -v "$3" '%s' "$ep"
+}
+
+# ensure_dns_attributes REGION PROFILE VPC_ID: ensures enableDnsSupport and enableDnsHostnames
+# are on in VPC_ID.
+ensure_dns_attributes() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local pair attribute option value
+  for pair in enableDnsSupport:--enable-dns-support enableDnsHostnames:--enable-dns-hostnames; do
+    attribute=${pair%%:*}
+    option=${pair#*:}
+    value=$(aws ec2 describe-vpc-attribute "${at[@]}" \
+      --vpc-id "$3" --attribute "$attribute" --query "${attribute^}.Value" --output text)
+    if [[ $value == True ]]; then
+      log "$3 already has $attribute"
+    else
+      aws ec2 modify-vpc-attribute "${at[@]}" \
+        --vpc-id "$3" "$option" '{"Value":true}'
+      changes=$((changes + 1))
+      log "turned on $attribute in $3"
+    fi
+  done
+}
 
 log 'warning:' 'Cross-region PrivateLink endpoints emit no CloudWatch metrics.'
 log 'warning:' 'Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink.'
@@ -162,123 +268,23 @@ fi
 # 2. DNS attributes, before any endpoint: AWS refuses private DNS (endpoints with private DNS,
 #    private hosted zones) in a VPC without DNS support and DNS hostnames. They stay on after
 #    the teardown.
-value=$(aws ec2 describe-vpc-attribute --region 'eu-west-1' --profile 'eu-prod' \
-  --vpc-id 'vpc-0eeeeeeeeeeeeeee1' --attribute enableDnsSupport --query EnableDnsSupport.Value --output text)
-if [[ $value == True ]]; then
-  log 'vpc-0eeeeeeeeeeeeeee1' 'already has' enableDnsSupport
-else
-  aws ec2 modify-vpc-attribute --region 'eu-west-1' --profile 'eu-prod' \
-    --vpc-id 'vpc-0eeeeeeeeeeeeeee1' --enable-dns-support '{"Value":true}'
-  changes=$((changes + 1))
-  log 'turned on' enableDnsSupport 'in' 'vpc-0eeeeeeeeeeeeeee1'
-fi
-value=$(aws ec2 describe-vpc-attribute --region 'eu-west-1' --profile 'eu-prod' \
-  --vpc-id 'vpc-0eeeeeeeeeeeeeee1' --attribute enableDnsHostnames --query EnableDnsHostnames.Value --output text)
-if [[ $value == True ]]; then
-  log 'vpc-0eeeeeeeeeeeeeee1' 'already has' enableDnsHostnames
-else
-  aws ec2 modify-vpc-attribute --region 'eu-west-1' --profile 'eu-prod' \
-    --vpc-id 'vpc-0eeeeeeeeeeeeeee1' --enable-dns-hostnames '{"Value":true}'
-  changes=$((changes + 1))
-  log 'turned on' enableDnsHostnames 'in' 'vpc-0eeeeeeeeeeeeeee1'
-fi
+ensure_dns_attributes 'eu-west-1' 'eu-prod' 'vpc-0eeeeeeeeeeeeeee1'
 
 # 3. Security groups for the endpoints: TCP 443 from the agents.
-sg_endpoint=$(aws ec2 describe-security-groups --region 'eu-west-1' --profile 'eu-prod' \
-  --filters '[{"Name":"group-name","Values":["acme-eu-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]}]' \
-  --query 'SecurityGroups[0].GroupId' --output text)
-if missing "$sg_endpoint"; then
-  sg_endpoint=$(aws ec2 create-security-group --region 'eu-west-1' --profile 'eu-prod' \
-    --vpc-id 'vpc-0eeeeeeeeeeeeeee1' --group-name 'acme-eu-datadog-privatelink' \
-    --description 'Datadog PrivateLink endpoints of acme-eu: TCP 443 from the agents' \
-    --tag-specifications "$tag_spec_security_group" \
-    --query GroupId --output text)
-  created 'security group' 'acme-eu-datadog-privatelink' "$sg_endpoint"
-else
-  log 'security group' 'acme-eu-datadog-privatelink' "$sg_endpoint" exists
-fi
-rules=$(aws ec2 describe-security-group-rules --region 'eu-west-1' --profile 'eu-prod' \
-  --filters "Name=group-id,Values=$sg_endpoint" \
-  --query 'SecurityGroupRules[?!IsEgress].[CidrIpv4,IpProtocol,FromPort,ToPort]' --output text)
-if [[ $'\n'$rules$'\n' == *$'\n''10.10.0.0/16'$'\t''tcp'$'\t'443$'\t'443$'\n'* ]]; then
-  log 'ingress' 'tcp'/443 'from' '10.10.0.0/16' 'exists'
-else
-  aws ec2 authorize-security-group-ingress --region 'eu-west-1' --profile 'eu-prod' \
-    --group-id "$sg_endpoint" \
-    --ip-permissions '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.10.0.0/16","Description":"HTTPS from the endpoint VPC vpc-0eeeeeeeeeeeeeee1"}],"ToPort":443}]' \
-    --output text >/dev/null
-  created 'ingress' 'tcp'/443 'from' '10.10.0.0/16'
-fi
+sg_endpoint='' # set by ensure_security_group
+ensure_security_group 'eu-west-1' 'eu-prod' sg_endpoint 'vpc-0eeeeeeeeeeeeeee1' 'acme-eu-datadog-privatelink' 'Datadog PrivateLink endpoints of acme-eu: TCP 443 from the agents' '[{"Name":"group-name","Values":["acme-eu-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]}]'
+rules=$(ingress_rules 'eu-west-1' 'eu-prod' "$sg_endpoint")
+ensure_ingress 'eu-west-1' 'eu-prod' "$sg_endpoint" "$rules" 'tcp' 443 '10.10.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.10.0.0/16","Description":"HTTPS from the endpoint VPC vpc-0eeeeeeeeeeeeeee1"}],"ToPort":443}]'
 
 # 4. Interface endpoints, all created first, then awaited together.
-ep_logs_agent=$(aws ec2 describe-vpc-endpoints --region 'eu-west-1' --profile 'eu-prod' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_logs_agent"; then
-  ep_logs_agent=$(aws ec2 create-vpc-endpoint --region 'eu-west-1' --profile 'eu-prod' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0eeeeeeeeeeeeeee1' \
-    --service-name 'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' \
-    --service-region 'us-east-1' \
-    --subnet-ids 'subnet-0eeeeeeeeeeeeeee1' 'subnet-0eeeeeeeeeeeeeee2' \
-    --security-group-ids "$sg_endpoint" \
-    --private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'logs-agent' "$ep_logs_agent"
-else
-  log 'endpoint' 'logs-agent' "$ep_logs_agent" exists
-fi
-ep_logs_user=$(aws ec2 describe-vpc-endpoints --region 'eu-west-1' --profile 'eu-prod' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_logs_user"; then
-  ep_logs_user=$(aws ec2 create-vpc-endpoint --region 'eu-west-1' --profile 'eu-prod' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0eeeeeeeeeeeeeee1' \
-    --service-name 'com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d' \
-    --service-region 'us-east-1' \
-    --subnet-ids 'subnet-0eeeeeeeeeeeeeee1' 'subnet-0eeeeeeeeeeeeeee2' \
-    --security-group-ids "$sg_endpoint" \
-    --private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'logs-user' "$ep_logs_user"
-else
-  log 'endpoint' 'logs-user' "$ep_logs_user" exists
-fi
-ep_metrics=$(aws ec2 describe-vpc-endpoints --region 'eu-west-1' --profile 'eu-prod' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_metrics"; then
-  ep_metrics=$(aws ec2 create-vpc-endpoint --region 'eu-west-1' --profile 'eu-prod' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0eeeeeeeeeeeeeee1' \
-    --service-name 'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' \
-    --service-region 'us-east-1' \
-    --subnet-ids 'subnet-0eeeeeeeeeeeeeee1' 'subnet-0eeeeeeeeeeeeeee2' \
-    --security-group-ids "$sg_endpoint" \
-    --private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'metrics' "$ep_metrics"
-else
-  log 'endpoint' 'metrics' "$ep_metrics" exists
-fi
-ep_remote_config=$(aws ec2 describe-vpc-endpoints --region 'eu-west-1' --profile 'eu-prod' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-01f21309e507e3b1d"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_remote_config"; then
-  ep_remote_config=$(aws ec2 create-vpc-endpoint --region 'eu-west-1' --profile 'eu-prod' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0eeeeeeeeeeeeeee1' \
-    --service-name 'com.amazonaws.vpce.us-east-1.vpce-svc-01f21309e507e3b1d' \
-    --service-region 'us-east-1' \
-    --subnet-ids 'subnet-0eeeeeeeeeeeeeee1' 'subnet-0eeeeeeeeeeeeeee2' \
-    --security-group-ids "$sg_endpoint" \
-    --private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'remote-config' "$ep_remote_config"
-else
-  log 'endpoint' 'remote-config' "$ep_remote_config" exists
-fi
+ep_logs_agent='' # set by ensure_endpoint
+ensure_endpoint 'eu-west-1' 'eu-prod' ep_logs_agent 'logs-agent' '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0eeeeeeeeeeeeeee1' 'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' 'us-east-1' 'subnet-0eeeeeeeeeeeeeee1 subnet-0eeeeeeeeeeeeeee2' "$sg_endpoint" --private-dns-enabled
+ep_logs_user='' # set by ensure_endpoint
+ensure_endpoint 'eu-west-1' 'eu-prod' ep_logs_user 'logs-user' '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0eeeeeeeeeeeeeee1' 'com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d' 'us-east-1' 'subnet-0eeeeeeeeeeeeeee1 subnet-0eeeeeeeeeeeeeee2' "$sg_endpoint" --private-dns-enabled
+ep_metrics='' # set by ensure_endpoint
+ensure_endpoint 'eu-west-1' 'eu-prod' ep_metrics 'metrics' '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0eeeeeeeeeeeeeee1' 'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' 'us-east-1' 'subnet-0eeeeeeeeeeeeeee1 subnet-0eeeeeeeeeeeeeee2' "$sg_endpoint" --private-dns-enabled
+ep_remote_config='' # set by ensure_endpoint
+ensure_endpoint 'eu-west-1' 'eu-prod' ep_remote_config 'remote-config' '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-01f21309e507e3b1d"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0eeeeeeeeeeeeeee1' 'com.amazonaws.vpce.us-east-1.vpce-svc-01f21309e507e3b1d' 'us-east-1' 'subnet-0eeeeeeeeeeeeeee1 subnet-0eeeeeeeeeeeeeee2' "$sg_endpoint" --private-dns-enabled
 
 total=4
 start=$SECONDS

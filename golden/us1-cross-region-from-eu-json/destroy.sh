@@ -31,7 +31,10 @@ die() {
   printf 'ddpl-gen: error: %s\n' "$*" >&2
   exit 1
 }
-trap 'printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
+# The trap also runs in the functions below (errtrace), but only once per failure: not in the
+# command substitutions whose failure the caller reports.
+set -o errtrace
+trap '((BASH_SUBSHELL > 0)) || printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
 [[ $wait_seconds =~ ^[0-9]+$ && $poll_seconds =~ ^[1-9][0-9]*$ ]] ||
   die "DDPL_WAIT_SECONDS and DDPL_POLL_SECONDS must be whole numbers of seconds"
 
@@ -89,71 +92,74 @@ removed() {
   log "deleted $*"
 }
 
+# remove_endpoints REGION PROFILE SERVICE_ID FILTERS: deletes the endpoints found with FILTERS.
+remove_endpoints() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local ids id failed
+  ids=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$4" \
+    --query 'VpcEndpoints[].VpcEndpointId' --output text)
+  for id in $ids; do
+    failed=$(aws ec2 delete-vpc-endpoints "${at[@]}" \
+      --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
+    missing "$failed" || die "could not delete endpoint $3 $id: $failed"
+    removed "endpoint $3 $id"
+  done
+}
+
+# endpoints_left REGION PROFILE FILTERS: prints how many endpoints FILTERS finds.
+endpoints_left() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local ids id count=0
+  ids=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$3" \
+    --query 'VpcEndpoints[].VpcEndpointId' --output text)
+  for id in $ids; do
+    count=$((count + 1))
+  done
+  printf '%s\n' "$count"
+}
+
+# remove_security_group REGION PROFILE NAME FILTERS: deletes the security group NAME found with
+# FILTERS, retried while the endpoints' network interfaces still hold it.
+remove_security_group() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local sg error start
+  sg=$(aws ec2 describe-security-groups "${at[@]}" \
+    --filters "$4" \
+    --query 'SecurityGroups[0].GroupId' --output text)
+  if ! missing "$sg"; then
+    start=$SECONDS
+    until error=$(aws ec2 delete-security-group "${at[@]}" \
+      --group-id "$sg" 2>&1); do
+      [[ $error == *DependencyViolation* ]] || die "could not delete security group $3 $sg: $error"
+      log "security group $3 $sg is still in use; waiting"
+      waited "$start" "security group $sg is still in use"
+    done
+    removed "security group $3 $sg"
+  fi
+}
+
 # 6. Interface endpoints, then a bounded wait until they are gone.
-ids=$(aws ec2 describe-vpc-endpoints --region 'eu-west-1' --profile 'eu-prod' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'eu-west-1' --profile 'eu-prod' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'logs-agent' "$id: $failed"
-  removed 'endpoint' 'logs-agent' "$id"
-done
-ids=$(aws ec2 describe-vpc-endpoints --region 'eu-west-1' --profile 'eu-prod' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'eu-west-1' --profile 'eu-prod' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'logs-user' "$id: $failed"
-  removed 'endpoint' 'logs-user' "$id"
-done
-ids=$(aws ec2 describe-vpc-endpoints --region 'eu-west-1' --profile 'eu-prod' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'eu-west-1' --profile 'eu-prod' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'metrics' "$id: $failed"
-  removed 'endpoint' 'metrics' "$id"
-done
-ids=$(aws ec2 describe-vpc-endpoints --region 'eu-west-1' --profile 'eu-prod' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-01f21309e507e3b1d"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'eu-west-1' --profile 'eu-prod' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'remote-config' "$id: $failed"
-  removed 'endpoint' 'remote-config' "$id"
-done
+remove_endpoints 'eu-west-1' 'eu-prod' 'logs-agent' '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'eu-west-1' 'eu-prod' 'logs-user' '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'eu-west-1' 'eu-prod' 'metrics' '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'eu-west-1' 'eu-prod' 'remote-config' '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-01f21309e507e3b1d"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
 total=4
 start=$SECONDS
 while :; do
   left=0
-  ids=$(aws ec2 describe-vpc-endpoints --region 'eu-west-1' --profile 'eu-prod' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
-  ids=$(aws ec2 describe-vpc-endpoints --region 'eu-west-1' --profile 'eu-prod' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
-  ids=$(aws ec2 describe-vpc-endpoints --region 'eu-west-1' --profile 'eu-prod' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
-  ids=$(aws ec2 describe-vpc-endpoints --region 'eu-west-1' --profile 'eu-prod' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-01f21309e507e3b1d"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
+  count=$(endpoints_left 'eu-west-1' 'eu-prod' '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
+  count=$(endpoints_left 'eu-west-1' 'eu-prod' '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
+  count=$(endpoints_left 'eu-west-1' 'eu-prod' '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
+  count=$(endpoints_left 'eu-west-1' 'eu-prod' '[{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-01f21309e507e3b1d"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
   if ((left == 0)); then
     break
   fi
@@ -163,19 +169,7 @@ done
 
 # 7. The security groups the deploy script created (retried while the endpoints' network
 #    interfaces still hold them).
-sg=$(aws ec2 describe-security-groups --region 'eu-west-1' --profile 'eu-prod' \
-  --filters '[{"Name":"group-name","Values":["acme-eu-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]}]' \
-  --query 'SecurityGroups[0].GroupId' --output text)
-if ! missing "$sg"; then
-  start=$SECONDS
-  until error=$(aws ec2 delete-security-group --region 'eu-west-1' --profile 'eu-prod' \
-    --group-id "$sg" 2>&1); do
-    [[ $error == *DependencyViolation* ]] || die 'could not delete security group' 'acme-eu-datadog-privatelink' "$sg: $error"
-    log 'security group' 'acme-eu-datadog-privatelink' "$sg is still in use; waiting"
-    waited "$start" "security group $sg is still in use"
-  done
-  removed 'security group' 'acme-eu-datadog-privatelink' "$sg"
-fi
+remove_security_group 'eu-west-1' 'eu-prod' 'acme-eu-datadog-privatelink' '[{"Name":"group-name","Values":["acme-eu-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0eeeeeeeeeeeeeee1"]},{"Name":"tag:ddpl:name","Values":["acme-eu"]}]'
 
 log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0eeeeeeeeeeeeeee1' '(not ours to change)'
 if ((changes == 0)); then

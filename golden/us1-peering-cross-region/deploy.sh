@@ -33,7 +33,10 @@ die() {
   printf 'ddpl-gen: error: %s\n' "$*" >&2
   exit 1
 }
-trap 'printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
+# The trap also runs in the functions below (errtrace), but only once per failure: not in the
+# command substitutions whose failure the caller reports.
+set -o errtrace
+trap '((BASH_SUBSHELL > 0)) || printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
 [[ $wait_seconds =~ ^[0-9]+$ && $poll_seconds =~ ^[1-9][0-9]*$ ]] ||
   die "DDPL_WAIT_SECONDS and DDPL_POLL_SECONDS must be whole numbers of seconds"
 
@@ -95,7 +98,218 @@ created() {
 tags='[{"Key":"ddpl:name","Value":"acme-peer"},{"Key":"team","Value":"platform"}]'
 tag_spec_security_group='[{"ResourceType":"security-group","Tags":[{"Key":"ddpl:name","Value":"acme-peer"},{"Key":"team","Value":"platform"}]}]'
 tag_spec_vpc_endpoint='[{"ResourceType":"vpc-endpoint","Tags":[{"Key":"ddpl:name","Value":"acme-peer"},{"Key":"team","Value":"platform"}]}]'
+name_filter='{"Name":"tag:ddpl:name","Values":["acme-peer"]}'
 tag_spec_peering='[{"ResourceType":"vpc-peering-connection","Tags":[{"Key":"ddpl:name","Value":"acme-peer"},{"Key":"team","Value":"platform"}]}]'
+
+# ensure_security_group REGION PROFILE VAR VPC_ID NAME DESCRIPTION FILTERS: ensures the security
+# group NAME in VPC_ID (found with FILTERS, else created with the tags); sets the variable VAR to
+# its id.
+ensure_security_group() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local sg
+  sg=$(aws ec2 describe-security-groups "${at[@]}" \
+    --filters "$7" \
+    --query 'SecurityGroups[0].GroupId' --output text)
+  if missing "$sg"; then
+    sg=$(aws ec2 create-security-group "${at[@]}" \
+      --vpc-id "$4" --group-name "$5" \
+      --description "$6" \
+      --tag-specifications "$tag_spec_security_group" \
+      --query GroupId --output text)
+    created "security group $5 $sg"
+  else
+    log "security group $5 $sg exists"
+  fi
+  printf -v "$3" '%s' "$sg"
+}
+
+# ingress_rules REGION PROFILE GROUP_ID: prints the group's ingress rules as rows of (CIDR,
+# protocol, from port, to port).
+ingress_rules() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  aws ec2 describe-security-group-rules "${at[@]}" \
+    --filters "Name=group-id,Values=$3" \
+    --query 'SecurityGroupRules[?!IsEgress].[CidrIpv4,IpProtocol,FromPort,ToPort]' --output text
+}
+
+# ensure_ingress REGION PROFILE GROUP_ID RULES PROTOCOL PORT CIDR PERMISSIONS: ensures the group
+# lets PROTOCOL/PORT in from CIDR (RULES: its ingress rules now, from ingress_rules;
+# PERMISSIONS: the rule as the API takes it).
+ensure_ingress() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  if [[ $'\n'$4$'\n' == *$'\n'"$7"$'\t'"$5"$'\t'"$6"$'\t'"$6"$'\n'* ]]; then
+    log "ingress $5/$6 from $7 exists"
+  else
+    aws ec2 authorize-security-group-ingress "${at[@]}" \
+      --group-id "$3" \
+      --ip-permissions "$8" \
+      --output text >/dev/null
+    created "ingress $5/$6 from $7"
+  fi
+}
+
+# ensure_endpoint REGION PROFILE VAR SERVICE_ID FILTERS VPC_ID SERVICE_NAME SERVICE_REGION
+#   SUBNET_IDS SECURITY_GROUP_IDS PRIVATE_DNS: ensures the interface endpoint to SERVICE_NAME
+# (cross-region when SERVICE_REGION is not empty) in VPC_ID, found with FILTERS, else created
+# with the tags; SUBNET_IDS, SECURITY_GROUP_IDS: space-separated; PRIVATE_DNS:
+# --private-dns-enabled or --no-private-dns-enabled. Sets the variable VAR to its id.
+ensure_endpoint() {
+  local -a at=(--region "$1") service_region=() subnets=() groups=()
+  [[ -z $2 ]] || at+=(--profile "$2")
+  [[ -z $8 ]] || service_region=(--service-region "$8")
+  read -r -a subnets <<<"$9"
+  read -r -a groups <<<"${10}"
+  local ep
+  ep=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$5" \
+    --query 'VpcEndpoints[0].VpcEndpointId' --output text)
+  if missing "$ep"; then
+    ep=$(aws ec2 create-vpc-endpoint "${at[@]}" \
+      --vpc-endpoint-type Interface --vpc-id "$6" \
+      --service-name "$7" ${service_region[@]+"${service_region[@]}"} \
+      --subnet-ids "${subnets[@]}" \
+      --security-group-ids "${groups[@]}" \
+      "${11}" \
+      --tag-specifications "$tag_spec_vpc_endpoint" \
+      --query 'VpcEndpoint.VpcEndpointId' --output text)
+    created "endpoint $4 $ep"
+  else
+    log "endpoint $4 $ep exists"
+  fi
+  printf -v "$3" '%s' "$ep"
+}
+
+# ensure_dns_attributes REGION PROFILE VPC_ID: ensures enableDnsSupport and enableDnsHostnames
+# are on in VPC_ID.
+ensure_dns_attributes() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local pair attribute option value
+  for pair in enableDnsSupport:--enable-dns-support enableDnsHostnames:--enable-dns-hostnames; do
+    attribute=${pair%%:*}
+    option=${pair#*:}
+    value=$(aws ec2 describe-vpc-attribute "${at[@]}" \
+      --vpc-id "$3" --attribute "$attribute" --query "${attribute^}.Value" --output text)
+    if [[ $value == True ]]; then
+      log "$3 already has $attribute"
+    else
+      aws ec2 modify-vpc-attribute "${at[@]}" \
+        --vpc-id "$3" "$option" '{"Value":true}'
+      changes=$((changes + 1))
+      log "turned on $attribute in $3"
+    fi
+  done
+}
+
+# ensure_peering REQUESTER_REGION REQUESTER_PROFILE ACCEPTER_REGION ACCEPTER_PROFILE VAR
+#   REQUESTER_VPC ACCEPTER_VPC PEER_REGION PEER_OWNER TAG_ON_ACCEPT: ensures an active peering
+# connection of ours between the two VPCs (requested if none is live, accepted on the accepter's
+# side, tagged there too when TAG_ON_ACCEPT is 1; PEER_REGION, PEER_OWNER may be empty); sets
+# the variable VAR to its id.
+ensure_peering() {
+  local -a req_at=(--region "$1") acc_at=(--region "$3") peer=()
+  [[ -z $2 ]] || req_at+=(--profile "$2")
+  [[ -z $4 ]] || acc_at+=(--profile "$4")
+  [[ -z $8 ]] || peer+=(--peer-region "$8")
+  [[ -z $9 ]] || peer+=(--peer-owner-id "$9")
+  [[ $6 =~ ^vpc-[0-9a-f]+$ && $7 =~ ^vpc-[0-9a-f]+$ ]] || die "unexpected VPC ids '$6' and '$7'"
+  local filters rows ids pcx status start
+  filters=$(printf '[{"Name":"requester-vpc-info.vpc-id","Values":["%s"]},{"Name":"accepter-vpc-info.vpc-id","Values":["%s"]},%s,{"Name":"status-code","Values":["initiating-request","pending-acceptance","provisioning","active"]}]' \
+    "$6" "$7" "$name_filter")
+  rows=$(aws ec2 describe-vpc-peering-connections "${req_at[@]}" \
+    --filters "$filters" \
+    --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,RequesterVpcInfo.VpcId,AccepterVpcInfo.VpcId,Status.Code]' \
+    --output text)
+  ids=$(peerings "$rows" "$6" "$7" initiating-request pending-acceptance provisioning active)
+  read -r pcx <<<"$ids"
+  if missing "$pcx"; then
+    pcx=$(aws ec2 create-vpc-peering-connection "${req_at[@]}" \
+      --vpc-id "$6" --peer-vpc-id "$7" ${peer[@]+"${peer[@]}"} \
+      --tag-specifications "$tag_spec_peering" \
+      --query 'VpcPeeringConnection.VpcPeeringConnectionId' --output text)
+    created "peering connection $6 <-> $7 $pcx"
+  else
+    log "peering connection $6 <-> $7 $pcx exists"
+  fi
+  start=$SECONDS
+  while :; do
+    rows=$(aws ec2 describe-vpc-peering-connections "${acc_at[@]}" \
+      --filters "Name=vpc-peering-connection-id,Values=$pcx" \
+      --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,Status.Code]' --output text)
+    status=$(lookup "$rows" "$pcx")
+    case $status in
+    active) break ;;
+    pending-acceptance)
+      aws ec2 accept-vpc-peering-connection "${acc_at[@]}" \
+        --vpc-peering-connection-id "$pcx" --output text >/dev/null
+      if [[ ${10} == 1 ]]; then
+        aws ec2 create-tags "${acc_at[@]}" \
+          --resources "$pcx" --tags "$tags"
+      fi
+      changes=$((changes + 1))
+      status=accepted
+      log "accepted peering connection $pcx" ;;
+    '' | initiating-request | provisioning) ;;
+    *) die "peering connection $pcx is $status; delete it and run again" ;;
+    esac
+    log "waiting for peering connection $pcx (${status:-not visible yet})"
+    waited "$start" "peering connection $pcx is not active"
+  done
+  log "peering connection $pcx is active"
+  printf -v "$5" '%s' "$pcx"
+}
+
+# ensure_route REGION PROFILE ROUTE_TABLE CIDR PEERING: ensures the route to CIDR in ROUTE_TABLE
+# goes through the peering connection PEERING (created, or replaced when it goes elsewhere).
+ensure_route() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local routes target
+  routes=$(aws ec2 describe-route-tables "${at[@]}" \
+    --route-table-ids "$3" \
+    --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
+  target=$(lookup "$routes" "$4")
+  if [[ $target == "$5" ]]; then
+    log "route $4 in $3 exists"
+  elif [[ -z $target ]]; then
+    aws ec2 create-route "${at[@]}" \
+      --route-table-id "$3" --destination-cidr-block "$4" \
+      --vpc-peering-connection-id "$5" --output text >/dev/null
+    created "route $4 in $3"
+  else
+    aws ec2 replace-route "${at[@]}" \
+      --route-table-id "$3" --destination-cidr-block "$4" \
+      --vpc-peering-connection-id "$5" --output text >/dev/null
+    changes=$((changes + 1))
+    log "replaced route $4 in $3 (it pointed at $target)"
+  fi
+}
+
+# vpc_json REGION VPC_ID: the VPC as Route53 takes it.
+vpc_json() {
+  [[ $1 =~ ^[a-z0-9-]+$ && $2 =~ ^vpc-[0-9a-f]+$ ]] || die "unexpected VPC '$2' in '$1'"
+  printf '{"VPCId":"%s","VPCRegion":"%s"}\n' "$2" "$1"
+}
+
+# associate_zone REGION PROFILE ZONE_ID ZONE_NAME VPC_ID VPC_REGION ZONE_VPCS: ensures the
+# private hosted zone ZONE_ID (ZONE_NAME) is associated with VPC_ID, a VPC of the zone owner's
+# account (REGION, PROFILE); ZONE_VPCS: the zone's VPCs now (VPC id TAB region rows).
+associate_zone() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local vpc
+  if [[ -n $(lookup "$7" "$5") ]]; then
+    log "$4 is associated with $5"
+    return 0
+  fi
+  vpc=$(vpc_json "$6" "$5")
+  aws route53 associate-vpc-with-hosted-zone "${at[@]}" \
+    --hosted-zone-id "$3" --vpc "$vpc" --output text >/dev/null
+  created "association of $4 with $5"
+}
 
 log 'warning:' 'Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink.'
 
@@ -155,132 +369,23 @@ fi
 # 2. DNS attributes, before any endpoint: AWS refuses private DNS (endpoints with private DNS,
 #    private hosted zones) in a VPC without DNS support and DNS hostnames. They stay on after
 #    the teardown.
-value=$(aws ec2 describe-vpc-attribute --region 'us-east-1' \
-  --vpc-id 'vpc-0111111111111111a' --attribute enableDnsSupport --query EnableDnsSupport.Value --output text)
-if [[ $value == True ]]; then
-  log 'vpc-0111111111111111a' 'already has' enableDnsSupport
-else
-  aws ec2 modify-vpc-attribute --region 'us-east-1' \
-    --vpc-id 'vpc-0111111111111111a' --enable-dns-support '{"Value":true}'
-  changes=$((changes + 1))
-  log 'turned on' enableDnsSupport 'in' 'vpc-0111111111111111a'
-fi
-value=$(aws ec2 describe-vpc-attribute --region 'us-east-1' \
-  --vpc-id 'vpc-0111111111111111a' --attribute enableDnsHostnames --query EnableDnsHostnames.Value --output text)
-if [[ $value == True ]]; then
-  log 'vpc-0111111111111111a' 'already has' enableDnsHostnames
-else
-  aws ec2 modify-vpc-attribute --region 'us-east-1' \
-    --vpc-id 'vpc-0111111111111111a' --enable-dns-hostnames '{"Value":true}'
-  changes=$((changes + 1))
-  log 'turned on' enableDnsHostnames 'in' 'vpc-0111111111111111a'
-fi
-value=$(aws ec2 describe-vpc-attribute --region 'eu-west-1' \
-  --vpc-id 'vpc-0222222222222222a' --attribute enableDnsSupport --query EnableDnsSupport.Value --output text)
-if [[ $value == True ]]; then
-  log 'vpc-0222222222222222a' 'already has' enableDnsSupport
-else
-  aws ec2 modify-vpc-attribute --region 'eu-west-1' \
-    --vpc-id 'vpc-0222222222222222a' --enable-dns-support '{"Value":true}'
-  changes=$((changes + 1))
-  log 'turned on' enableDnsSupport 'in' 'vpc-0222222222222222a'
-fi
-value=$(aws ec2 describe-vpc-attribute --region 'eu-west-1' \
-  --vpc-id 'vpc-0222222222222222a' --attribute enableDnsHostnames --query EnableDnsHostnames.Value --output text)
-if [[ $value == True ]]; then
-  log 'vpc-0222222222222222a' 'already has' enableDnsHostnames
-else
-  aws ec2 modify-vpc-attribute --region 'eu-west-1' \
-    --vpc-id 'vpc-0222222222222222a' --enable-dns-hostnames '{"Value":true}'
-  changes=$((changes + 1))
-  log 'turned on' enableDnsHostnames 'in' 'vpc-0222222222222222a'
-fi
+ensure_dns_attributes 'us-east-1' '' 'vpc-0111111111111111a'
+ensure_dns_attributes 'eu-west-1' '' 'vpc-0222222222222222a'
 
 # 3. Security groups for the endpoints: TCP 443 from the agents.
-sg_endpoint=$(aws ec2 describe-security-groups --region 'us-east-1' \
-  --filters '[{"Name":"group-name","Values":["acme-peer-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]}]' \
-  --query 'SecurityGroups[0].GroupId' --output text)
-if missing "$sg_endpoint"; then
-  sg_endpoint=$(aws ec2 create-security-group --region 'us-east-1' \
-    --vpc-id 'vpc-0111111111111111a' --group-name 'acme-peer-datadog-privatelink' \
-    --description 'Datadog PrivateLink endpoints of acme-peer: TCP 443 from the agents' \
-    --tag-specifications "$tag_spec_security_group" \
-    --query GroupId --output text)
-  created 'security group' 'acme-peer-datadog-privatelink' "$sg_endpoint"
-else
-  log 'security group' 'acme-peer-datadog-privatelink' "$sg_endpoint" exists
-fi
-rules=$(aws ec2 describe-security-group-rules --region 'us-east-1' \
-  --filters "Name=group-id,Values=$sg_endpoint" \
-  --query 'SecurityGroupRules[?!IsEgress].[CidrIpv4,IpProtocol,FromPort,ToPort]' --output text)
-if [[ $'\n'$rules$'\n' == *$'\n''10.0.0.0/16'$'\t''tcp'$'\t'443$'\t'443$'\n'* ]]; then
-  log 'ingress' 'tcp'/443 'from' '10.0.0.0/16' 'exists'
-else
-  aws ec2 authorize-security-group-ingress --region 'us-east-1' \
-    --group-id "$sg_endpoint" \
-    --ip-permissions '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.0.0.0/16","Description":"HTTPS from the endpoint VPC vpc-0111111111111111a"}],"ToPort":443}]' \
-    --output text >/dev/null
-  created 'ingress' 'tcp'/443 'from' '10.0.0.0/16'
-fi
-if [[ $'\n'$rules$'\n' == *$'\n''10.20.0.0/16'$'\t''tcp'$'\t'443$'\t'443$'\n'* ]]; then
-  log 'ingress' 'tcp'/443 'from' '10.20.0.0/16' 'exists'
-else
-  aws ec2 authorize-security-group-ingress --region 'us-east-1' \
-    --group-id "$sg_endpoint" \
-    --ip-permissions '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.20.0.0/16","Description":"HTTPS from agent VPC eu-prod (vpc-0222222222222222a)"}],"ToPort":443}]' \
-    --output text >/dev/null
-  created 'ingress' 'tcp'/443 'from' '10.20.0.0/16'
-fi
+sg_endpoint='' # set by ensure_security_group
+ensure_security_group 'us-east-1' '' sg_endpoint 'vpc-0111111111111111a' 'acme-peer-datadog-privatelink' 'Datadog PrivateLink endpoints of acme-peer: TCP 443 from the agents' '[{"Name":"group-name","Values":["acme-peer-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]}]'
+rules=$(ingress_rules 'us-east-1' '' "$sg_endpoint")
+ensure_ingress 'us-east-1' '' "$sg_endpoint" "$rules" 'tcp' 443 '10.0.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.0.0.0/16","Description":"HTTPS from the endpoint VPC vpc-0111111111111111a"}],"ToPort":443}]'
+ensure_ingress 'us-east-1' '' "$sg_endpoint" "$rules" 'tcp' 443 '10.20.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.20.0.0/16","Description":"HTTPS from agent VPC eu-prod (vpc-0222222222222222a)"}],"ToPort":443}]'
 
 # 4. Interface endpoints, all created first, then awaited together.
-ep_logs_agent=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_logs_agent"; then
-  ep_logs_agent=$(aws ec2 create-vpc-endpoint --region 'us-east-1' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0111111111111111a' \
-    --service-name 'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' \
-    --subnet-ids 'subnet-0111111111111111a' 'subnet-0111111111111111b' \
-    --security-group-ids "$sg_endpoint" \
-    --no-private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'logs-agent' "$ep_logs_agent"
-else
-  log 'endpoint' 'logs-agent' "$ep_logs_agent" exists
-fi
-ep_orchid=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-07895350fd0109264"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_orchid"; then
-  ep_orchid=$(aws ec2 create-vpc-endpoint --region 'us-east-1' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0111111111111111a' \
-    --service-name 'com.amazonaws.vpce.us-east-1.vpce-svc-07895350fd0109264' \
-    --subnet-ids 'subnet-0111111111111111a' 'subnet-0111111111111111b' \
-    --security-group-ids "$sg_endpoint" \
-    --no-private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'orchid' "$ep_orchid"
-else
-  log 'endpoint' 'orchid' "$ep_orchid" exists
-fi
-ep_metrics=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' \
-  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
-if missing "$ep_metrics"; then
-  ep_metrics=$(aws ec2 create-vpc-endpoint --region 'us-east-1' \
-    --vpc-endpoint-type Interface --vpc-id 'vpc-0111111111111111a' \
-    --service-name 'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' \
-    --subnet-ids 'subnet-0111111111111111a' 'subnet-0111111111111111b' \
-    --security-group-ids "$sg_endpoint" \
-    --no-private-dns-enabled \
-    --tag-specifications "$tag_spec_vpc_endpoint" \
-    --query 'VpcEndpoint.VpcEndpointId' --output text)
-  created 'endpoint' 'metrics' "$ep_metrics"
-else
-  log 'endpoint' 'metrics' "$ep_metrics" exists
-fi
+ep_logs_agent='' # set by ensure_endpoint
+ensure_endpoint 'us-east-1' '' ep_logs_agent 'logs-agent' '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0111111111111111a' 'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' '' 'subnet-0111111111111111a subnet-0111111111111111b' "$sg_endpoint" --no-private-dns-enabled
+ep_orchid='' # set by ensure_endpoint
+ensure_endpoint 'us-east-1' '' ep_orchid 'orchid' '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-07895350fd0109264"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0111111111111111a' 'com.amazonaws.vpce.us-east-1.vpce-svc-07895350fd0109264' '' 'subnet-0111111111111111a subnet-0111111111111111b' "$sg_endpoint" --no-private-dns-enabled
+ep_metrics='' # set by ensure_endpoint
+ensure_endpoint 'us-east-1' '' ep_metrics 'metrics' '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0111111111111111a' 'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' '' 'subnet-0111111111111111a subnet-0111111111111111b' "$sg_endpoint" --no-private-dns-enabled
 
 total=3
 start=$SECONDS
@@ -463,129 +568,23 @@ fi
 
 # 6. VPC peering: requested by the endpoint VPC, accepted on the agent VPC's side (its region
 #    and account), then routes both ways.
-rows=$(aws ec2 describe-vpc-peering-connections --region 'us-east-1' \
-  --filters '[{"Name":"requester-vpc-info.vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"accepter-vpc-info.vpc-id","Values":["vpc-0222222222222222a"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"status-code","Values":["initiating-request","pending-acceptance","provisioning","active"]}]' \
-  --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,RequesterVpcInfo.VpcId,AccepterVpcInfo.VpcId,Status.Code]' \
-  --output text)
-ids=$(peerings "$rows" 'vpc-0111111111111111a' 'vpc-0222222222222222a' initiating-request pending-acceptance provisioning active)
-read -r pcx_eu_prod <<<"$ids"
-if missing "$pcx_eu_prod"; then
-  pcx_eu_prod=$(aws ec2 create-vpc-peering-connection --region 'us-east-1' \
-    --vpc-id 'vpc-0111111111111111a' --peer-vpc-id 'vpc-0222222222222222a' \
-    --peer-region 'eu-west-1' \
-    --tag-specifications "$tag_spec_peering" \
-    --query 'VpcPeeringConnection.VpcPeeringConnectionId' --output text)
-  created 'peering connection' 'vpc-0111111111111111a' '<->' 'vpc-0222222222222222a' "$pcx_eu_prod"
-else
-  log 'peering connection' 'vpc-0111111111111111a' '<->' 'vpc-0222222222222222a' "$pcx_eu_prod" exists
-fi
-start=$SECONDS
-while :; do
-  rows=$(aws ec2 describe-vpc-peering-connections --region 'eu-west-1' \
-    --filters "Name=vpc-peering-connection-id,Values=$pcx_eu_prod" \
-    --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,Status.Code]' --output text)
-  status=$(lookup "$rows" "$pcx_eu_prod")
-  case $status in
-  active) break ;;
-  pending-acceptance)
-    aws ec2 accept-vpc-peering-connection --region 'eu-west-1' \
-      --vpc-peering-connection-id "$pcx_eu_prod" --output text >/dev/null
-    aws ec2 create-tags --region 'eu-west-1' \
-      --resources "$pcx_eu_prod" --tags "$tags"
-    changes=$((changes + 1))
-    status=accepted
-    log 'accepted peering connection' "$pcx_eu_prod" ;;
-  '' | initiating-request | provisioning) ;;
-  *) die 'peering connection' "$pcx_eu_prod" "is $status; delete it and run again" ;;
-  esac
-  log 'waiting for peering connection' "$pcx_eu_prod" "(${status:-not visible yet})"
-  waited "$start" "peering connection $pcx_eu_prod is not active"
-done
-log 'peering connection' "$pcx_eu_prod" 'is active'
-routes=$(aws ec2 describe-route-tables --region 'us-east-1' \
-  --route-table-ids 'rtb-0111111111111111a' \
-  --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
-target=$(lookup "$routes" '10.20.0.0/16')
-if [[ $target == "$pcx_eu_prod" ]]; then
-  log 'route' '10.20.0.0/16' 'in' 'rtb-0111111111111111a' 'exists'
-elif [[ -z $target ]]; then
-  aws ec2 create-route --region 'us-east-1' \
-    --route-table-id 'rtb-0111111111111111a' --destination-cidr-block '10.20.0.0/16' \
-    --vpc-peering-connection-id "$pcx_eu_prod" --output text >/dev/null
-  created 'route' '10.20.0.0/16' 'in' 'rtb-0111111111111111a'
-else
-  aws ec2 replace-route --region 'us-east-1' \
-    --route-table-id 'rtb-0111111111111111a' --destination-cidr-block '10.20.0.0/16' \
-    --vpc-peering-connection-id "$pcx_eu_prod" --output text >/dev/null
-  changes=$((changes + 1))
-  log 'replaced route' '10.20.0.0/16' 'in' 'rtb-0111111111111111a' "(it pointed at $target)"
-fi
-routes=$(aws ec2 describe-route-tables --region 'eu-west-1' \
-  --route-table-ids 'rtb-0222222222222222a' \
-  --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
-target=$(lookup "$routes" '10.0.0.0/16')
-if [[ $target == "$pcx_eu_prod" ]]; then
-  log 'route' '10.0.0.0/16' 'in' 'rtb-0222222222222222a' 'exists'
-elif [[ -z $target ]]; then
-  aws ec2 create-route --region 'eu-west-1' \
-    --route-table-id 'rtb-0222222222222222a' --destination-cidr-block '10.0.0.0/16' \
-    --vpc-peering-connection-id "$pcx_eu_prod" --output text >/dev/null
-  created 'route' '10.0.0.0/16' 'in' 'rtb-0222222222222222a'
-else
-  aws ec2 replace-route --region 'eu-west-1' \
-    --route-table-id 'rtb-0222222222222222a' --destination-cidr-block '10.0.0.0/16' \
-    --vpc-peering-connection-id "$pcx_eu_prod" --output text >/dev/null
-  changes=$((changes + 1))
-  log 'replaced route' '10.0.0.0/16' 'in' 'rtb-0222222222222222a' "(it pointed at $target)"
-fi
-routes=$(aws ec2 describe-route-tables --region 'eu-west-1' \
-  --route-table-ids 'rtb-0222222222222222b' \
-  --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
-target=$(lookup "$routes" '10.0.0.0/16')
-if [[ $target == "$pcx_eu_prod" ]]; then
-  log 'route' '10.0.0.0/16' 'in' 'rtb-0222222222222222b' 'exists'
-elif [[ -z $target ]]; then
-  aws ec2 create-route --region 'eu-west-1' \
-    --route-table-id 'rtb-0222222222222222b' --destination-cidr-block '10.0.0.0/16' \
-    --vpc-peering-connection-id "$pcx_eu_prod" --output text >/dev/null
-  created 'route' '10.0.0.0/16' 'in' 'rtb-0222222222222222b'
-else
-  aws ec2 replace-route --region 'eu-west-1' \
-    --route-table-id 'rtb-0222222222222222b' --destination-cidr-block '10.0.0.0/16' \
-    --vpc-peering-connection-id "$pcx_eu_prod" --output text >/dev/null
-  changes=$((changes + 1))
-  log 'replaced route' '10.0.0.0/16' 'in' 'rtb-0222222222222222b' "(it pointed at $target)"
-fi
+pcx_eu_prod='' # set by ensure_peering
+ensure_peering 'us-east-1' '' 'eu-west-1' '' pcx_eu_prod 'vpc-0111111111111111a' 'vpc-0222222222222222a' 'eu-west-1' '' 1
+ensure_route 'us-east-1' '' 'rtb-0111111111111111a' '10.20.0.0/16' "$pcx_eu_prod"
+ensure_route 'eu-west-1' '' 'rtb-0222222222222222a' '10.0.0.0/16' "$pcx_eu_prod"
+ensure_route 'eu-west-1' '' 'rtb-0222222222222222b' '10.0.0.0/16' "$pcx_eu_prod"
 
 # 7. Every zone associated with every agent VPC. Another account's VPC: the zone owner
 #    authorizes, the VPC owner associates, the zone owner removes the authorization.
 zone_vpcs=$(aws route53 get-hosted-zone --region 'us-east-1' \
   --id "$zone_logs_agent" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
-if [[ -n $(lookup "$zone_vpcs" 'vpc-0222222222222222a') ]]; then
-  log 'agent-http-intake.logs.datadoghq.com' 'is associated with' 'vpc-0222222222222222a'
-else
-  aws route53 associate-vpc-with-hosted-zone --region 'us-east-1' \
-    --hosted-zone-id "$zone_logs_agent" --vpc '{"VPCId":"vpc-0222222222222222a","VPCRegion":"eu-west-1"}' --output text >/dev/null
-  created 'association of' 'agent-http-intake.logs.datadoghq.com' 'with' 'vpc-0222222222222222a'
-fi
+associate_zone 'us-east-1' '' "$zone_logs_agent" 'agent-http-intake.logs.datadoghq.com' 'vpc-0222222222222222a' 'eu-west-1' "$zone_vpcs"
 zone_vpcs=$(aws route53 get-hosted-zone --region 'us-east-1' \
   --id "$zone_orchid" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
-if [[ -n $(lookup "$zone_vpcs" 'vpc-0222222222222222a') ]]; then
-  log 'orchid.intake.datadoghq.com' 'is associated with' 'vpc-0222222222222222a'
-else
-  aws route53 associate-vpc-with-hosted-zone --region 'us-east-1' \
-    --hosted-zone-id "$zone_orchid" --vpc '{"VPCId":"vpc-0222222222222222a","VPCRegion":"eu-west-1"}' --output text >/dev/null
-  created 'association of' 'orchid.intake.datadoghq.com' 'with' 'vpc-0222222222222222a'
-fi
+associate_zone 'us-east-1' '' "$zone_orchid" 'orchid.intake.datadoghq.com' 'vpc-0222222222222222a' 'eu-west-1' "$zone_vpcs"
 zone_vpcs=$(aws route53 get-hosted-zone --region 'us-east-1' \
   --id "$zone_metrics" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
-if [[ -n $(lookup "$zone_vpcs" 'vpc-0222222222222222a') ]]; then
-  log 'metrics.agent.datadoghq.com' 'is associated with' 'vpc-0222222222222222a'
-else
-  aws route53 associate-vpc-with-hosted-zone --region 'us-east-1' \
-    --hosted-zone-id "$zone_metrics" --vpc '{"VPCId":"vpc-0222222222222222a","VPCRegion":"eu-west-1"}' --output text >/dev/null
-  created 'association of' 'metrics.agent.datadoghq.com' 'with' 'vpc-0222222222222222a'
-fi
+associate_zone 'us-east-1' '' "$zone_metrics" 'metrics.agent.datadoghq.com' 'vpc-0222222222222222a' 'eu-west-1' "$zone_vpcs"
 
 log 'endpoint' 'logs-agent' "$ep_logs_agent" 'in' 'vpc-0111111111111111a'
 log 'endpoint' 'orchid' "$ep_orchid" 'in' 'vpc-0111111111111111a'

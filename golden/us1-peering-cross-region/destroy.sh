@@ -30,7 +30,10 @@ die() {
   printf 'ddpl-gen: error: %s\n' "$*" >&2
   exit 1
 }
-trap 'printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
+# The trap also runs in the functions below (errtrace), but only once per failure: not in the
+# command substitutions whose failure the caller reports.
+set -o errtrace
+trap '((BASH_SUBSHELL > 0)) || printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
 [[ $wait_seconds =~ ^[0-9]+$ && $poll_seconds =~ ^[1-9][0-9]*$ ]] ||
   die "DDPL_WAIT_SECONDS and DDPL_POLL_SECONDS must be whole numbers of seconds"
 
@@ -88,6 +91,125 @@ removed() {
   log "deleted $*"
 }
 
+# remove_endpoints REGION PROFILE SERVICE_ID FILTERS: deletes the endpoints found with FILTERS.
+remove_endpoints() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local ids id failed
+  ids=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$4" \
+    --query 'VpcEndpoints[].VpcEndpointId' --output text)
+  for id in $ids; do
+    failed=$(aws ec2 delete-vpc-endpoints "${at[@]}" \
+      --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
+    missing "$failed" || die "could not delete endpoint $3 $id: $failed"
+    removed "endpoint $3 $id"
+  done
+}
+
+# endpoints_left REGION PROFILE FILTERS: prints how many endpoints FILTERS finds.
+endpoints_left() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local ids id count=0
+  ids=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$3" \
+    --query 'VpcEndpoints[].VpcEndpointId' --output text)
+  for id in $ids; do
+    count=$((count + 1))
+  done
+  printf '%s\n' "$count"
+}
+
+# remove_security_group REGION PROFILE NAME FILTERS: deletes the security group NAME found with
+# FILTERS, retried while the endpoints' network interfaces still hold it.
+remove_security_group() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local sg error start
+  sg=$(aws ec2 describe-security-groups "${at[@]}" \
+    --filters "$4" \
+    --query 'SecurityGroups[0].GroupId' --output text)
+  if ! missing "$sg"; then
+    start=$SECONDS
+    until error=$(aws ec2 delete-security-group "${at[@]}" \
+      --group-id "$sg" 2>&1); do
+      [[ $error == *DependencyViolation* ]] || die "could not delete security group $3 $sg: $error"
+      log "security group $3 $sg is still in use; waiting"
+      waited "$start" "security group $sg is still in use"
+    done
+    removed "security group $3 $sg"
+  fi
+}
+name_filter='{"Name":"tag:ddpl:name","Values":["acme-peer"]}'
+
+# vpc_json REGION VPC_ID: the VPC as Route53 takes it.
+vpc_json() {
+  [[ $1 =~ ^[a-z0-9-]+$ && $2 =~ ^vpc-[0-9a-f]+$ ]] || die "unexpected VPC '$2' in '$1'"
+  printf '{"VPCId":"%s","VPCRegion":"%s"}\n' "$2" "$1"
+}
+
+# disassociate_zone REGION PROFILE ZONE_ID ZONE_NAME VPC_ID VPC_REGION ZONE_VPCS: ensures the
+# private hosted zone ZONE_ID (ZONE_NAME) is no longer associated with VPC_ID, a VPC of the zone
+# owner's account (REGION, PROFILE); ZONE_VPCS: the zone's VPCs now (VPC id TAB region rows).
+disassociate_zone() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local vpc
+  if [[ -n $(lookup "$7" "$5") ]]; then
+    vpc=$(vpc_json "$6" "$5")
+    aws route53 disassociate-vpc-from-hosted-zone "${at[@]}" \
+      --hosted-zone-id "$3" --vpc "$vpc" --output text >/dev/null
+    removed "association of $4 with $5"
+  fi
+}
+
+# peering_rows REGION PROFILE REQUESTER_VPC ACCEPTER_VPC: prints the peering connections of ours
+# (any state) between the two VPCs as rows of (id, requester VPC, accepter VPC, status).
+peering_rows() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  [[ $3 =~ ^vpc-[0-9a-f]+$ && $4 =~ ^vpc-[0-9a-f]+$ ]] || die "unexpected VPC ids '$3' and '$4'"
+  local filters
+  filters=$(printf '[{"Name":"requester-vpc-info.vpc-id","Values":["%s"]},{"Name":"accepter-vpc-info.vpc-id","Values":["%s"]},%s]' \
+    "$3" "$4" "$name_filter")
+  aws ec2 describe-vpc-peering-connections "${at[@]}" \
+    --filters "$filters" \
+    --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,RequesterVpcInfo.VpcId,AccepterVpcInfo.VpcId,Status.Code]' \
+    --output text
+}
+
+# remove_route REGION PROFILE ROUTE_TABLE CIDR OURS: deletes the route to CIDR in ROUTE_TABLE
+# when it goes through one of the peering connections OURS (ids, one a line; none: nothing).
+remove_route() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local routes target
+  [[ -n $5 ]] || return 0
+  routes=$(aws ec2 describe-route-tables "${at[@]}" \
+    --route-table-ids "$3" \
+    --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
+  target=$(lookup "$routes" "$4")
+  if [[ -n $target && $'\n'$5$'\n' == *$'\n'$target$'\n'* ]]; then
+    aws ec2 delete-route "${at[@]}" \
+      --route-table-id "$3" --destination-cidr-block "$4"
+    removed "route $4 in $3"
+  fi
+}
+
+# remove_peerings REGION PROFILE REQUESTER_VPC ACCEPTER_VPC LIVE: deletes the peering
+# connections LIVE (ids, one a line) between the two VPCs.
+remove_peerings() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local pcx
+  for pcx in $5; do
+    aws ec2 delete-vpc-peering-connection "${at[@]}" \
+      --vpc-peering-connection-id "$pcx" --output text >/dev/null
+    removed "peering connection $3 <-> $4 $pcx"
+  done
+}
+
 # 1. Our private hosted zones: found by name among the zones of the endpoint VPC, and ours only
 #    when the deploy script's caller reference created them.
 zones=''
@@ -142,29 +264,17 @@ fi
 if ! missing "$zone_logs_agent"; then
   zone_vpcs=$(aws route53 get-hosted-zone --region 'us-east-1' \
     --id "$zone_logs_agent" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
-  if [[ -n $(lookup "$zone_vpcs" 'vpc-0222222222222222a') ]]; then
-    aws route53 disassociate-vpc-from-hosted-zone --region 'us-east-1' \
-      --hosted-zone-id "$zone_logs_agent" --vpc '{"VPCId":"vpc-0222222222222222a","VPCRegion":"eu-west-1"}' --output text >/dev/null
-    removed 'association of' 'agent-http-intake.logs.datadoghq.com' 'with' 'vpc-0222222222222222a'
-  fi
+  disassociate_zone 'us-east-1' '' "$zone_logs_agent" 'agent-http-intake.logs.datadoghq.com' 'vpc-0222222222222222a' 'eu-west-1' "$zone_vpcs"
 fi
 if ! missing "$zone_orchid"; then
   zone_vpcs=$(aws route53 get-hosted-zone --region 'us-east-1' \
     --id "$zone_orchid" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
-  if [[ -n $(lookup "$zone_vpcs" 'vpc-0222222222222222a') ]]; then
-    aws route53 disassociate-vpc-from-hosted-zone --region 'us-east-1' \
-      --hosted-zone-id "$zone_orchid" --vpc '{"VPCId":"vpc-0222222222222222a","VPCRegion":"eu-west-1"}' --output text >/dev/null
-    removed 'association of' 'orchid.intake.datadoghq.com' 'with' 'vpc-0222222222222222a'
-  fi
+  disassociate_zone 'us-east-1' '' "$zone_orchid" 'orchid.intake.datadoghq.com' 'vpc-0222222222222222a' 'eu-west-1' "$zone_vpcs"
 fi
 if ! missing "$zone_metrics"; then
   zone_vpcs=$(aws route53 get-hosted-zone --region 'us-east-1' \
     --id "$zone_metrics" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
-  if [[ -n $(lookup "$zone_vpcs" 'vpc-0222222222222222a') ]]; then
-    aws route53 disassociate-vpc-from-hosted-zone --region 'us-east-1' \
-      --hosted-zone-id "$zone_metrics" --vpc '{"VPCId":"vpc-0222222222222222a","VPCRegion":"eu-west-1"}' --output text >/dev/null
-    removed 'association of' 'metrics.agent.datadoghq.com' 'with' 'vpc-0222222222222222a'
-  fi
+  disassociate_zone 'us-east-1' '' "$zone_metrics" 'metrics.agent.datadoghq.com' 'vpc-0222222222222222a' 'eu-west-1' "$zone_vpcs"
 fi
 
 # 3. Alias records at the zone apexes.
@@ -226,102 +336,29 @@ if ! missing "$zone_metrics"; then
 fi
 
 # 5. Routes through our peering connections (only those), then the connections.
-rows=$(aws ec2 describe-vpc-peering-connections --region 'us-east-1' \
-  --filters '[{"Name":"requester-vpc-info.vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"accepter-vpc-info.vpc-id","Values":["vpc-0222222222222222a"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]}]' \
-  --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,RequesterVpcInfo.VpcId,AccepterVpcInfo.VpcId,Status.Code]' \
-  --output text)
+rows=$(peering_rows 'us-east-1' '' 'vpc-0111111111111111a' 'vpc-0222222222222222a')
 # Every connection of ours between the two VPCs, whatever its state: a route may outlive one.
 ours=$(peerings "$rows" 'vpc-0111111111111111a' 'vpc-0222222222222222a')
 live=$(peerings "$rows" 'vpc-0111111111111111a' 'vpc-0222222222222222a' initiating-request pending-acceptance provisioning active)
-if [[ -n $ours ]]; then
-  routes=$(aws ec2 describe-route-tables --region 'us-east-1' \
-    --route-table-ids 'rtb-0111111111111111a' \
-    --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
-  target=$(lookup "$routes" '10.20.0.0/16')
-  if [[ -n $target && $'\n'$ours$'\n' == *$'\n'$target$'\n'* ]]; then
-    aws ec2 delete-route --region 'us-east-1' \
-      --route-table-id 'rtb-0111111111111111a' --destination-cidr-block '10.20.0.0/16'
-    removed 'route' '10.20.0.0/16' 'in' 'rtb-0111111111111111a'
-  fi
-fi
-if [[ -n $ours ]]; then
-  routes=$(aws ec2 describe-route-tables --region 'eu-west-1' \
-    --route-table-ids 'rtb-0222222222222222a' \
-    --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
-  target=$(lookup "$routes" '10.0.0.0/16')
-  if [[ -n $target && $'\n'$ours$'\n' == *$'\n'$target$'\n'* ]]; then
-    aws ec2 delete-route --region 'eu-west-1' \
-      --route-table-id 'rtb-0222222222222222a' --destination-cidr-block '10.0.0.0/16'
-    removed 'route' '10.0.0.0/16' 'in' 'rtb-0222222222222222a'
-  fi
-fi
-if [[ -n $ours ]]; then
-  routes=$(aws ec2 describe-route-tables --region 'eu-west-1' \
-    --route-table-ids 'rtb-0222222222222222b' \
-    --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
-  target=$(lookup "$routes" '10.0.0.0/16')
-  if [[ -n $target && $'\n'$ours$'\n' == *$'\n'$target$'\n'* ]]; then
-    aws ec2 delete-route --region 'eu-west-1' \
-      --route-table-id 'rtb-0222222222222222b' --destination-cidr-block '10.0.0.0/16'
-    removed 'route' '10.0.0.0/16' 'in' 'rtb-0222222222222222b'
-  fi
-fi
-for pcx in $live; do
-  aws ec2 delete-vpc-peering-connection --region 'us-east-1' \
-    --vpc-peering-connection-id "$pcx" --output text >/dev/null
-  removed 'peering connection' 'vpc-0111111111111111a' '<->' 'vpc-0222222222222222a' "$pcx"
-done
+remove_route 'us-east-1' '' 'rtb-0111111111111111a' '10.20.0.0/16' "$ours"
+remove_route 'eu-west-1' '' 'rtb-0222222222222222a' '10.0.0.0/16' "$ours"
+remove_route 'eu-west-1' '' 'rtb-0222222222222222b' '10.0.0.0/16' "$ours"
+remove_peerings 'us-east-1' '' 'vpc-0111111111111111a' 'vpc-0222222222222222a' "$live"
 
 # 6. Interface endpoints, then a bounded wait until they are gone.
-ids=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'us-east-1' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'logs-agent' "$id: $failed"
-  removed 'endpoint' 'logs-agent' "$id"
-done
-ids=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-07895350fd0109264"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'us-east-1' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'orchid' "$id: $failed"
-  removed 'endpoint' 'orchid' "$id"
-done
-ids=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-  --filters '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]' \
-  --query 'VpcEndpoints[].VpcEndpointId' --output text)
-for id in $ids; do
-  failed=$(aws ec2 delete-vpc-endpoints --region 'us-east-1' \
-    --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-  missing "$failed" || die 'could not delete endpoint' 'metrics' "$id: $failed"
-  removed 'endpoint' 'metrics' "$id"
-done
+remove_endpoints 'us-east-1' '' 'logs-agent' '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'us-east-1' '' 'orchid' '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-07895350fd0109264"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'us-east-1' '' 'metrics' '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
 total=3
 start=$SECONDS
 while :; do
   left=0
-  ids=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
-  ids=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-07895350fd0109264"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
-  ids=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-    --filters '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]' \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    left=$((left + 1))
-  done
+  count=$(endpoints_left 'us-east-1' '' '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
+  count=$(endpoints_left 'us-east-1' '' '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-07895350fd0109264"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
+  count=$(endpoints_left 'us-east-1' '' '[{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  left=$((left + count))
   if ((left == 0)); then
     break
   fi
@@ -331,19 +368,7 @@ done
 
 # 7. The security groups the deploy script created (retried while the endpoints' network
 #    interfaces still hold them).
-sg=$(aws ec2 describe-security-groups --region 'us-east-1' \
-  --filters '[{"Name":"group-name","Values":["acme-peer-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]}]' \
-  --query 'SecurityGroups[0].GroupId' --output text)
-if ! missing "$sg"; then
-  start=$SECONDS
-  until error=$(aws ec2 delete-security-group --region 'us-east-1' \
-    --group-id "$sg" 2>&1); do
-    [[ $error == *DependencyViolation* ]] || die 'could not delete security group' 'acme-peer-datadog-privatelink' "$sg: $error"
-    log 'security group' 'acme-peer-datadog-privatelink' "$sg is still in use; waiting"
-    waited "$start" "security group $sg is still in use"
-  done
-  removed 'security group' 'acme-peer-datadog-privatelink' "$sg"
-fi
+remove_security_group 'us-east-1' '' 'acme-peer-datadog-privatelink' '[{"Name":"group-name","Values":["acme-peer-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0111111111111111a"]},{"Name":"tag:ddpl:name","Values":["acme-peer"]}]'
 
 log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0111111111111111a' '(not ours to change)'
 log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0222222222222222a' '(not ours to change)'

@@ -43,40 +43,30 @@ enable_if_off() {
   [[ "${1,,}" != "true" ]]
 }
 
-dns_attributes() {
+# dns_on REGION PROFILE VPC_ID: ensures enableDnsSupport and enableDnsHostnames are on in VPC_ID.
+dns_on() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
   local value
+  value="$(aws "${at[@]}" ec2 describe-vpc-attribute --vpc-id "$3" --attribute enableDnsSupport --query 'EnableDnsSupport.Value' --output text)"
+  if enable_if_off "$value"; then
+    log "$3: turning on enableDnsSupport"
+    aws "${at[@]}" ec2 modify-vpc-attribute --vpc-id "$3" --enable-dns-support '{"Value":true}'
+  else
+    log "$3: enableDnsSupport is on"
+  fi
+  value="$(aws "${at[@]}" ec2 describe-vpc-attribute --vpc-id "$3" --attribute enableDnsHostnames --query 'EnableDnsHostnames.Value' --output text)"
+  if enable_if_off "$value"; then
+    log "$3: turning on enableDnsHostnames"
+    aws "${at[@]}" ec2 modify-vpc-attribute --vpc-id "$3" --enable-dns-hostnames '{"Value":true}'
+  else
+    log "$3: enableDnsHostnames is on"
+  fi
+}
 
-  # endpoint: vpc-0111111111111111a in us-east-1
-  value="$(aws --region 'us-east-1' ec2 describe-vpc-attribute --vpc-id 'vpc-0111111111111111a' --attribute enableDnsSupport --query 'EnableDnsSupport.Value' --output text)"
-  if enable_if_off "$value"; then
-    log 'vpc-0111111111111111a: turning on enableDnsSupport'
-    aws --region 'us-east-1' ec2 modify-vpc-attribute --vpc-id 'vpc-0111111111111111a' --enable-dns-support '{"Value":true}'
-  else
-    log 'vpc-0111111111111111a: enableDnsSupport is on'
-  fi
-  value="$(aws --region 'us-east-1' ec2 describe-vpc-attribute --vpc-id 'vpc-0111111111111111a' --attribute enableDnsHostnames --query 'EnableDnsHostnames.Value' --output text)"
-  if enable_if_off "$value"; then
-    log 'vpc-0111111111111111a: turning on enableDnsHostnames'
-    aws --region 'us-east-1' ec2 modify-vpc-attribute --vpc-id 'vpc-0111111111111111a' --enable-dns-hostnames '{"Value":true}'
-  else
-    log 'vpc-0111111111111111a: enableDnsHostnames is on'
-  fi
-
-  # eu-prod: vpc-0222222222222222a in eu-west-1
-  value="$(aws --region 'eu-west-1' ec2 describe-vpc-attribute --vpc-id 'vpc-0222222222222222a' --attribute enableDnsSupport --query 'EnableDnsSupport.Value' --output text)"
-  if enable_if_off "$value"; then
-    log 'vpc-0222222222222222a: turning on enableDnsSupport'
-    aws --region 'eu-west-1' ec2 modify-vpc-attribute --vpc-id 'vpc-0222222222222222a' --enable-dns-support '{"Value":true}'
-  else
-    log 'vpc-0222222222222222a: enableDnsSupport is on'
-  fi
-  value="$(aws --region 'eu-west-1' ec2 describe-vpc-attribute --vpc-id 'vpc-0222222222222222a' --attribute enableDnsHostnames --query 'EnableDnsHostnames.Value' --output text)"
-  if enable_if_off "$value"; then
-    log 'vpc-0222222222222222a: turning on enableDnsHostnames'
-    aws --region 'eu-west-1' ec2 modify-vpc-attribute --vpc-id 'vpc-0222222222222222a' --enable-dns-hostnames '{"Value":true}'
-  else
-    log 'vpc-0222222222222222a: enableDnsHostnames is on'
-  fi
+dns_attributes() {
+  dns_on 'us-east-1' '' 'vpc-0111111111111111a'
+  dns_on 'eu-west-1' '' 'vpc-0222222222222222a'
 }
 
 associate() {

@@ -43,40 +43,30 @@ enable_if_off() {
   [[ "${1,,}" != "true" ]]
 }
 
-dns_attributes() {
+# dns_on REGION PROFILE VPC_ID: ensures enableDnsSupport and enableDnsHostnames are on in VPC_ID.
+dns_on() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
   local value
+  value="$(aws "${at[@]}" ec2 describe-vpc-attribute --vpc-id "$3" --attribute enableDnsSupport --query 'EnableDnsSupport.Value' --output text)"
+  if enable_if_off "$value"; then
+    log "$3: turning on enableDnsSupport"
+    aws "${at[@]}" ec2 modify-vpc-attribute --vpc-id "$3" --enable-dns-support '{"Value":true}'
+  else
+    log "$3: enableDnsSupport is on"
+  fi
+  value="$(aws "${at[@]}" ec2 describe-vpc-attribute --vpc-id "$3" --attribute enableDnsHostnames --query 'EnableDnsHostnames.Value' --output text)"
+  if enable_if_off "$value"; then
+    log "$3: turning on enableDnsHostnames"
+    aws "${at[@]}" ec2 modify-vpc-attribute --vpc-id "$3" --enable-dns-hostnames '{"Value":true}'
+  else
+    log "$3: enableDnsHostnames is on"
+  fi
+}
 
-  # endpoint: vpc-0666666666666666a in us-east-1
-  value="$(aws --region 'us-east-1' ec2 describe-vpc-attribute --vpc-id 'vpc-0666666666666666a' --attribute enableDnsSupport --query 'EnableDnsSupport.Value' --output text)"
-  if enable_if_off "$value"; then
-    log 'vpc-0666666666666666a: turning on enableDnsSupport'
-    aws --region 'us-east-1' ec2 modify-vpc-attribute --vpc-id 'vpc-0666666666666666a' --enable-dns-support '{"Value":true}'
-  else
-    log 'vpc-0666666666666666a: enableDnsSupport is on'
-  fi
-  value="$(aws --region 'us-east-1' ec2 describe-vpc-attribute --vpc-id 'vpc-0666666666666666a' --attribute enableDnsHostnames --query 'EnableDnsHostnames.Value' --output text)"
-  if enable_if_off "$value"; then
-    log 'vpc-0666666666666666a: turning on enableDnsHostnames'
-    aws --region 'us-east-1' ec2 modify-vpc-attribute --vpc-id 'vpc-0666666666666666a' --enable-dns-hostnames '{"Value":true}'
-  else
-    log 'vpc-0666666666666666a: enableDnsHostnames is on'
-  fi
-
-  # ohio-lambda: vpc-0777777777777777a in us-east-2
-  value="$(aws --region 'us-east-2' ec2 describe-vpc-attribute --vpc-id 'vpc-0777777777777777a' --attribute enableDnsSupport --query 'EnableDnsSupport.Value' --output text)"
-  if enable_if_off "$value"; then
-    log 'vpc-0777777777777777a: turning on enableDnsSupport'
-    aws --region 'us-east-2' ec2 modify-vpc-attribute --vpc-id 'vpc-0777777777777777a' --enable-dns-support '{"Value":true}'
-  else
-    log 'vpc-0777777777777777a: enableDnsSupport is on'
-  fi
-  value="$(aws --region 'us-east-2' ec2 describe-vpc-attribute --vpc-id 'vpc-0777777777777777a' --attribute enableDnsHostnames --query 'EnableDnsHostnames.Value' --output text)"
-  if enable_if_off "$value"; then
-    log 'vpc-0777777777777777a: turning on enableDnsHostnames'
-    aws --region 'us-east-2' ec2 modify-vpc-attribute --vpc-id 'vpc-0777777777777777a' --enable-dns-hostnames '{"Value":true}'
-  else
-    log 'vpc-0777777777777777a: enableDnsHostnames is on'
-  fi
+dns_attributes() {
+  dns_on 'us-east-1' '' 'vpc-0666666666666666a'
+  dns_on 'us-east-2' '' 'vpc-0777777777777777a'
 }
 
 associate() {
