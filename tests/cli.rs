@@ -837,6 +837,7 @@ describe-vpc-endpoints)
   *) echo None ;;
   esac ;;
 describe-security-group-rules) echo ;;
+describe-route-tables) cat "${ROUTES:-/dev/null}" ;;
 create-vpc-peering-connection) echo pcx-0123456789abcdef0 ;;
 describe-vpc-peering-connections)
   if [[ $query == 'VpcPeeringConnections[].[VpcPeeringConnectionId,Status.Code]' ]]; then
@@ -854,7 +855,19 @@ fn run_with_paged_zones(
     script: &str,
     second_token: &str,
 ) -> (std::process::Output, Vec<Vec<String>>) {
+    run_with_stub(plan, script, second_token, "")
+}
+
+/// [`run_with_paged_zones`], where every route table holds `routes` (rows of destination CIDR,
+/// state, target, tab-separated, as the deploy script's query prints them).
+fn run_with_stub(
+    plan: &Plan,
+    script: &str,
+    second_token: &str,
+    routes: &str,
+) -> (std::process::Output, Vec<Vec<String>>) {
     let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("routes"), routes).unwrap();
     let stub = dir.path().join("aws");
     fs::write(&stub, PAGED_ZONES_STUB).unwrap();
     Command::new("chmod").arg("+x").arg(&stub).status().unwrap();
@@ -880,6 +893,7 @@ fn run_with_paged_zones(
         .env("ZONES", dir.path().join("zones"))
         .env("REFS", dir.path().join("refs"))
         .env("SECOND_TOKEN", second_token)
+        .env("ROUTES", dir.path().join("routes"))
         .env("DDPL_SKIP_PREFLIGHT", "1")
         .env("DDPL_POLL_SECONDS", "1")
         .env("DDPL_WAIT_SECONDS", "5")
@@ -980,4 +994,58 @@ fn a_repeated_next_token_of_list_hosted_zones_by_vpc_stops_the_scripts() {
         assert!(calls_of(&calls, "create-hosted-zone").is_empty());
         assert!(calls_of(&calls, "delete-hosted-zone").is_empty());
     }
+}
+
+/// A route to an agent CIDR that goes somewhere else (a transit gateway here) is not the
+/// deploy's to take over: it stops, naming the route and its target, and changes no route.
+/// One whose target is gone (blackhole) is replaced.
+#[test]
+fn deploy_replaces_only_routes_whose_target_is_gone() {
+    if bash().is_none() {
+        eprintln!("bash not found; skipped");
+        return;
+    }
+    let plan = plan_of(&root().join("golden/us1-peering-cross-region/topology.yaml"));
+    let deploy = render::cli_deploy(&plan).unwrap();
+    let agent_cidr = plan.vpcs[1].cidr.as_str();
+    let endpoint_cidr = plan.vpcs[0].cidr.as_str();
+
+    let live =
+        format!("{endpoint_cidr}\tactive\tlocal\n{agent_cidr}\tactive\ttgw-0123456789abcdef0\n");
+    let (out, calls) = run_with_stub(&plan, &deploy, "None", &live);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the deploy went on: {stderr}");
+    assert!(
+        stderr.contains(&format!("the route to {agent_cidr} in ")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("goes to tgw-0123456789abcdef0"), "{stderr}");
+    assert!(calls_of(&calls, "replace-route").is_empty());
+
+    let gone = format!(
+        "{agent_cidr}\tblackhole\tpcx-0dead0dead0dead0\n{endpoint_cidr}\tblackhole\tpcx-0dead0dead0dead0\n"
+    );
+    let (out, calls) = run_with_stub(&plan, &deploy, "None", &gone);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let replaced: Vec<(&str, &str)> = calls_of(&calls, "replace-route")
+        .iter()
+        .map(|c| {
+            (
+                arg_of(c, "--destination-cidr-block").unwrap(),
+                arg_of(c, "--vpc-peering-connection-id").unwrap(),
+            )
+        })
+        .collect();
+    let routes = plan.peerings[0].requester_routes.len() + plan.peerings[0].accepter_routes.len();
+    assert_eq!(replaced.len(), routes, "{replaced:?}");
+    assert!(
+        replaced
+            .iter()
+            .all(|(_, pcx)| *pcx == "pcx-0123456789abcdef0")
+    );
+    assert!(calls_of(&calls, "create-route").is_empty());
 }

@@ -263,28 +263,36 @@ ensure_peering() {
 }
 
 # ensure_route REGION PROFILE ROUTE_TABLE CIDR PEERING: ensures the route to CIDR in ROUTE_TABLE
-# goes through the peering connection PEERING (created, or replaced when it goes elsewhere).
+# goes through the peering connection PEERING: created, or replaced when its target is gone
+# (blackhole, e.g. an earlier peering connection). A live route to CIDR through anything else
+# stops the script: replacing it would cut that traffic, and the teardown could not give it back
+# (Terraform and CloudFormation refuse such a route too).
 ensure_route() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
-  local routes target
+  local routes row state target
   routes=$(aws ec2 describe-route-tables "${at[@]}" \
     --route-table-ids "$3" \
-    --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
-  target=$(lookup "$routes" "$4")
-  if [[ $target == "$5" ]]; then
-    log "route $4 in $3 exists"
-  elif [[ -z $target ]]; then
+    --query "RouteTables[0].Routes[].[DestinationCidrBlock,State,join(',',[VpcPeeringConnectionId,TransitGatewayId,GatewayId,NatGatewayId,NetworkInterfaceId,InstanceId,CarrierGatewayId,LocalGatewayId,EgressOnlyInternetGatewayId][?@ != null])]" \
+    --output text)
+  row=$(lookup "$routes" "$4")
+  IFS=$'\t' read -r state target <<<"$row"
+  if [[ -z $row ]]; then
     aws ec2 create-route "${at[@]}" \
       --route-table-id "$3" --destination-cidr-block "$4" \
       --vpc-peering-connection-id "$5" --output text >/dev/null
     created "route $4 in $3"
-  else
+  elif [[ $target == "$5" ]]; then
+    log "route $4 in $3 exists"
+  elif [[ $state == blackhole ]]; then
     aws ec2 replace-route "${at[@]}" \
       --route-table-id "$3" --destination-cidr-block "$4" \
       --vpc-peering-connection-id "$5" --output text >/dev/null
     changes=$((changes + 1))
-    log "replaced route $4 in $3 (it pointed at $target)"
+    log "replaced route $4 in $3 (its target $target no longer exists)"
+  else
+    die "the route to $4 in $3 goes to ${target:-an unknown target}; ddpl-gen replaces only" \
+      "routes whose target is gone: remove that route, or give the VPC another CIDR, then run again"
   fi
 }
 
