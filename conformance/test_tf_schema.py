@@ -67,8 +67,9 @@ variable "extra_cidrs" {
 }
 
 locals {
-  name = "acme-prod"
-  tags = { "ddpl:name" = "acme-prod", literal = "$${not_a_ref} %%{nor_this} aws_fake.thing.x" }
+  name  = "acme-prod"
+  zones = { metrics = aws_route53_zone.metrics.zone_id }
+  tags  = { "ddpl:name" = "acme-prod", literal = "$${not_a_ref} %%{nor_this} aws_fake.thing.x" }
 }
 
 data "aws_vpc" "agent_eu_prod" {
@@ -181,18 +182,31 @@ resource "aws_route" "endpoint_to_agent_eu_prod" {
   depends_on                = [aws_vpc_peering_connection_accepter.agent_eu_prod]
 }
 
-resource "aws_route53_vpc_association_authorization" "metrics_agent_eu_prod" {
+resource "aws_route53_vpc_association_authorization" "agent_eu_prod" {
+  for_each = local.zones
+
   provider   = aws.endpoint
-  zone_id    = aws_route53_zone.metrics.id
+  zone_id    = each.value
   vpc_id     = data.aws_vpc.agent_eu_prod.id
   vpc_region = "eu-west-1"
 }
 
-resource "aws_route53_zone_association" "metrics_agent_eu_prod" {
+resource "aws_route53_zone_association" "agent_eu_prod" {
+  for_each = { for key, id in local.zones : key => id }
+
   provider   = aws.agent_eu_prod
-  zone_id    = aws_route53_vpc_association_authorization.metrics_agent_eu_prod.zone_id
-  vpc_id     = aws_route53_vpc_association_authorization.metrics_agent_eu_prod.vpc_id
+  depends_on = [aws_route53_vpc_association_authorization.agent_eu_prod]
+  zone_id    = aws_route53_vpc_association_authorization.agent_eu_prod[each.key].zone_id
+  vpc_id     = aws_route53_vpc_association_authorization.agent_eu_prod[each.key].vpc_id
   vpc_region = "eu-west-1"
+}
+
+resource "aws_route" "counted" {
+  count                     = 1
+  provider                  = aws.endpoint
+  route_table_id            = ["rtb-0123456789abcdef0"][count.index]
+  destination_cidr_block    = "10.20.0.0/16"
+  vpc_peering_connection_id = aws_vpc_peering_connection.agent_eu_prod.id
 }
 
 resource "aws_route53_zone" "one_line" { name = "logs.agent.datadoghq.com" }
@@ -251,6 +265,12 @@ BAD = [
     ("data lifecycle with resource-only argument", 'data "aws_vpc" "v" {\n  id = "vpc-1"\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n', 'lifecycle: unknown argument "create_before_destroy"'),
     ("ignore_changes of an unknown argument", MINI.replace('  type    = "A"\n', '  type    = "A"\n  lifecycle {\n    ignore_changes = [ttls]\n  }\n'), 'ignore_changes names "ttls"'),
     ("resource left on the implicit default provider", 'provider "aws" {\n  alias  = "a"\n  region = "us-east-1"\n}\n' + MINI, "implicit, unconfigured default aws provider"),
+    ("each without for_each", MINI.replace('name    = "metrics.agent.datadoghq.com"', "name    = each.value"), 'each.value is only available in a block that sets "for_each"'),
+    ("count.index without count", MINI.replace('zone_id = "Z1"', "zone_id = count.index"), 'count.index is only available in a block that sets "count"'),
+    ("each in an output", 'output "o" {\n  value = each.key\n}\n', 'each.key is only available in a block that sets "for_each"'),
+    ("each attribute misspelt", MINI.replace('  zone_id = "Z1"\n', '  for_each = toset(["Z1"])\n  zone_id = each.valeu\n'), 'each has no attribute "valeu"'),
+    ("for_each over a list", MINI.replace('  zone_id = "Z1"\n', '  for_each = ["Z1"]\n  zone_id = each.value\n'), "for_each must be a map or a set of strings"),
+    ("for_each in terms of each", MINI.replace('  zone_id = "Z1"\n', '  for_each = toset([each.key])\n  zone_id = each.value\n'), "for_each cannot refer to each.key"),
     ("unparseable", 'resource "aws_vpc" "v" {\n  cidr_block = "10.0.0.0/16"\n', "cannot parse"),
 ]
 
@@ -296,6 +316,10 @@ class SchemaTest(unittest.TestCase):
             depth += line.count("{") - line.count("}") if not stripped.startswith("#") else 0
         self.assertGreater(checked, 60)
         self.assertEqual(missed, [])
+
+    def test_for_expression_may_bind_each(self):
+        text = 'output "o" {\n  value = [for each in [{ key = "a" }] : each.key]\n}\n'
+        self.assertEqual(tf_schema.check_text(self.schema, text), [])
 
     def test_mini_is_good(self):
         # the base of the bad cases is itself clean, so each bad case fails for its one reason

@@ -29,7 +29,9 @@ For every `resource` and `data` block (also those nested in `check` blocks), and
   - references in expressions: `aws_x.name`, `data.aws_x.name`, `var.x`, `local.x` name
     something declared in the files of the same directory, and the attribute read from a
     resource or data source (and one nested level, `dns_entry[0].dns_name`), or from
-    `self` in a condition, exists in the schema.
+    `self` in a condition, exists in the schema; `each.key` / `each.value` appear only in a
+    block that sets for_each, `count.index` only in one that sets count, neither in the
+    for_each / count expression itself, and for_each is not a list, tuple or scalar.
 The HCL is read by a small structural parser of our own (python-hcl2 8.x gives no way to
 tell `alias { }` from `alias = { }`, which this check must see). Syntax as such is
 terraform fmt's job; a file this parser cannot read is reported as a problem.
@@ -580,6 +582,11 @@ _REF = re.compile(
 )
 _SIMPLE_REF = re.compile(r"(?<![\w.\"-])(var|local|self)\.([A-Za-z_][\w-]*)(?:\[[^\[\]]*\])?(?:\.([a-z_][a-z0-9_]*))?")
 _PROVIDER_REF = re.compile(r"^([a-z][a-z0-9_-]*)(?:\.([A-Za-z_][\w-]*))?$")
+# The iteration objects: `each` where for_each is set, `count` where count is set.
+_ITER_REF = re.compile(r"(?<![\w.\"-])(each|count)\.([A-Za-z_][\w-]*)")
+ITER_OBJECTS = {"each": ("for_each", {"key", "value"}), "count": ("count", {"index"})}
+# Names a `for` expression binds (`[for k, v in x : ...]`), which may shadow each / count.
+_FOR_VARS = re.compile(r"\bfor\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\b")
 
 
 def _suggest(word: str, choices) -> str:
@@ -624,6 +631,8 @@ class Checker:
         self.schema = schema
         self.decl = decl
         self.problems: list[str] = []
+        # The iteration meta-arguments (for_each, count) of the block being checked.
+        self.iteration: set[str] = set()
 
     def problem(self, where: str, msg: str, line: int | None = None) -> None:
         self.problems.append(f"{where}: {msg}" + (f" (line {line})" if line else ""))
@@ -657,7 +666,11 @@ class Checker:
                 elif isinstance(item, Block) and item.type == "assert":
                     self.check_condition(f"check {' '.join(b.labels)}", item, None, None)
         elif b.type in IGNORED_TOP:
+            # A module call may iterate too; no other of these blocks has each / count.
+            if b.type == "module":
+                self.iteration = {a.name for a in b.body if isinstance(a, Attribute) and a.name in ("for_each", "count")}
             self.check_refs_in(b.type, b.body, None, None)
+            self.iteration = set()
         else:
             self.problem(b.type, f'unknown top-level block "{b.type}"', b.line)
 
@@ -686,8 +699,15 @@ class Checker:
             return
         meta_attrs = RESOURCE_META_ATTRS if kind == "resource" else DATA_META_ATTRS
         meta_blocks = RESOURCE_META_BLOCKS if kind == "resource" else DATA_META_BLOCKS
-        self.check_body(where, b.body, entry["config"], meta_attrs, meta_blocks, kind, entry["class"], b.line)
         names = [a.name for a in b.body if isinstance(a, Attribute)]
+        self.iteration = {n for n in names if n in ("for_each", "count")}
+        try:
+            self.check_body(where, b.body, entry["config"], meta_attrs, meta_blocks, kind, entry["class"], b.line)
+        finally:
+            self.iteration = set()
+        for a in b.body:
+            if isinstance(a, Attribute) and a.name in ("for_each", "count"):
+                self.check_iteration_arg(where, a)
         if "count" in names and "for_each" in names:
             self.problem(where, "count and for_each are mutually exclusive", b.line)
         if "provider" not in names and self.decl.aws_aliases and "" not in self.decl.aws_aliases:
@@ -700,6 +720,21 @@ class Checker:
         for a in b.body:
             if isinstance(a, Attribute) and a.name == "provider":
                 self.check_provider_ref(where, a)
+
+    def check_iteration_arg(self, where: str, a: Attribute) -> None:
+        """for_each / count: not defined in terms of the iteration itself; for_each takes a map
+        or a set, never a list or tuple (Terraform refuses it: the instances would have no
+        stable keys)."""
+        for m in _ITER_REF.finditer(a.code):
+            if m.group(1) not in self._for_bound(a.code):
+                self.problem(where, f"{a.name} cannot refer to {m.group(1)}.{m.group(2)}", a.line)
+        code = a.code.strip()
+        if a.name == "for_each" and (code.startswith("[") or code.startswith('"') or re.match(r"-?\d", code) or code in ("true", "false", "null")):
+            self.problem(where, f"for_each must be a map or a set of strings (wrap a list in toset()), not {a.raw}", a.line)
+
+    @staticmethod
+    def _for_bound(code: str) -> set[str]:
+        return {name for m in _FOR_VARS.finditer(code) for name in m.groups() if name}
 
     def check_provider_ref(self, where: str, a: Attribute) -> None:
         m = _PROVIDER_REF.match(a.code.strip())
@@ -875,6 +910,16 @@ class Checker:
             if entry is None or attr is None:
                 continue
             self._check_attr_path(where, a, ref, entry["class"], attr, sub)
+        bound = self._for_bound(a.code)
+        for m in _ITER_REF.finditer(a.code):
+            root, name = m.groups()
+            if root in bound:
+                continue
+            meta, attrs = ITER_OBJECTS[root]
+            if meta not in self.iteration:
+                self.problem(where, f'{a.name}: {root}.{name} is only available in a block that sets "{meta}"', a.line)
+            elif name not in attrs:
+                self.problem(where, f'{a.name}: {root} has no attribute "{name}" (only {", ".join(sorted(attrs))})', a.line)
         for m in _SIMPLE_REF.finditer(a.code):
             root, name, sub = m.groups()
             if root == "var" and name not in self.decl.variables:

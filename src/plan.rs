@@ -33,6 +33,10 @@ pub struct Plan {
     pub peerings: Vec<PeeringPlan>,
     /// One private hosted zone per private DNS name (peering only).
     pub zones: Vec<ZonePlan>,
+    /// Peering: one per agent VPC (in `vpcs` order), for the association of every zone of
+    /// `zones` with that VPC; `ident` and `logical` are the VPC's. Each zone's
+    /// `associations` are these, named after the zone and the VPC.
+    pub vpc_associations: Vec<ZoneAssociation>,
     /// Datadog service names the deploy path checks before relying on them.
     pub preflight: Vec<PreflightCheck>,
     /// Notes a reviewer must read (rendered as comments).
@@ -512,6 +516,7 @@ pub fn plan(v: &Validated<'_>) -> Plan {
 
     let mut peerings = Vec::new();
     let mut zones = Vec::new();
+    let mut vpc_associations = Vec::new();
     if peering {
         let endpoint_account = e.account_id.as_deref();
         for vpc in vpcs.iter().skip(1) {
@@ -553,24 +558,30 @@ pub fn plan(v: &Validated<'_>) -> Plan {
                     .collect(),
             });
         }
+        // Every zone is associated with every agent VPC.
+        vpc_associations = vpcs
+            .iter()
+            .skip(1)
+            .map(|vpc| ZoneAssociation {
+                ident: vpc.ident.clone(),
+                logical: vpc.logical.clone(),
+                vpc: vpc.index,
+                vpc_id: vpc.vpc_id.clone(),
+                vpc_region: vpc.region.clone(),
+                stack: vpc.stack,
+                cross_account: matches!((endpoint_account, vpc.account_id.as_deref()), (Some(a), Some(b)) if a != b),
+            })
+            .collect();
         for endpoint in &vpcs[0].endpoints {
             if !endpoint.datadog {
                 continue;
             }
-            let associations = vpcs
+            let associations = vpc_associations
                 .iter()
-                .skip(1)
-                .map(|vpc| {
-                    let cross_account = matches!((endpoint_account, vpc.account_id.as_deref()), (Some(a), Some(b)) if a != b);
-                    ZoneAssociation {
-                        ident: format!("{}_{}", endpoint.ident, vpc.ident),
-                        logical: format!("{}{}", endpoint.logical, vpc.logical),
-                        vpc: vpc.index,
-                        vpc_id: vpc.vpc_id.clone(),
-                        vpc_region: vpc.region.clone(),
-                        stack: vpc.stack,
-                        cross_account,
-                    }
+                .map(|a| ZoneAssociation {
+                    ident: format!("{}_{}", endpoint.ident, a.ident),
+                    logical: format!("{}{}", endpoint.logical, a.logical),
+                    ..a.clone()
                 })
                 .collect();
             zones.push(ZonePlan {
@@ -627,6 +638,7 @@ pub fn plan(v: &Validated<'_>) -> Plan {
         vpcs,
         peerings,
         zones,
+        vpc_associations,
         preflight,
         warnings,
     }

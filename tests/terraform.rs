@@ -119,7 +119,12 @@ fn every_block_names_its_provider() {
         for (i, line) in tf.lines().enumerate() {
             if line.starts_with("resource ") || line.starts_with("data ") {
                 blocks += 1;
-                let next = tf.lines().nth(i + 1).unwrap();
+                // After `for_each` and its blank line, if the block has one.
+                let mut next = tf.lines().nth(i + 1).unwrap();
+                if next.starts_with("  for_each = ") {
+                    assert_eq!(tf.lines().nth(i + 2), Some(""), "{line}");
+                    next = tf.lines().nth(i + 3).unwrap();
+                }
                 assert!(
                     next.trim_start().starts_with("provider ") && next.contains("= aws."),
                     "{line} is followed by {next}"
@@ -187,24 +192,34 @@ fn peering_turns_private_dns_off_and_checks_dns_attributes() {
         )
     );
 
-    // Another account: the zone owner authorizes, the VPC owner associates.
+    // The zones, collected once: zone key -> zone id.
+    let zones = block(&tf, "locals {\n  zones = {");
+    assert!(
+        zones.contains(&"    metrics = aws_route53_zone.metrics.zone_id"),
+        "{tf}"
+    );
+
+    // Another account: the zone owner authorizes, the VPC owner associates; one resource per
+    // agent VPC, one instance per zone.
     let auth = block(
         &tf,
-        r#"resource "aws_route53_vpc_association_authorization" "metrics_eu_prod""#,
+        r#"resource "aws_route53_vpc_association_authorization" "eu_prod""#,
     );
+    assert_eq!(auth[1..3], ["  for_each = local.zones", ""], "{tf}");
     assert!(auth.contains(&"  provider   = aws.a111111111111_us_east_1"));
     assert!(auth.contains(&"  depends_on = [data.aws_vpc.eu_prod]"));
-    let assoc = block(
-        &tf,
-        r#"resource "aws_route53_zone_association" "metrics_eu_prod""#,
-    );
+    assert!(auth.contains(&"  zone_id    = each.value"));
+    let assoc = block(&tf, r#"resource "aws_route53_zone_association" "eu_prod""#);
+    assert_eq!(assoc[1..3], ["  for_each = local.zones", ""], "{tf}");
     assert!(assoc.contains(&"  provider   = aws.a222222222222_eu_west_1"));
-    assert!(
-        assoc.contains(
-            &"  depends_on = [aws_route53_vpc_association_authorization.metrics_eu_prod]"
-        )
-    );
+    assert!(assoc.contains(&"  depends_on = [aws_route53_vpc_association_authorization.eu_prod]"));
+    assert!(assoc.contains(&"  zone_id    = each.value"));
     assert!(assoc.contains(&r#"  vpc_region = "eu-west-1""#));
+    assert_eq!(
+        tf.matches("resource \"aws_route53_zone_association\"")
+            .count(),
+        1
+    );
 
     // Peering across account and region, aligned on the longest argument.
     let peering = block(&tf, r#"resource "aws_vpc_peering_connection" "eu_prod""#);
@@ -239,10 +254,8 @@ fn same_account_association_uses_the_zone_owner_and_peering_aligns_without_owner
         .replace("    profile: it's \"${x}\"\n", "");
     let tf = render::terraform(&plan(&text)).unwrap();
     assert!(!tf.contains("aws_route53_vpc_association_authorization"));
-    let assoc = block(
-        &tf,
-        r#"resource "aws_route53_zone_association" "metrics_eu_prod""#,
-    );
+    let assoc = block(&tf, r#"resource "aws_route53_zone_association" "eu_prod""#);
+    assert!(assoc.contains(&"  for_each = local.zones"), "{tf}");
     assert!(
         assoc.contains(&"  provider   = aws.a111111111111_us_east_1"),
         "{tf}"

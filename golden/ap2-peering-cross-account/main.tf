@@ -188,31 +188,6 @@ resource "aws_route53_record" "gold" {
   }
 }
 
-resource "aws_route53_zone_association" "gold_syd_apps" {
-  provider   = aws.a111111111111_ap_southeast_2
-  depends_on = [data.aws_vpc.syd_apps]
-  zone_id    = aws_route53_zone.gold.zone_id
-  vpc_id     = "vpc-0444444444444444a"
-  vpc_region = "ap-southeast-2"
-}
-
-# Another account's VPC (tokyo-apps): the zone owner authorizes, the VPC owner associates.
-resource "aws_route53_vpc_association_authorization" "gold_tokyo_apps" {
-  provider   = aws.a111111111111_ap_southeast_2
-  depends_on = [data.aws_vpc.tokyo_apps]
-  zone_id    = aws_route53_zone.gold.zone_id
-  vpc_id     = "vpc-0555555555555555a"
-  vpc_region = "ap-northeast-1"
-}
-
-resource "aws_route53_zone_association" "gold_tokyo_apps" {
-  provider   = aws.a222222222222_ap_northeast_1
-  depends_on = [aws_route53_vpc_association_authorization.gold_tokyo_apps]
-  zone_id    = aws_route53_zone.gold.zone_id
-  vpc_id     = "vpc-0555555555555555a"
-  vpc_region = "ap-northeast-1"
-}
-
 resource "aws_route53_zone" "beige" {
   provider   = aws.a111111111111_ap_southeast_2
   depends_on = [data.aws_vpc.endpoint]
@@ -243,27 +218,42 @@ resource "aws_route53_record" "beige" {
   }
 }
 
-resource "aws_route53_zone_association" "beige_syd_apps" {
+# Every zone associated with each agent VPC: one resource per VPC, one instance per zone
+# (for_each over local.zones: zone key -> zone id).
+locals {
+  zones = {
+    gold  = aws_route53_zone.gold.zone_id
+    beige = aws_route53_zone.beige.zone_id
+  }
+}
+
+resource "aws_route53_zone_association" "syd_apps" {
+  for_each = local.zones
+
   provider   = aws.a111111111111_ap_southeast_2
   depends_on = [data.aws_vpc.syd_apps]
-  zone_id    = aws_route53_zone.beige.zone_id
+  zone_id    = each.value
   vpc_id     = "vpc-0444444444444444a"
   vpc_region = "ap-southeast-2"
 }
 
 # Another account's VPC (tokyo-apps): the zone owner authorizes, the VPC owner associates.
-resource "aws_route53_vpc_association_authorization" "beige_tokyo_apps" {
+resource "aws_route53_vpc_association_authorization" "tokyo_apps" {
+  for_each = local.zones
+
   provider   = aws.a111111111111_ap_southeast_2
   depends_on = [data.aws_vpc.tokyo_apps]
-  zone_id    = aws_route53_zone.beige.zone_id
+  zone_id    = each.value
   vpc_id     = "vpc-0555555555555555a"
   vpc_region = "ap-northeast-1"
 }
 
-resource "aws_route53_zone_association" "beige_tokyo_apps" {
+resource "aws_route53_zone_association" "tokyo_apps" {
+  for_each = local.zones
+
   provider   = aws.a222222222222_ap_northeast_1
-  depends_on = [aws_route53_vpc_association_authorization.beige_tokyo_apps]
-  zone_id    = aws_route53_zone.beige.zone_id
+  depends_on = [aws_route53_vpc_association_authorization.tokyo_apps]
+  zone_id    = each.value
   vpc_id     = "vpc-0555555555555555a"
   vpc_region = "ap-northeast-1"
 }

@@ -171,14 +171,6 @@ resource "aws_route53_record" "logs_agent" {
   }
 }
 
-resource "aws_route53_zone_association" "logs_agent_eu_prod" {
-  provider   = aws.a111111111111_us_east_1
-  depends_on = [data.aws_vpc.eu_prod]
-  zone_id    = aws_route53_zone.logs_agent.zone_id
-  vpc_id     = "vpc-0222222222222222a"
-  vpc_region = "eu-west-1"
-}
-
 resource "aws_route53_zone" "orchid" {
   provider   = aws.a111111111111_us_east_1
   depends_on = [data.aws_vpc.endpoint]
@@ -207,14 +199,6 @@ resource "aws_route53_record" "orchid" {
     zone_id                = aws_vpc_endpoint.orchid.dns_entry[0].hosted_zone_id
     evaluate_target_health = false
   }
-}
-
-resource "aws_route53_zone_association" "orchid_eu_prod" {
-  provider   = aws.a111111111111_us_east_1
-  depends_on = [data.aws_vpc.eu_prod]
-  zone_id    = aws_route53_zone.orchid.zone_id
-  vpc_id     = "vpc-0222222222222222a"
-  vpc_region = "eu-west-1"
 }
 
 resource "aws_route53_zone" "metrics" {
@@ -247,10 +231,22 @@ resource "aws_route53_record" "metrics" {
   }
 }
 
-resource "aws_route53_zone_association" "metrics_eu_prod" {
+# Every zone associated with each agent VPC: one resource per VPC, one instance per zone
+# (for_each over local.zones: zone key -> zone id).
+locals {
+  zones = {
+    logs_agent = aws_route53_zone.logs_agent.zone_id
+    orchid     = aws_route53_zone.orchid.zone_id
+    metrics    = aws_route53_zone.metrics.zone_id
+  }
+}
+
+resource "aws_route53_zone_association" "eu_prod" {
+  for_each = local.zones
+
   provider   = aws.a111111111111_us_east_1
   depends_on = [data.aws_vpc.eu_prod]
-  zone_id    = aws_route53_zone.metrics.zone_id
+  zone_id    = each.value
   vpc_id     = "vpc-0222222222222222a"
   vpc_region = "eu-west-1"
 }

@@ -202,14 +202,6 @@ resource "aws_route53_record" "logs_agent" {
   }
 }
 
-resource "aws_route53_zone_association" "logs_agent_ohio_lambda" {
-  provider   = aws.us_east_1
-  depends_on = [data.aws_vpc.ohio_lambda]
-  zone_id    = aws_route53_zone.logs_agent.zone_id
-  vpc_id     = "vpc-0777777777777777a"
-  vpc_region = "us-east-2"
-}
-
 resource "aws_route53_zone" "metrics" {
   provider   = aws.us_east_1
   depends_on = [data.aws_vpc.endpoint]
@@ -238,14 +230,6 @@ resource "aws_route53_record" "metrics" {
     zone_id                = aws_vpc_endpoint.metrics.dns_entry[0].hosted_zone_id
     evaluate_target_health = false
   }
-}
-
-resource "aws_route53_zone_association" "metrics_ohio_lambda" {
-  provider   = aws.us_east_1
-  depends_on = [data.aws_vpc.ohio_lambda]
-  zone_id    = aws_route53_zone.metrics.zone_id
-  vpc_id     = "vpc-0777777777777777a"
-  vpc_region = "us-east-2"
 }
 
 resource "aws_route53_zone" "lime" {
@@ -278,10 +262,22 @@ resource "aws_route53_record" "lime" {
   }
 }
 
-resource "aws_route53_zone_association" "lime_ohio_lambda" {
+# Every zone associated with each agent VPC: one resource per VPC, one instance per zone
+# (for_each over local.zones: zone key -> zone id).
+locals {
+  zones = {
+    logs_agent = aws_route53_zone.logs_agent.zone_id
+    metrics    = aws_route53_zone.metrics.zone_id
+    lime       = aws_route53_zone.lime.zone_id
+  }
+}
+
+resource "aws_route53_zone_association" "ohio_lambda" {
+  for_each = local.zones
+
   provider   = aws.us_east_1
   depends_on = [data.aws_vpc.ohio_lambda]
-  zone_id    = aws_route53_zone.lime.zone_id
+  zone_id    = each.value
   vpc_id     = "vpc-0777777777777777a"
   vpc_region = "us-east-2"
 }
