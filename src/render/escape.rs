@@ -2,56 +2,107 @@
 //! reads back as exactly that string. The render environment applies them to every
 //! interpolated value, so a template cannot forget.
 
+use std::fmt::Write as _;
+
 /// A Terraform (HCL) quoted string. Template sequences `${` and `%{` are doubled so that
 /// Terraform takes them literally.
 pub fn hcl_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    push_hcl_string(&mut out, s);
+    out
+}
+
+/// `hcl_string`, appended to `out` (the render environment's formatter writes every
+/// interpolated value this way, without a string of its own).
+pub fn push_hcl_string(out: &mut String, s: &str) {
     out.push('"');
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
+    push_escaped(
+        out,
+        s,
+        |c, next| {
+            matches!(c, '\\' | '"')
+                || c.is_control()
+                || (matches!(c, '$' | '%') && next == Some('{'))
+        },
+        |c, out| match c {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
+            '$' | '%' => {
                 out.push(c);
                 out.push(c);
             }
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
+            c => unicode_escape(out, c),
+        },
+    );
     out.push('"');
-    out
 }
 
 /// A YAML double-quoted scalar (also a JSON string). Line-break characters YAML would fold
 /// (NEL, LS, PS) and every control character are written as `\u` escapes.
 pub fn yaml_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    push_yaml_string(&mut out, s);
+    out
+}
+
+/// `yaml_string`, appended to `out`.
+pub fn push_yaml_string(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
+    push_escaped(
+        out,
+        s,
+        |c, _| matches!(c, '\\' | '"' | '\u{2028}' | '\u{2029}' | '\u{feff}') || c.is_control(),
+        |c, out| match c {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '\u{2028}' | '\u{2029}' | '\u{feff}' => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+            c => unicode_escape(out, c),
+        },
+    );
+    out.push('"');
+}
+
+/// Appends `s` to `out`: each character `special(c, next)` picks is written by `escape`, the
+/// runs between them are copied whole (these escapers run for every interpolated value, so a
+/// large script calls them hundreds of thousands of times).
+fn push_escaped(
+    out: &mut String,
+    s: &str,
+    special: impl Fn(char, Option<char>) -> bool,
+    escape: impl Fn(char, &mut String),
+) {
+    let mut run = 0;
+    let mut chars = s.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if special(c, chars.peek().map(|&(_, n)| n)) {
+            out.push_str(&s[run..at]);
+            escape(c, out);
+            run = at + c.len_utf8();
         }
     }
-    out.push('"');
-    out
+    out.push_str(&s[run..]);
+}
+
+/// `\u` and four hex digits (every character escaped this way is in the BMP).
+fn unicode_escape(out: &mut String, c: char) {
+    let _ = write!(out, "\\u{:04x}", c as u32);
 }
 
 /// One shell word in single quotes: nothing inside is expanded; a `'` ends the quote,
 /// is escaped, and reopens it.
 pub fn shell_word(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    push_shell_word(&mut out, s);
+    out
+}
+
+/// `shell_word`, appended to `out`.
+pub fn push_shell_word(out: &mut String, s: &str) {
     out.push('\'');
     // Whole runs between single quotes at once: this is the hottest escaper (every argument
     // of every `aws` call), and copying char by char cost a tenth of a large script's render.
@@ -62,7 +113,6 @@ pub fn shell_word(s: &str) -> String {
         out.push_str(run);
     }
     out.push('\'');
-    out
 }
 
 /// Text for a `#` line comment (shell, YAML, HCL): one line whatever the input, since a line

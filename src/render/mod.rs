@@ -93,12 +93,12 @@ fn write_literal(format: &str, value: &Value, out: &mut String) -> Result<(), Te
         ));
     }
     if let Some(s) = value.as_str() {
-        out.push_str(&match format {
-            "hcl" => escape::hcl_string(s),
-            "yaml" => escape::yaml_string(s),
-            "markdown" => markdown::text(s),
-            _ => escape::shell_word(s),
-        });
+        match format {
+            "hcl" => escape::push_hcl_string(out, s),
+            "yaml" => escape::push_yaml_string(out, s),
+            "markdown" => out.push_str(&markdown::text(s)),
+            _ => escape::push_shell_word(out, s),
+        }
         return Ok(());
     }
     if value.is_number() {
@@ -146,10 +146,19 @@ fn write_literal(format: &str, value: &Value, out: &mut String) -> Result<(), Te
 fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), TemplateError> {
     match state.auto_escape() {
         AutoEscape::Custom(format) if !value.is_safe() => {
-            let mut text = String::new();
-            write_literal(format, value, &mut text)?;
-            out.write_str(&text)
-                .map_err(|e| TemplateError::new(ErrorKind::WriteFailure, e.to_string()))
+            // One buffer per thread, reused for every value: a large render interpolates
+            // hundreds of thousands of them.
+            thread_local!(static LITERAL: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) });
+            LITERAL.with(|buffer| {
+                let mut text = buffer.take();
+                text.clear();
+                let written = write_literal(format, value, &mut text).and_then(|()| {
+                    out.write_str(&text)
+                        .map_err(|e| TemplateError::new(ErrorKind::WriteFailure, e.to_string()))
+                });
+                buffer.replace(text);
+                written
+            })
         }
         _ => minijinja::escape_formatter(out, state, value),
     }
