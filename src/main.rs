@@ -184,7 +184,7 @@ fn read_text(path: &str) -> Result<(String, String), Error> {
         reason,
     };
     let (name, reader): (String, Box<dyn Read>) = if path == "-" {
-        ("<stdin>".to_string(), Box::new(std::io::stdin()))
+        ("standard input".to_string(), Box::new(std::io::stdin()))
     } else {
         let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
         (path.to_string(), Box::new(file))

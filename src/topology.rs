@@ -468,7 +468,7 @@ fn strip_location(message: &str) -> String {
 }
 
 /// Reads a topology from text: syntax, then the JSON Schema, then the typed form.
-/// `source_name` names the input in the error (a path, or `<stdin>`).
+/// `source_name` names the input in the error (a path, or `standard input`).
 pub fn load(text: &str, source_name: &str) -> Result<Topology, Error> {
     let invalid = |problems| Error::Invalid {
         source_name: source_name.to_string(),

@@ -265,7 +265,12 @@ fn empty_inputs() {
         };
         refuse(label, &path, None, expect);
     }
-    refuse("empty stdin", "-", Some(Vec::new()), &["<stdin>", "empty"]);
+    refuse(
+        "empty stdin",
+        "-",
+        Some(Vec::new()),
+        &["standard input: ", "empty"],
+    );
 }
 
 // --- neither YAML nor JSON ------------------------------------------------------------------
@@ -717,7 +722,12 @@ fn ten_megabytes_are_refused_at_once() {
         &[&path, "limit of 1048576 bytes"],
     );
     assert!(took < LIMIT, "10 MB file: {took:?}");
-    let took = refuse("10 MB on stdin", "-", Some(big), &["<stdin>", "limit"]);
+    let took = refuse(
+        "10 MB on stdin",
+        "-",
+        Some(big),
+        &["standard input: ", "limit"],
+    );
     assert!(took < LIMIT, "10 MB on stdin: {took:?}");
 }
 
