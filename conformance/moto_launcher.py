@@ -31,7 +31,9 @@ Route53 (moto keeps each account's zones apart and has no association authorizat
 - DisassociateVPCFromHostedZone: by the zone's owner or by the VPC's owner (who does not own the
   zone); a VPC that is not associated is VPCAssociationNotFound.
 - ListHostedZonesByVPC lists the zones of every account associated with the VPC (in that
-  region), each with its owning account.
+  region), each with its owning account, in pages: MaxItems and NextToken as in AWS (moto
+  returns everything at once), and never more than ZONE_PAGE (2) zones per page, which the API
+  allows ("up to MaxItems"), so that every peering case runs the scripts' NextToken loop.
 - CreateHostedZone: a caller reference is accepted once per account, even after the zone is
   deleted (HostedZoneAlreadyExists); a private zone's VPC must exist in the caller's account
   (InvalidVPCId); a name already associated with that VPC is ConflictingDomainExists.
@@ -54,6 +56,7 @@ from moto.ec2.responses.vpc_peering_connections import VPCPeeringConnections
 from moto.ec2.responses.vpcs import VPCs
 from moto.route53 import urls as route53_urls
 from moto.route53.exceptions import (
+    InvalidPaginationToken,
     LastVPCAssociation,
     NoSuchHostedZone,
     PublicZoneVPCAssociation,
@@ -397,6 +400,10 @@ def list_vpc_association_authorizations(self: Any) -> ActionResult:
     return ActionResult({"HostedZoneId": zone.resource_id, "VPCs": vpcs})
 
 
+# Zones per ListHostedZonesByVPC page (see the module's docstring).
+ZONE_PAGE = 2
+
+
 def list_hosted_zones_by_vpc(self: Any) -> ActionResult:
     vpc_id = self._get_param("VPCId")
     region = self._get_param("VPCRegion")
@@ -413,7 +420,16 @@ def list_hosted_zones_by_vpc(self: Any) -> ActionResult:
                         "Owner": {"OwningAccount": account_id},
                     }
                 )
-    return ActionResult({"HostedZoneSummaries": summaries})
+    # NextToken is the offset of the page's first zone.
+    token = self._get_param("NextToken")
+    if token is not None and not str(token).isdigit():
+        raise InvalidPaginationToken()
+    start = int(token or 0)
+    size = min(int(self._get_param("MaxItems") or 100), ZONE_PAGE)
+    page: dict[str, Any] = {"HostedZoneSummaries": summaries[start : start + size], "MaxItems": str(size)}
+    if start + size < len(summaries):
+        page["NextToken"] = str(start + size)
+    return ActionResult(page)
 
 
 def patch() -> None:
