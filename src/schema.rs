@@ -354,6 +354,22 @@ mod tests {
     }
 
     #[test]
+    fn formats_accept_exactly_what_the_former_patterns_did() {
+        // Every Unicode scalar value, against the regular expressions the formats replace.
+        let tag = regex::Regex::new(r"^[\p{L}\p{N}\p{Zs}_.:/=+\-@]*$").unwrap();
+        let profile = regex::Regex::new(r"^[^\x00-\x1f\x7f]+$").unwrap();
+        let mut text = String::new();
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            text.clear();
+            text.push('a');
+            text.push(c);
+            assert_eq!(is_aws_tag_text(&text), tag.is_match(&text), "{c:?}");
+            assert_eq!(is_aws_profile_name(&text), profile.is_match(&text), "{c:?}");
+        }
+        assert!(is_aws_tag_text(""));
+    }
+
+    #[test]
     fn catalog_schema_compiles() {
         let _ = catalog_validator();
     }
