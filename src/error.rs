@@ -20,6 +20,20 @@ impl Problem {
     }
 }
 
+/// Appends a mapping key to a field path: `agent_vpcs[1]` + `cidr` -> `agent_vpcs[1].cidr`.
+pub(crate) fn push_key(path: &mut String, key: &str) {
+    if !path.is_empty() {
+        path.push('.');
+    }
+    path.push_str(key);
+}
+
+/// Appends a list index to a field path: `agent_vpcs` + 1 -> `agent_vpcs[1]`.
+pub(crate) fn push_index(path: &mut String, index: usize) {
+    use fmt::Write as _;
+    let _ = write!(path, "[{index}]");
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.path.is_empty() {

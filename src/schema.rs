@@ -11,7 +11,7 @@ use jsonschema::{Draft, Validator};
 use serde_json::Value;
 use std::sync::OnceLock;
 
-use crate::error::Problem;
+use crate::error::{Problem, push_index, push_key};
 
 /// The topology schema, as `ddpl-gen schema` prints it.
 pub const TOPOLOGY_SCHEMA: &str = include_str!("../schemas/topology.schema.json");
@@ -142,13 +142,9 @@ pub fn pointer_to_path(pointer: &str, doc: &Value) -> String {
             (Some(Value::Object(map)), _) => map.get(&segment),
             _ => None,
         };
-        if index.is_some() && !out.is_empty() {
-            out.push_str(&format!("[{segment}]"));
-        } else {
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(&segment);
+        match index {
+            Some(i) if !out.is_empty() => push_index(&mut out, i),
+            _ => push_key(&mut out, &segment),
         }
     }
     out
@@ -307,11 +303,9 @@ fn tag_key_problem(path: &str, key: &str) -> Problem {
 }
 
 fn join_path(parent: &str, child: &str) -> String {
-    if parent.is_empty() {
-        child.to_string()
-    } else {
-        format!("{parent}.{child}")
-    }
+    let mut path = parent.to_string();
+    push_key(&mut path, child);
+    path
 }
 
 /// The fields allowed where an unknown one was found, for "did you mean" style messages.

@@ -131,9 +131,10 @@ pub fn parse_document(text: &str) -> Result<Value, Problem> {
             })
             .unwrap_or_default();
         match walk.duplicate.take() {
-            Some(Duplicate { path, message }) => {
-                Problem::new(path, format!("{syntax} syntax error{at}: {message}"))
-            }
+            Some(duplicate) => Problem::new(
+                duplicate.path(),
+                format!("{syntax} syntax error{at}: {}", duplicate.message),
+            ),
             None => Problem::new("", format!("{syntax} syntax error{at}: {message}")),
         }
     };
@@ -215,11 +216,10 @@ fn json_key_start(text: &str, (line, column): (usize, usize)) -> (usize, usize) 
     }
 }
 
-/// The state of one parse: where in the document the parser is, and the repeated key that
-/// stopped it, if any (the parser's own error carries only a message and a location).
+/// The state of one parse: the repeated key that stopped it, if any (the parser's own error
+/// carries only a message and a location).
 #[derive(Default)]
 struct Walk {
-    path: RefCell<Vec<Segment>>,
     duplicate: RefCell<Option<Duplicate>>,
 }
 
@@ -228,31 +228,35 @@ enum Segment {
     Index(usize),
 }
 
+/// A repeated key. Its path is collected while the error travels back up through the mappings
+/// and lists around it, so a parse that succeeds pays nothing for it.
 struct Duplicate {
-    path: String,
+    /// From the repeated key outwards.
+    segments: Vec<Segment>,
     message: String,
 }
 
 impl Walk {
-    /// The field path of `key` in the mapping being read (`agent_vpcs[1].cidr`).
-    fn path_to(&self, key: &str) -> String {
-        let mut out = String::new();
-        for segment in self.path.borrow().iter() {
+    /// Adds the mapping key or list index the parser was in to a duplicate's path (called on
+    /// the way out of an error; nothing when the error is not a duplicate).
+    fn enclosed_by(&self, segment: impl FnOnce() -> Segment) {
+        if let Some(duplicate) = self.duplicate.borrow_mut().as_mut() {
+            duplicate.segments.push(segment());
+        }
+    }
+}
+
+impl Duplicate {
+    /// The field path of the repeated key (`agent_vpcs[1].cidr`).
+    fn path(&self) -> String {
+        let mut path = String::new();
+        for segment in self.segments.iter().rev() {
             match segment {
-                Segment::Key(k) => {
-                    if !out.is_empty() {
-                        out.push('.');
-                    }
-                    out.push_str(k);
-                }
-                Segment::Index(i) => out.push_str(&format!("[{i}]")),
+                Segment::Key(key) => crate::error::push_key(&mut path, key),
+                Segment::Index(index) => crate::error::push_index(&mut path, *index),
             }
         }
-        if !out.is_empty() {
-            out.push('.');
-        }
-        out.push_str(key);
-        out
+        path
     }
 }
 
@@ -305,12 +309,14 @@ impl<'de> Visitor<'de> for DocumentSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
         loop {
-            self.0.path.borrow_mut().push(Segment::Index(items.len()));
-            let item = seq.next_element_seed(self);
-            self.0.path.borrow_mut().pop();
-            match item? {
-                Some(v) => items.push(v),
-                None => return Ok(Value::Array(items)),
+            let index = items.len();
+            match seq.next_element_seed(self) {
+                Ok(Some(v)) => items.push(v),
+                Ok(None) => return Ok(Value::Array(items)),
+                Err(e) => {
+                    self.0.enclosed_by(|| Segment::Index(index));
+                    return Err(e);
+                }
             }
         }
     }
@@ -320,10 +326,15 @@ impl<'de> Visitor<'de> for DocumentSeed<'_> {
             walk: self.0,
             seen: &out,
         })? {
-            self.0.path.borrow_mut().push(Segment::Key(key.clone()));
-            let value = map.next_value_seed(self);
-            self.0.path.borrow_mut().pop();
-            out.insert(key, value?);
+            match map.next_value_seed(self) {
+                Ok(value) => {
+                    out.insert(key, value);
+                }
+                Err(e) => {
+                    self.0.enclosed_by(|| Segment::Key(key));
+                    return Err(e);
+                }
+            }
         }
         Ok(Value::Object(out))
     }
@@ -343,7 +354,7 @@ impl KeySeed<'_> {
         }
         let message = format!("duplicate key {key:?}: each key may appear once in a mapping");
         *self.walk.duplicate.borrow_mut() = Some(Duplicate {
-            path: self.walk.path_to(&key),
+            segments: vec![Segment::Key(key)],
             message: message.clone(),
         });
         Err(E::custom(message))
