@@ -57,7 +57,7 @@ macro_rules! embedded {
 const TEMPLATES: &[EmbeddedTemplate] = &[
     embedded!("terraform/main.tf.j2"),
     embedded!("cloudformation/stack.yaml.j2"),
-    embedded!("cloudformation/companion.sh.j2"),
+    embedded!("cloudformation/companion.sh.j2", imports: ["cli/macros.sh.j2"]),
     embedded!("cloudformation/README.md.j2"),
     embedded!("cli/macros.sh.j2"),
     embedded!("cli/deploy.sh.j2", imports: ["cli/macros.sh.j2"]),
