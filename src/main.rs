@@ -175,19 +175,15 @@ fn parse_price(text: &str) -> Result<f64, String> {
 
 fn read_text(path: &str) -> Result<(String, String), Error> {
     // `-` is standard input: say so rather than "cannot read -".
+    let name = if path == "-" { "standard input" } else { path };
     let unreadable = |reason: String| Error::Unreadable {
-        path: if path == "-" {
-            "standard input".to_string()
-        } else {
-            path.to_string()
-        },
+        path: name.to_string(),
         reason,
     };
-    let (name, reader): (String, Box<dyn Read>) = if path == "-" {
-        ("standard input".to_string(), Box::new(std::io::stdin()))
+    let reader: Box<dyn Read> = if path == "-" {
+        Box::new(std::io::stdin())
     } else {
-        let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
-        (path.to_string(), Box::new(file))
+        Box::new(std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?)
     };
     // One byte past the limit is enough to tell that the input is too large.
     let mut bytes = Vec::new();
@@ -212,7 +208,7 @@ fn read_text(path: &str) -> Result<(String, String), Error> {
             )));
         }
     };
-    Ok((name, text))
+    Ok((name.to_string(), text))
 }
 
 fn load_catalog(path: &Option<PathBuf>) -> Result<Catalog, Error> {

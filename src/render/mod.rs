@@ -224,15 +224,11 @@ fn base_environment() -> Environment<'static> {
     env.add_filter("shell", |s: String| {
         Value::from_safe_string(escape::shell_word(&s))
     });
-    // A line comment's text (`# ...` in shell, YAML, HCL): line breaks become spaces.
     // A line comment's text (`# ...` in shell, YAML, HCL): line breaks become spaces. Both a
     // filter (`x|comment`) and a function (`comment(x)`).
-    env.add_filter("comment", |s: String| {
-        Value::from_safe_string(escape::comment_line(&s))
-    });
-    env.add_function("comment", |s: String| {
-        Value::from_safe_string(escape::comment_line(&s))
-    });
+    let comment = |s: String| Value::from_safe_string(escape::comment_line(&s));
+    env.add_filter("comment", comment);
+    env.add_function("comment", comment);
     // `shell_quote(text)`: one single-quoted shell word as a plain (unsafe) string, for a shell
     // command quoted inside another format's string, which that format's escaper then quotes
     // whole (joining a safe value with `~` would escape the other operands on their own).
@@ -300,28 +296,24 @@ fn with_template<R>(
             return f(&template).map_err(render_error);
         }
     }
-    let embedded = TEMPLATES
-        .iter()
-        .find(|t| t.name == name)
-        .ok_or_else(|| Error::Render {
-            template: name.to_string(),
-            reason: "no such embedded template".to_string(),
-        })?;
+    let embedded = |wanted: &str| {
+        TEMPLATES
+            .iter()
+            .find(|t| t.name == wanted)
+            .ok_or_else(|| Error::Render {
+                template: name.to_string(),
+                reason: format!("{wanted} is not an embedded template"),
+            })
+    };
+    let template = embedded(name)?;
     {
         let mut guard = env.write().unwrap_or_else(PoisonError::into_inner);
-        for wanted in embedded.imports.iter().copied().chain([embedded.name]) {
+        for wanted in template.imports.iter().copied().chain([template.name]) {
             // Another thread may have added it between the two locks.
             if guard.get_template(wanted).is_ok() {
                 continue;
             }
-            let source = TEMPLATES
-                .iter()
-                .find(|t| t.name == wanted)
-                .map(|t| t.source)
-                .ok_or_else(|| Error::Render {
-                    template: name.to_string(),
-                    reason: format!("imports {wanted}, which is not embedded"),
-                })?;
+            let source = embedded(wanted)?.source;
             TEMPLATE_PARSES.fetch_add(1, Ordering::Relaxed);
             guard.add_template(wanted, source).map_err(render_error)?;
         }
