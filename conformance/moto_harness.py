@@ -104,6 +104,17 @@ SERVERS: list[Any] = []  # every server started, stopped again by main() whateve
 SERVERS_LOCK = threading.Lock()
 
 
+def terminate(proc: subprocess.Popen[Any]) -> None:
+    """Stops a server process: SIGTERM, then SIGKILL after 10 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class Moto:
     """One moto server (through the launcher) on 127.0.0.1."""
 
@@ -156,13 +167,7 @@ class Moto:
         proc, self.proc = self.proc, None
         if proc is None:
             return
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        terminate(proc)
 
 
 class AwsForkserver:
@@ -200,13 +205,7 @@ class AwsForkserver:
         proc, self.proc = self.proc, None
         if proc is None:
             return
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        terminate(proc)
         try:  # calls still in flight
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
