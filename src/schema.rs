@@ -8,6 +8,9 @@
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Draft, Validator};
+use regex_automata::dfa::Automaton as _;
+use regex_automata::dfa::dense::DFA;
+use regex_automata::{Anchored, Input};
 use serde_json::Value;
 use std::sync::OnceLock;
 
@@ -39,17 +42,46 @@ fn topology_schema() -> &'static Value {
     S.get_or_init(|| parse(TOPOLOGY_SCHEMA))
 }
 
-/// The topology schema, compiled at build time; `TOPOLOGY_SCHEMA` is the same file.
-#[jsonschema::validator(
-    path = "schemas/topology.schema.json",
-    draft = Draft202012,
-    validate_formats = true,
-    formats = {
-        "aws-tag" => crate::schema::is_aws_tag_text,
-        "aws-profile" => crate::schema::is_aws_profile_name,
+// `TopologyValidator`: the topology schema compiled into Rust at build time, with each of its
+// patterns checked by a DFA that build.rs compiled (see build.rs); `TOPOLOGY_SCHEMA` is the
+// same file with the patterns as written.
+include!(concat!(env!("OUT_DIR"), "/topology_validator.rs"));
+
+/// The bytes of a serialized DFA, which must be 4-byte aligned to be read in place.
+#[repr(C)]
+pub struct Aligned<Bytes: ?Sized> {
+    pub _align: [u32; 0],
+    pub bytes: Bytes,
+}
+
+/// A DFA that build.rs compiled from one of the schema's patterns. Reading it checks its
+/// bytes once (a few hundred bytes per pattern); a search is a walk of its table.
+pub struct EmbeddedDfa {
+    bytes: &'static [u8],
+    dfa: OnceLock<DFA<&'static [u32]>>,
+}
+
+impl EmbeddedDfa {
+    pub const fn new(bytes: &'static [u8]) -> Self {
+        Self {
+            bytes,
+            dfa: OnceLock::new(),
+        }
     }
-)]
-struct TopologyValidator;
+
+    /// Whether the whole of `text` matches (the patterns are anchored at both ends).
+    pub fn is_match(&self, text: &str) -> bool {
+        let dfa = self.dfa.get_or_init(|| {
+            DFA::from_bytes(self.bytes)
+                .expect("build.rs serialized this DFA for this target")
+                .0
+        });
+        let input = Input::new(text).anchored(Anchored::Yes);
+        dfa.try_search_fwd(&input)
+            .expect("a DFA without quit bytes or a size limit cannot fail")
+            .is_some()
+    }
+}
 
 /// The `aws-profile` format: no ASCII control character (U+0000 to U+001F, U+007F). A format
 /// rather than the `pattern` `^[^\x00-\x1f\x7f]+$`, whose regex (a class of all of Unicode
@@ -368,8 +400,9 @@ mod tests {
         let _ = catalog_validator();
     }
 
-    /// The build-time validator and one compiled at run time from `TOPOLOGY_SCHEMA` agree, so
-    /// the macro read the file `ddpl-gen schema` prints, with the same draft.
+    /// The build-time validator (patterns as DFAs) and one compiled at run time from
+    /// `TOPOLOGY_SCHEMA` (patterns as regular expressions) report the same problems, so the
+    /// macro read the file `ddpl-gen schema` prints, with the same draft.
     #[test]
     fn build_time_topology_validator_matches_the_schema_file() {
         let runtime = compile(topology_schema());
@@ -381,21 +414,102 @@ mod tests {
             serde_json::json!({"tags": {"k".repeat(129): "v", "a;b": "c", "": "d", "e": "f;"}}),
             serde_json::json!({"agent_vpcs": [{"profile": "a\u{7f}"}, {"profile": "\u{85}ok"},
                 {"profile": ""}, {"profile": "tab\there"}]}),
+            // Every pattern, failed once (the trailing newline: `$` is the end of the text).
+            serde_json::json!({"name": "a-", "services": ["Logs"], "role_arn": "arn:aws:iam::1:role/x",
+                "endpoint_vpc": {"vpc_id": "vpc-0123456789abcdef0\n", "region": "us-east-1x",
+                    "cidr": "10.0.0.0/8/", "account_id": "12345678901",
+                    "subnet_ids": ["subnet-0123456789abcdeF0"], "route_table_ids": ["rtb-1"],
+                    "security_group_ids": ["sg-12345678 "]},
+                "agent_vpcs": [{"name": "-a"}]}),
         ];
         for doc in docs {
-            let at_build: Vec<String> = TopologyValidator::iter_errors(&doc)
-                .map(|e| format!("{} {}", e.instance_path().as_str(), e))
-                .collect();
-            let at_run: Vec<String> = runtime
-                .iter_errors(&doc)
-                .map(|e| format!("{} {}", e.instance_path().as_str(), e))
-                .collect();
+            let mut at_build = problems(TopologyValidator::iter_errors(&doc), &doc);
+            let mut at_run = collect(&runtime, &doc);
             assert!(!at_build.is_empty());
-            // The same errors; the generated code may visit keywords in another order.
-            let (mut at_build, mut at_run) = (at_build, at_run);
-            at_build.sort();
-            at_run.sort();
+            // The same problems; the generated code may visit keywords in another order.
+            at_build.sort_by_key(|p| p.to_string());
+            at_run.sort_by_key(|p| p.to_string());
             assert_eq!(at_build, at_run, "{doc}");
+        }
+    }
+
+    /// Each pattern's DFA accepts exactly what the regular expression accepts: strings drawn
+    /// from the pattern itself, then each changed by one character.
+    #[test]
+    fn pattern_dfas_match_like_the_regular_expressions() {
+        use proptest::strategy::{Strategy, ValueTree};
+        use proptest::test_runner::TestRunner;
+
+        let mut schema = topology_schema().clone();
+        let mut patterns = Vec::new();
+        collect_patterns(&mut schema, &mut patterns);
+        assert!(patterns.len() >= 10, "{patterns:?}");
+        // The functions build.rs generated, in the order it met the patterns.
+        let dfas: [fn(&str) -> bool; 10] = [
+            ddpl_pattern_0,
+            ddpl_pattern_1,
+            ddpl_pattern_2,
+            ddpl_pattern_3,
+            ddpl_pattern_4,
+            ddpl_pattern_5,
+            ddpl_pattern_6,
+            ddpl_pattern_7,
+            ddpl_pattern_8,
+            ddpl_pattern_9,
+        ];
+        assert_eq!(patterns.len(), dfas.len(), "{patterns:?}");
+        let edits = ['a', 'Z', '0', '9', '-', '.', '/', ':', ' ', '\n', '\u{e9}', '\u{0}'];
+        let mut runner = TestRunner::deterministic();
+        for (pattern, dfa) in patterns.iter().zip(dfas) {
+            let regex = regex::Regex::new(pattern).unwrap();
+            // Every pattern is anchored at both ends; the generator takes what is between.
+            let body = pattern.strip_prefix('^').and_then(|p| p.strip_suffix('$'));
+            let strategy = proptest::string::string_regex(body.expect(pattern)).unwrap();
+            for _ in 0..200 {
+                let text = strategy.new_tree(&mut runner).unwrap().current();
+                assert!(dfa(&text), "{pattern} refused {text:?}");
+                let chars: Vec<char> = text.chars().collect();
+                for at in 0..=chars.len() {
+                    for edit in edits {
+                        let mut changed = chars.clone();
+                        changed.insert(at, edit);
+                        let inserted: String = changed.iter().collect();
+                        assert_eq!(dfa(&inserted), regex.is_match(&inserted), "{pattern} {inserted:?}");
+                        changed.remove(at);
+                        if at < changed.len() {
+                            changed[at] = edit;
+                            let replaced: String = changed.iter().collect();
+                            assert_eq!(dfa(&replaced), regex.is_match(&replaced), "{pattern} {replaced:?}");
+                            changed.remove(at);
+                            let removed: String = changed.iter().collect();
+                            assert_eq!(dfa(&removed), regex.is_match(&removed), "{pattern} {removed:?}");
+                        }
+                    }
+                }
+            }
+            assert_eq!(dfa(""), regex.is_match(""), "{pattern}");
+        }
+    }
+
+    /// The distinct `pattern`s of a schema in the order build.rs numbers them (serde_json's
+    /// maps are sorted by key, in build.rs as here).
+    fn collect_patterns(value: &mut Value, patterns: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map.iter_mut() {
+                    if key == "pattern" {
+                        if let Value::String(p) = child {
+                            if !patterns.contains(p) {
+                                patterns.push(p.clone());
+                            }
+                        }
+                    } else if key != "enum" && key != "const" {
+                        collect_patterns(child, patterns);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| collect_patterns(i, patterns)),
+            _ => {}
         }
     }
 }
