@@ -92,24 +92,13 @@ pub fn is_aws_profile_name(text: &str) -> bool {
 
 /// The `aws-tag` format of tag keys and values: Unicode letters and digits, space separators,
 /// and `_ . : / = + - @` (AWS's tag rule). A format, not a `pattern`: compiling the regex of
-/// this Unicode class cost 2.6 M instructions per process, a range search over the same class
-/// from `regex-syntax`'s tables about 0.2 M.
+/// this Unicode class cost 2.6 M instructions per process. build.rs writes the class's ranges
+/// (from `regex-syntax`'s tables) as a table; a check is a binary search of it.
 pub fn is_aws_tag_text(text: &str) -> bool {
-    static RANGES: OnceLock<Vec<(char, char)>> = OnceLock::new();
-    let ranges = RANGES.get_or_init(|| {
-        use regex_syntax::hir::{Class, HirKind};
-        let hir = regex_syntax::parse(r"[\p{L}\p{N}\p{Zs}_.:/=+\-@]").expect("valid class");
-        match hir.kind() {
-            HirKind::Class(Class::Unicode(class)) => class
-                .ranges()
-                .iter()
-                .map(|r| (r.start(), r.end()))
-                .collect(),
-            other => unreachable!("a Unicode class parses as one: {other:?}"),
-        }
-    });
+    const AWS_TAG_RANGES: &[(char, char)] =
+        &include!(concat!(env!("OUT_DIR"), "/aws_tag_ranges.rs"));
     text.chars().all(|c| {
-        ranges
+        AWS_TAG_RANGES
             .binary_search_by(|&(start, end)| {
                 if end < c {
                     std::cmp::Ordering::Less
