@@ -25,6 +25,8 @@ pub struct Plan {
     /// The user's tags plus `ddpl:name`, sorted by key.
     pub tags: Vec<Tag>,
     pub name_tag: Tag,
+    /// The filter that finds what carries this topology's `ddpl:name` tag.
+    pub name_filter: ApiFilter,
     /// Distinct (account, credentials, region); `stacks[0]` holds the endpoint VPC.
     pub stacks: Vec<StackPlan>,
     /// `vpcs[0]` is the endpoint VPC; agent VPCs (peering) follow in input order.
@@ -37,8 +39,22 @@ pub struct Plan {
     /// `zones` with that VPC; `ident` and `logical` are the VPC's. Each zone's
     /// `associations` are these, named after the zone and the VPC.
     pub vpc_associations: Vec<ZoneAssociation>,
+    /// The agent VPCs of `vpc_associations` that another account owns.
+    pub cross_account_associations: Vec<ZoneAssociation>,
     /// Datadog service names the deploy path checks before relying on them.
     pub preflight: Vec<PreflightCheck>,
+    /// How many interface endpoints the plan creates, over all VPCs.
+    pub endpoint_count: usize,
+    /// The `ident` of every endpoint, of every security group ddpl-gen creates, in `vpcs` order.
+    pub endpoint_idents: Vec<String>,
+    pub security_group_idents: Vec<String>,
+    /// Some VPC needs the DNS attributes (`vpcs[].needs_dns_attributes`).
+    pub dns_attributes_needed: bool,
+    /// ddpl-gen creates a security group in some VPC (`vpcs[].security_group`).
+    pub creates_security_groups: bool,
+    /// Some peering is accepted in another stack than the one that requests it
+    /// (`peerings[].remote_accepter`).
+    pub remote_accepters: bool,
     /// Notes a reviewer must read (rendered as comments).
     pub warnings: Vec<String>,
 }
@@ -56,6 +72,14 @@ pub struct Tag {
     pub value: String,
 }
 
+/// A filter of an AWS `describe-*` call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ApiFilter {
+    pub name: String,
+    pub values: Vec<String>,
+}
+
 /// One account + region (+ the credentials to reach it): a Terraform provider, a
 /// CloudFormation stack, a set of `--region/--profile` flags.
 #[derive(Debug, Clone, Serialize)]
@@ -71,6 +95,23 @@ pub struct StackPlan {
     pub role_arn: Option<String>,
     /// True for the stack of the endpoint VPC (owner of endpoints and zones).
     pub is_endpoint_stack: bool,
+    /// The region and the profile (`""` when none): how the scripts' functions take a stack
+    /// (their REGION PROFILE arguments).
+    pub region_profile: [String; 2],
+    /// The VPCs in this stack (indices into `vpcs`).
+    pub vpcs: Vec<usize>,
+    /// The peerings this stack requests, and those it accepts (indices into `peerings`).
+    pub requested_peerings: Vec<usize>,
+    pub accepted_peerings: Vec<usize>,
+    /// It requests a peering of another account (which takes that account's role ARN).
+    pub requests_cross_account: bool,
+    /// It accepts a peering requested from another stack (which takes the connection's id).
+    pub accepts_remote: bool,
+    /// It accepts a peering of another account (with a role the requester assumes).
+    pub accepts_cross_account: bool,
+    /// It holds something other stacks or the user read back: endpoints, zones, requested
+    /// peerings, roles that accept peerings.
+    pub has_outputs: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -89,6 +130,10 @@ pub struct VpcPlan {
     pub region: String,
     pub cidr: String,
     pub account_id: Option<String>,
+    /// The AWS CLI profile of the VPC's stack.
+    pub profile: Option<String>,
+    /// The stack's `region_profile`.
+    pub region_profile: [String; 2],
     pub subnet_ids: Vec<String>,
     pub route_table_ids: Vec<String>,
     /// The security group ddpl-gen creates for this VPC's endpoints, if any.
@@ -157,6 +202,8 @@ pub struct ZonePlan {
     /// The endpoint (in the endpoint VPC) the apex alias record points at.
     pub endpoint_ident: String,
     pub endpoint_logical: String,
+    /// The topology service keys the endpoint serves.
+    pub service_keys: Vec<String>,
     pub hosts: Vec<String>,
     /// Stable caller reference for `create-hosted-zone`.
     pub caller_reference: String,
@@ -197,6 +244,9 @@ pub struct PeeringPlan {
     pub peer_owner_id: Option<String>,
     pub cross_region: bool,
     pub cross_account: bool,
+    /// The accepter's stack is not the requester's (another account, region or profile): the
+    /// accepter's side accepts (and tags) a connection requested elsewhere.
+    pub remote_accepter: bool,
     /// Routes in the endpoint VPC's tables to the agent CIDR.
     pub requester_routes: Vec<RoutePlan>,
     /// Routes in the agent VPC's tables to the endpoint CIDR.
@@ -214,8 +264,11 @@ pub struct RoutePlan {
 #[derive(Debug, Clone, Serialize)]
 pub struct PreflightCheck {
     pub service_name: String,
-    /// Where the endpoint is created (the call's `--region`).
+    /// The private DNS name the catalog gives the service.
+    pub private_dns_name: String,
+    /// Where the endpoint is created (the call's `--region`), with the stack's profile.
     pub region: String,
+    pub profile: Option<String>,
     /// Cross-region: where the service lives.
     pub service_region: Option<String>,
     pub stack: usize,
@@ -260,6 +313,14 @@ struct VpcInput<'t> {
     role_arn: Option<&'t str>,
     subnet_ids: &'t [String],
     route_table_ids: &'t [String],
+}
+
+/// A VPC's region and profile (`""` when none), as the scripts' functions take them.
+fn region_profile(input: &VpcInput<'_>) -> [String; 2] {
+    [
+        input.region.to_string(),
+        input.profile.unwrap_or_default().to_string(),
+    ]
 }
 
 /// Builds the plan of a validated topology.
@@ -346,6 +407,14 @@ pub fn plan(v: &Validated<'_>) -> Plan {
                 profile: input.profile.map(str::to_string),
                 role_arn: input.role_arn.map(str::to_string),
                 is_endpoint_stack: index == 0,
+                region_profile: region_profile(input),
+                vpcs: Vec::new(),
+                requested_peerings: Vec::new(),
+                accepted_peerings: Vec::new(),
+                requests_cross_account: false,
+                accepts_remote: false,
+                accepts_cross_account: false,
+                has_outputs: false,
             });
             index
         });
@@ -505,6 +574,8 @@ pub fn plan(v: &Validated<'_>) -> Plan {
             region: input.region.to_string(),
             cidr: input.cidr.to_string(),
             account_id: input.account_id.map(str::to_string),
+            profile: input.profile.map(str::to_string),
+            region_profile: region_profile(input),
             subnet_ids: input.subnet_ids.to_vec(),
             route_table_ids: input.route_table_ids.to_vec(),
             security_group,
@@ -546,6 +617,7 @@ pub fn plan(v: &Validated<'_>) -> Plan {
                 },
                 cross_region,
                 cross_account,
+                remote_accepter: vpc.stack != 0,
                 requester_routes: e
                     .route_table_ids
                     .iter()
@@ -590,6 +662,7 @@ pub fn plan(v: &Validated<'_>) -> Plan {
                 name: endpoint.private_dns_name.clone(),
                 endpoint_ident: endpoint.ident.clone(),
                 endpoint_logical: endpoint.logical.clone(),
+                service_keys: endpoint.keys.clone(),
                 hosts: endpoint.hosts.clone(),
                 caller_reference: format!("ddpl-{}-{}", t.name, endpoint.service_id),
                 associations,
@@ -603,12 +676,57 @@ pub fn plan(v: &Validated<'_>) -> Plan {
         .filter(|ep| ep.datadog)
         .map(|ep| PreflightCheck {
             service_name: ep.service_name.clone(),
+            private_dns_name: ep.private_dns_name.clone(),
             region: e.region.clone(),
+            profile: e.profile.clone(),
             service_region: ep.service_region.clone(),
             stack: 0,
             source_date: ep.source_date.clone(),
         })
         .collect();
+
+    for vpc in &vpcs {
+        let stack = &mut stacks[vpc.stack];
+        stack.vpcs.push(vpc.index);
+        stack.has_outputs |= !vpc.endpoints.is_empty();
+    }
+    for (index, p) in peerings.iter().enumerate() {
+        let requester = &mut stacks[p.requester_stack];
+        requester.requested_peerings.push(index);
+        requester.requests_cross_account |= p.cross_account;
+        requester.has_outputs = true;
+        let accepter = &mut stacks[p.accepter_stack];
+        accepter.accepted_peerings.push(index);
+        accepter.accepts_remote |= p.remote_accepter;
+        // Another account is always another stack: such an acceptance is remote.
+        accepter.accepts_cross_account |= p.cross_account;
+        accepter.has_outputs |= p.cross_account;
+    }
+    if !zones.is_empty() {
+        stacks[0].has_outputs = true;
+    }
+
+    let cross_account_associations = vpc_associations
+        .iter()
+        .filter(|a| a.cross_account)
+        .cloned()
+        .collect();
+    let remote_accepters = peerings.iter().any(|p| p.remote_accepter);
+    let endpoint_idents: Vec<String> = vpcs
+        .iter()
+        .flat_map(|vpc| vpc.endpoints.iter().map(|ep| ep.ident.clone()))
+        .collect();
+    let endpoint_count = endpoint_idents.len();
+    let security_group_idents = vpcs
+        .iter()
+        .filter_map(|vpc| vpc.security_group.as_ref().map(|sg| sg.ident.clone()))
+        .collect();
+    let dns_attributes_needed = vpcs.iter().any(|vpc| vpc.needs_dns_attributes);
+    let creates_security_groups = vpcs.iter().any(|vpc| vpc.security_group.is_some());
+    let name_filter = ApiFilter {
+        name: format!("tag:{}", name_tag.key),
+        values: vec![name_tag.value.clone()],
+    };
 
     let mut warnings = Vec::new();
     if t.kind == Kind::CrossRegion {
@@ -634,12 +752,20 @@ pub fn plan(v: &Validated<'_>) -> Plan {
         keys: v.keys.clone(),
         tags,
         name_tag,
+        name_filter,
         stacks,
         vpcs,
         peerings,
         zones,
         vpc_associations,
+        cross_account_associations,
         preflight,
+        endpoint_count,
+        endpoint_idents,
+        security_group_idents,
+        dns_attributes_needed,
+        creates_security_groups,
+        remote_accepters,
         warnings,
     }
 }
@@ -654,5 +780,138 @@ mod tests {
         assert_eq!(pascal("eu-prod"), "EuProd");
         assert_eq!(pascal("10.0.0.0/16"), "1000016");
         assert_eq!(pascal("rtb-0abc"), "Rtb0abc");
+    }
+
+    fn plan_of(text: &str) -> Plan {
+        crate::plan_from_text(text, "test.yaml", &crate::Catalog::embedded()).expect("valid")
+    }
+
+    /// The summaries the templates read instead of searching agree with the lists they sum up.
+    #[test]
+    fn summaries_agree_with_the_lists() {
+        for text in [
+            include_str!("../examples/peering.yaml"),
+            include_str!("../examples/same-region.yaml"),
+            include_str!("../examples/cross-region.yaml"),
+            include_str!("../golden/ap2-peering-cross-account/topology.yaml"),
+            include_str!("../golden/us1-peering-secrets-manager/topology.yaml"),
+            include_str!("../golden/ap1-same-region-existing-sg/topology.yaml"),
+        ] {
+            let plan = plan_of(text);
+            let endpoints: Vec<&EndpointPlan> =
+                plan.vpcs.iter().flat_map(|v| &v.endpoints).collect();
+            assert_eq!(plan.endpoint_count, endpoints.len());
+            assert_eq!(
+                plan.endpoint_idents,
+                endpoints
+                    .iter()
+                    .map(|e| e.ident.clone())
+                    .collect::<Vec<_>>()
+            );
+            assert_eq!(
+                plan.security_group_idents,
+                plan.vpcs
+                    .iter()
+                    .filter_map(|v| v.security_group.as_ref().map(|sg| sg.ident.clone()))
+                    .collect::<Vec<_>>()
+            );
+            assert_eq!(
+                plan.dns_attributes_needed,
+                plan.vpcs.iter().any(|v| v.needs_dns_attributes)
+            );
+            assert_eq!(
+                plan.creates_security_groups,
+                plan.vpcs.iter().any(|v| v.security_group.is_some())
+            );
+            assert_eq!(
+                plan.remote_accepters,
+                plan.peerings
+                    .iter()
+                    .any(|p| p.accepter_stack != p.requester_stack)
+            );
+            assert_eq!(plan.name_filter.name, format!("tag:{}", plan.name_tag.key));
+            assert_eq!(plan.name_filter.values, vec![plan.name_tag.value.clone()]);
+            let across: Vec<usize> = plan
+                .cross_account_associations
+                .iter()
+                .map(|a| a.vpc)
+                .collect();
+            for zone in &plan.zones {
+                // Every zone is associated with the same VPCs (templates rely on it).
+                let vpcs = |list: &[ZoneAssociation]| -> Vec<(usize, bool, usize)> {
+                    list.iter()
+                        .map(|a| (a.vpc, a.cross_account, a.stack))
+                        .collect()
+                };
+                assert_eq!(vpcs(&zone.associations), vpcs(&plan.vpc_associations));
+                let zone_across: Vec<usize> = zone
+                    .associations
+                    .iter()
+                    .filter(|a| a.cross_account)
+                    .map(|a| a.vpc)
+                    .collect();
+                assert_eq!(zone_across, across);
+            }
+            for check in &plan.preflight {
+                let ep = endpoints
+                    .iter()
+                    .find(|e| e.service_name == check.service_name)
+                    .expect("a checked endpoint");
+                assert_eq!(check.private_dns_name, ep.private_dns_name);
+                assert_eq!(check.profile, plan.stacks[check.stack].profile);
+            }
+            for vpc in &plan.vpcs {
+                let stack = &plan.stacks[vpc.stack];
+                assert_eq!(vpc.profile, stack.profile);
+                assert_eq!(vpc.region_profile, stack.region_profile);
+                assert_eq!(
+                    stack.region_profile,
+                    [
+                        stack.region.clone(),
+                        stack.profile.clone().unwrap_or_default()
+                    ]
+                );
+            }
+            // The endpoint stack requests every peering: main.tf.j2 uses its provider.
+            assert!(plan.peerings.iter().all(|p| p.requester_stack == 0));
+            for stack in &plan.stacks {
+                let here = |f: &dyn Fn(&PeeringPlan) -> bool| -> Vec<usize> {
+                    (0..plan.peerings.len())
+                        .filter(|&i| f(&plan.peerings[i]))
+                        .collect()
+                };
+                assert_eq!(
+                    stack.vpcs,
+                    plan.vpcs
+                        .iter()
+                        .filter(|v| v.stack == stack.index)
+                        .map(|v| v.index)
+                        .collect::<Vec<_>>()
+                );
+                assert_eq!(
+                    stack.requested_peerings,
+                    here(&|p| p.requester_stack == stack.index)
+                );
+                assert_eq!(
+                    stack.accepted_peerings,
+                    here(&|p| p.accepter_stack == stack.index)
+                );
+                let accepted = stack.accepted_peerings.iter().map(|&i| &plan.peerings[i]);
+                assert_eq!(
+                    stack.accepts_remote,
+                    accepted.clone().any(|p| p.requester_stack != stack.index)
+                );
+                // Another account is another stack: every cross-account acceptance is remote.
+                assert!(
+                    accepted
+                        .clone()
+                        .all(|p| !p.cross_account || p.remote_accepter)
+                );
+                assert_eq!(
+                    stack.accepts_cross_account,
+                    accepted.clone().any(|p| p.cross_account)
+                );
+            }
+        }
     }
 }

@@ -11,7 +11,7 @@
 //! - `README.md` when there is more than one file: the deploy order, the parameters that carry
 //!   ids from one stack to another, and the teardown order.
 
-use minijinja::value::{Serde, Value};
+use minijinja::value::Value;
 
 use super::{RenderedFile, plan_value, render_value};
 use crate::error::Error;
@@ -38,13 +38,37 @@ pub fn cloudformation(plan: &Plan) -> Result<Vec<RenderedFile>, Error> {
     let companion = needs_companion(plan).then(|| companion_name(plan));
     let plan_value = plan_value(plan);
     let mut files = Vec::new();
-    for stack in &plan.stacks {
+    // The plan's items by index, as template values (shared, not copied).
+    let items = |list: &str, indices: &[usize]| -> Value {
+        let all = plan_value.get_attr(list).unwrap_or_default();
+        indices
+            .iter()
+            .map(|&i| all.get_item(&Value::from(i)).unwrap_or_default())
+            .collect()
+    };
+    // What each stack holds (the plan's `vpcs`, `requested_peerings`, `accepted_peerings`).
+    let contents_of: Vec<Value> = plan
+        .stacks
+        .iter()
+        .map(|stack| {
+            minijinja::context! {
+                vpcs => items("vpcs", &stack.vpcs),
+                requested => items("peerings", &stack.requested_peerings),
+                accepted => items("peerings", &stack.accepted_peerings),
+            }
+        })
+        .collect();
+    let stacks = plan_value.get_attr("stacks").unwrap_or_default();
+    for (index, (stack, here)) in plan.stacks.iter().zip(&contents_of).enumerate() {
         let contents = render_value(
             "cloudformation/stack.yaml.j2",
             &plan_value,
             minijinja::context! {
-                stack => Value::from(Serde(stack)),
+                stack => stacks.get_item(&Value::from(index)).unwrap_or_default(),
                 companion => companion.clone(),
+                vpcs_here => here.get_attr("vpcs").unwrap_or_default(),
+                requested_here => here.get_attr("requested").unwrap_or_default(),
+                accepted_here => here.get_attr("accepted").unwrap_or_default(),
             },
         )?;
         files.push(RenderedFile {
@@ -53,10 +77,12 @@ pub fn cloudformation(plan: &Plan) -> Result<Vec<RenderedFile>, Error> {
         });
     }
     let templates: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+    let stack_contents = Value::from(contents_of);
     let extra = || {
         minijinja::context! {
             companion => companion.clone(),
             templates => templates.clone(),
+            stack_contents => stack_contents.clone(),
         }
     };
     if let Some(name) = &companion {
