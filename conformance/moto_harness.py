@@ -2,7 +2,8 @@
 """Behaviour of the generated AWS CLI scripts and CloudFormation stacks against moto.
 
 Usage:
-  moto_harness.py --ddpl-gen BIN --work DIR [--jobs N] [--part cli|cloudformation|all] TOPOLOGY...
+  moto_harness.py --ddpl-gen BIN --work DIR [--jobs N] [--part cli|cloudformation|all]
+                  [--mutate-deploy SED] [--mutate-destroy SED] [--mutate-companion SED] TOPOLOGY...
 
 Each TOPOLOGY is a case (golden/<case>/topology.* or examples/<name>.yaml). For every case, in a
 moto server of its own (started by moto_launcher.py on 127.0.0.1, a free port, stopped at the
@@ -20,9 +21,11 @@ end even on failure) reset before each case:
    an unrelated private hosted zone on the endpoint VPC. For the cli part VPCs keep AWS's
    defaults (enableDnsHostnames off) for every kind: the deploy script must turn both DNS
    attributes on in every VPC that needs them (private hosted zones, endpoints with private
-   DNS) before creating the endpoints. For the cloudformation part both are on beforehand, as
-   private DNS requires: CloudFormation cannot set the attributes of VPCs the stack does not own
-   (the template states the requirement; the operator turns them on).
+   DNS) before creating the endpoints. For the cloudformation part of the same-region and
+   cross-region kinds both are on beforehand, as private DNS requires: CloudFormation cannot set
+   the attributes of VPCs the stack does not own (the template states the requirement; the
+   operator turns them on). The peering stacks come with a companion script whose `dns` step
+   turns them on, so there they keep AWS's defaults too.
 3. The moto ids replace the topology's ids in a copy of it; the outputs are generated from that
    copy, and `ddpl-gen plan-json` of it is the spec of the expected end state.
 
@@ -31,10 +34,27 @@ resource in every account and region of the case); destroy.sh: the snapshot equa
 taken before the deploy (the VPC DNS attributes aside, which the teardown leaves on by design);
 destroy.sh again: succeeds, no change.
 
-cloudformation part (same-region and cross-region only: moto cannot resolve GetAtt DnsEntries,
-which the peering stacks need): `aws cloudformation create-stack` per stack, wait, assert the
-end state (endpoints, security group), delete the stack, wait, the snapshot equals the one
-before.
+cloudformation part, same-region and cross-region: `aws cloudformation create-stack` per stack,
+wait, assert the end state (endpoints, security group), delete the stack, wait, the snapshot
+equals the one before.
+
+cloudformation part, peering: `ddpl-gen cloudformation -o DIR` writes the stacks, the companion
+script `<name>-companion.sh` and a README.md that says in what order to run what. The harness
+runs the README's own commands, in its order: each numbered step's sh block of "Deploy, in this
+order" (but the optional check of the Datadog service names, which moto does not know) and of
+"Teardown, in this order" runs as a bash script in DIR, with the scripts' environment. Before
+running them it checks that the README's order (the companion's arguments, the stacks that
+`aws cloudformation deploy` and `delete-stack` name, in block order) is the one the plan
+implies (expected_order: companion `dns`; the first pass of each stack holding a role that
+accepts a peering of another account; the endpoint stack; the other stacks; companion
+`associate` when a zone is associated with a VPC of another account; teardown: companion
+`--destroy` when it associated, the endpoint stack, the other stacks). Deploy steps; every stack
+is CREATE_COMPLETE or UPDATE_COMPLETE; assert the whole end state as for the cli part (endpoints,
+security groups, DNS attributes, zones and their associations across accounts without
+authorizations left, alias records to the endpoints' first DNS entry, peerings active on both
+sides, routes); the deploy steps again ("Each step is safe to run again"): no change at all;
+teardown steps: the snapshot equals the one before the deploy (the DNS attributes aside, which
+the companion leaves on by design). --mutate-companion SED breaks the companion on purpose.
 
 The scripts run with no default region, DDPL_SKIP_PREFLIGHT=1 (moto does not know Datadog's
 endpoint services), DDPL_POLL_SECONDS=1, AWS_ENDPOINT_URL set to the worker's moto, and `aws`
@@ -43,7 +63,8 @@ CLI's own code and output, about 5x faster to start; CONFORMANCE_AWS_FORKSERVER=
 plain `aws` entry point instead). Cases run in --jobs workers, each with its own moto server
 and fork server; SIGTERM/SIGINT stop every server and script the harness started.
 
-Prints one line per case and `cli behaviour: N/M cases`, `cloudformation behaviour: N/M`.
+Prints one line per case and `cli behaviour: N/M cases`, `cloudformation behaviour: N/M` (every
+case in both parts: 10/10 cases and 10/10 for the golden cases and examples).
 Exit 0 when every case passed, 1 otherwise. Every case's files (substituted topology, plan,
 scripts, logs of every run, the deployed snapshot) stay under --work.
 """
@@ -56,6 +77,7 @@ import ipaddress
 import json
 import os
 import queue
+import shlex
 import shutil
 import signal
 import socket
@@ -363,11 +385,11 @@ def create_preexisting(ctx: Context, plan: dict[str, Any]) -> None:
         vpc_id = ec2.create_vpc(CidrBlock=vpc["cidr"])["Vpc"]["VpcId"]
         ctx.mapping[vpc["vpc_id"]] = vpc_id
         ctx.our_vpcs.add(vpc_id)
-        if ctx.part == "cloudformation" and vpc["needs_dns_attributes"]:
+        if ctx.part == "cloudformation" and vpc["needs_dns_attributes"] and not peering:
             # Precondition, not the stack's job: CloudFormation cannot set the DNS attributes of
             # a VPC it does not own, so the operator turns them on first, as the template's
             # Metadata (VpcDnsAttributes) says. The cli part leaves AWS's defaults: the deploy
-            # script must turn them on itself.
+            # script must turn them on itself; so does the peering stacks' companion script.
             ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsSupport={"Value": True})
             ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
         zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
@@ -776,13 +798,13 @@ class Script:
             self.proc.wait()
 
 
-def run_script(ctx: Context, env: dict[str, str], script: Path, label: str) -> None:
+def run_script(ctx: Context, env: dict[str, str], script: Path, label: str, cwd: Path | None = None) -> None:
     log = ctx.dir / f"{label}.log"
     start = time.monotonic()
     s = Script(
         ["bash", str(script)],
         env=env,
-        cwd=ctx.dir,
+        cwd=cwd or ctx.dir,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -860,6 +882,9 @@ def cfn_case(ctx: Context) -> None:
     env = ctx.write_profiles(plan["stacks"])
     out = ctx.dir / "cloudformation"
     ddpl(ctx.bin, "cloudformation", "-f", str(topo), "-o", str(out))
+    if plan["kind"] == "peering":
+        cfn_peering_case(ctx, plan, env, out)
+        return
     before = snapshot(ctx)
     for st in plan["stacks"]:
         template = out / f"{st['id']}.yaml"
@@ -884,6 +909,138 @@ def cfn_case(ctx: Context) -> None:
         aws_cli(ctx, env, ["cloudformation", "wait", "stack-delete-complete", "--stack-name", st["id"], *flags],
                 f"wait stack-delete-complete {st['id']}")
     expect_same("delete-stack did not restore the state before create-stack", before, snapshot(ctx))
+
+
+# The peering stacks come with a README.md that says in what order to run what: the companion
+# script (`dns` before the stacks, `associate` after them, `--destroy` before deleting them) and
+# the stacks, some in two passes (the accepter's role first, its routes once the peering exists).
+
+
+def readme_steps(readme: str, section: str) -> list[tuple[str, str]]:
+    """The numbered steps of the README's section `## SECTION...`: (the step's text, its sh block)."""
+    steps: list[tuple[str, str]] = []
+    inside = in_block = False
+    text: list[str] = []
+    block: list[str] = []
+    for line in readme.splitlines():
+        if line.startswith("## "):
+            inside = line[3:].startswith(section)
+            continue
+        if not inside:
+            continue
+        bare = line.strip()
+        if in_block:
+            if bare == "```":
+                in_block = False
+                steps.append((" ".join(text), "\n".join(block) + "\n"))
+                text, block = [], []
+            else:
+                block.append(line[3:] if line.startswith("   ") else line)
+        elif bare == "```sh":
+            in_block = True
+        elif line[:1].isdigit() and ". " in line[:4]:
+            text = [line.split(". ", 1)[1]]
+        elif text and bare:
+            text.append(bare)
+    if in_block:
+        raise CaseFailure(f"README.md: unterminated code block in section {section!r}")
+    return steps
+
+
+def block_actions(block: str) -> list[tuple[str, str]]:
+    """What a README code block does, in order: (companion, ARG), (deploy, STACK), (delete, STACK)."""
+    actions = []
+    for command in block.replace("\\\n", " ").splitlines():
+        try:
+            words = shlex.split(command)
+        except ValueError as e:
+            raise CaseFailure(f"README.md: cannot split {command!r}: {e}") from e
+        if len(words) >= 2 and words[0] == "bash" and words[1].endswith("-companion.sh"):
+            actions.append(("companion", words[2] if len(words) > 2 else "all"))
+        elif words[:3] in (["aws", "cloudformation", "deploy"], ["aws", "cloudformation", "delete-stack"]):
+            if "--stack-name" not in words[:-1]:
+                raise CaseFailure(f"README.md: no --stack-name in {command!r}")
+            verb = "deploy" if words[2] == "deploy" else "delete"
+            actions.append((verb, words[words.index("--stack-name") + 1]))
+    return actions
+
+
+def expected_order(plan: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The deploy and teardown order that the plan implies (what README.md must say).
+
+    Deploy: the companion's `dns`; the first pass of every stack that holds a role accepting a
+    peering of another account (the endpoint stack takes the role's ARN); the endpoint stack;
+    every other stack (taking the peering connection ids); the companion's `associate` when a zone
+    is associated with a VPC of another account. Teardown: the companion's `--destroy` (when it
+    associated), the endpoint stack (the requester of every peering), then the other stacks.
+    """
+    endpoint = next(st["id"] for st in plan["stacks"] if st["is_endpoint_stack"])
+    others = [st["id"] for st in plan["stacks"] if not st["is_endpoint_stack"]]
+    role_stacks = sorted({p["accepter_stack"] for p in plan["peerings"] if p["cross_account"]})
+    deploy: list[tuple[str, str]] = [("companion", "dns")] if plan["dns_attributes_needed"] else []
+    deploy += [("deploy", plan["stacks"][i]["id"]) for i in role_stacks]
+    deploy += [("deploy", endpoint)] + [("deploy", s) for s in others]
+    teardown: list[tuple[str, str]] = []
+    if plan["cross_account_associations"]:
+        deploy.append(("companion", "associate"))
+        teardown.append(("companion", "--destroy"))
+    teardown += [("delete", endpoint)] + [("delete", s) for s in others]
+    return deploy, teardown
+
+
+def run_readme_steps(ctx: Context, env: dict[str, str], out: Path, steps: list[tuple[str, str]], label: str) -> None:
+    """Runs each step's block as a bash script in the README's directory (ctx.dir/<label>-N.sh)."""
+    for n, (_, block) in enumerate(steps, 1):
+        script = ctx.dir / f"{label}-{n}.sh"
+        script.write_text("set -euo pipefail\n" + block)
+        run_script(ctx, env, script, f"{label}-{n}", cwd=out)
+
+
+def cfn_peering_case(ctx: Context, plan: dict[str, Any], env: dict[str, str], out: Path) -> None:
+    """The peering stacks and their companion script, run as the generated README.md says."""
+    if MUTATE.get("companion"):  # the harness's own test: a broken companion must fail the case
+        for companion in out.glob("*-companion.sh"):
+            subprocess.run(["sed", "-i", "-e", MUTATE["companion"], str(companion)], check=True)
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    deploy = readme_steps(readme, "Deploy")
+    teardown = readme_steps(readme, "Teardown")
+    # The optional check of the Datadog service names is skipped: moto does not know Datadog's
+    # endpoint services (the scripts' DDPL_SKIP_PREFLIGHT=1).
+    deploy = [(text, block) for text, block in deploy if not text.startswith("Optional")]
+    want_deploy, want_teardown = expected_order(plan)
+    have_deploy = [a for _, block in deploy for a in block_actions(block)]
+    have_teardown = [a for _, block in teardown for a in block_actions(block)]
+    if (have_deploy, have_teardown) != (want_deploy, want_teardown):
+        raise CaseFailure(
+            "README.md's order differs from the plan's:\n"
+            f"      deploy   {have_deploy}\n      want     {want_deploy}\n"
+            f"      teardown {have_teardown}\n      want     {want_teardown}"
+        )
+    ctx.note(f"README: deploy {have_deploy}; teardown {have_teardown}")
+    stacks = [(st["id"], ["--region", st["region"]] + (["--profile", st["profile"]] if st["profile"] else []))
+              for st in plan["stacks"]]
+    before = snapshot(ctx)
+    run_readme_steps(ctx, env, out, deploy, "deploy")
+    for stack, flags in stacks:
+        status = aws_cli(ctx, env, ["cloudformation", "describe-stacks", "--stack-name", stack, *flags,
+                                    "--query", "Stacks[0].StackStatus", "--output", "text"], "describe-stacks").strip()
+        if status not in ("CREATE_COMPLETE", "UPDATE_COMPLETE"):
+            raise CaseFailure(f"stack {stack}: {status}")
+    created = snapshot(ctx)
+    (ctx.dir / "snapshot-deployed.json").write_text(json.dumps(created, indent=1, ensure_ascii=False))
+    problems = check_end_state(ctx, plan, created, with_peering=True)
+    if problems:
+        raise CaseFailure("end state after the README's deploy steps:\n      " + "\n      ".join(problems))
+    # "Each step is safe to run again."
+    run_readme_steps(ctx, env, out, deploy, "deploy-again")
+    expect_same("the README's deploy steps run again changed resources", created, snapshot(ctx))
+    run_readme_steps(ctx, env, out, teardown, "teardown")
+    expect_same(
+        "the README's teardown did not restore the state before its deploy",
+        without_dns_attributes(before),
+        without_dns_attributes(snapshot(ctx)),
+    )
+    ctx.note(f"pre-existing kept: {len(ctx.mapping)} ids, decoys {', '.join(ctx.decoys)}")
 
 
 def aws_cli(ctx: Context, env: dict[str, str], args: list[str], label: str) -> str:
@@ -947,9 +1104,12 @@ def main() -> int:
     ap.add_argument("--part", choices=["cli", "cloudformation", "all"], default="all")
     ap.add_argument("--mutate-deploy", metavar="SED", help="testing the harness: edit deploy.sh with sed")
     ap.add_argument("--mutate-destroy", metavar="SED", help="testing the harness: edit destroy.sh with sed")
+    ap.add_argument("--mutate-companion", metavar="SED",
+                    help="testing the harness: edit the peering stacks' companion script with sed")
     ap.add_argument("topologies", nargs="+", type=Path)
     args = ap.parse_args()
-    MUTATE.update({"deploy": args.mutate_deploy or "", "destroy": args.mutate_destroy or ""})
+    MUTATE.update({"deploy": args.mutate_deploy or "", "destroy": args.mutate_destroy or "",
+                   "companion": args.mutate_companion or ""})
     # Set CONFORMANCE_AWS_FORKSERVER=0 to run the scripts with the plain `aws` entry point.
     args.forkserver = os.environ.get("CONFORMANCE_AWS_FORKSERVER", "1") != "0"
     args.work.mkdir(parents=True, exist_ok=True)
@@ -973,17 +1133,13 @@ def main() -> int:
     parts = ["cli", "cloudformation"] if args.part == "all" else [args.part]
     tasks: queue.Queue[tuple[str, Case]] = queue.Queue()
     todo: dict[str, list[str]] = {p: [] for p in parts}
-    # The long ones (peering scripts) first, so that the workers finish together.
+    # The long ones (peering: scripts, then stacks) first, so that the workers finish together.
     order = sorted(cases, key=lambda c: (kinds[c.name] != "peering", c.name))
     for part in parts:
-        for c in order:
-            if part == "cloudformation" and kinds[c.name] == "peering":
-                continue
-            todo[part].append(c.name)
-    for part in parts:
-        for c in order:
-            if c.name in todo[part]:
-                tasks.put((part, c))
+        todo[part] = [c.name for c in order]
+    for part, c in sorted(((part, c) for part in parts for c in order),
+                          key=lambda t: (kinds[t[1].name] != "peering", t[0] != "cli", t[1].name)):
+        tasks.put((part, c))
     results: list[Result] = []
     lock = threading.Lock()
     threads = [

@@ -20,6 +20,43 @@ EC2
 - CreateVpcEndpoint refuses what AWS refuses: private DNS on a VPC without enableDnsSupport and
   enableDnsHostnames (InvalidParameter), and two subnets in one availability zone
   (DuplicateSubnetsInSameZone).
+- Fn::GetAtt of AWS::EC2::VPCEndpoint (moto has none): DnsEntries, a list of
+  "HostedZoneId:DnsName" strings in the order of DescribeVpcEndpoints' DnsEntries (what the peering
+  stacks' alias records split), and Id, CreationTimestamp, NetworkInterfaceIds.
+- AWS::EC2::VPCPeeringConnection (moto looks PeerVpcId up in the stack's own account and region,
+  drops Tags, never accepts, and keeps the connection when the stack is deleted): PeerRegion and
+  PeerOwnerId locate the accepter VPC; Tags are applied (in the requester's account and region).
+  In one account (same region or another) the request is accepted with the resource. For another
+  account CloudFormation accepts by assuming PeerRoleArn: the role must exist in the accepter's
+  account (its ARN as given), trust the requester's account (principal "*", the account id or
+  its :root ARN, with sts:AssumeRole and no condition), and its inline policies must allow
+  ec2:AcceptVpcPeeringConnection on both resources the action covers, the peering connection
+  (arn:aws:ec2:REGION:ACCOUNT:vpc-peering-connection/ID) and the accepter VPC, with the conditions
+  ArnEquals/ArnLike/StringEquals/StringLike on ec2:RequesterVpc, ec2:AccepterVpc and
+  ec2:VpcPeeringConnectionID evaluated (any other condition makes a statement not apply, a Deny
+  that applies wins); otherwise, or without PeerRoleArn, the request is deleted and the resource
+  fails (VpcPeeringConnectionNotAccepted; moto reports a failed resource on the CreateStack or
+  ExecuteChangeSet call instead of rolling the stack back). Deleting the stack deletes the
+  connection (status deleted).
+- Deleting a CloudFormation stack deletes its AWS::EC2::Route resources (moto keeps them).
+
+CloudFormation
+- CreateChangeSet of type UPDATE that changes nothing creates a FAILED change set whose
+  StatusReason says it "didn't contain changes", as AWS does (moto refuses the call with
+  UpdateStack's "No updates are to be performed"); `aws cloudformation deploy
+  --no-fail-on-empty-changeset` then exits 0, as against AWS.
+- A String parameter's value, given or its Default, must match the parameter's AllowedPattern
+  as a whole (ValidationError "Parameter 'NAME' failed to satisfy constraint:
+  ConstraintDescription", or "must match pattern" without one); moto checks no pattern. AWS
+  refuses on CreateStack, UpdateStack or CreateChangeSet; moto resolves a change set's parameters
+  only on ExecuteChangeSet, which refuses then.
+- ExecuteChangeSet leaves the stack with the change set's template, parameters and Outputs (moto
+  keeps the outputs of the stack's creation: none for a stack created by a change set).
+- A stack update creates a resource whose Condition has become true and deletes one whose
+  Condition has become false (moto ignores a changed Condition, or, when the resource's
+  properties use a changed parameter, "modifies" it: a resource created so is then not deleted
+  with the stack). The accepter's stack of a peering of another account relies on it: its
+  routes exist from the pass that receives the peering connection id.
 
 Route53 (moto keeps each account's zones apart and has no association authorization)
 - CreateVPCAssociationAuthorization, DeleteVPCAssociationAuthorization and
@@ -37,22 +74,39 @@ Route53 (moto keeps each account's zones apart and has no association authorizat
 - CreateHostedZone: a caller reference is accepted once per account, even after the zone is
   deleted (HostedZoneAlreadyExists); a private zone's VPC must exist in the caller's account
   (InvalidVPCId); a name already associated with that VPC is ConflictingDomainExists.
+- AWS::Route53::HostedZone (moto makes a public zone of the Name alone and keeps it when the
+  stack is deleted): with VPCs it is a private zone associated with each of them (each must exist
+  in the stack's account, else InvalidVPCId; a name already associated with one of them is
+  ConflictingDomainExists), with HostedZoneConfig's Comment and HostedZoneTags; deleting the stack
+  deletes the zone (HostedZoneNotEmpty while records other than SOA and NS remain, which the
+  stack's AWS::Route53::RecordSet deletion removes first).
 """
 
 from __future__ import annotations
 
 import fnmatch
+import json
+import re
 import sys
 from typing import Any
 
+from moto.cloudformation import parsing as cfn_parsing
+from moto.cloudformation.exceptions import ValidationError as CfnValidationError
+from moto.cloudformation.models import CloudFormationBackend
+from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
+from moto.utilities.utils import get_partition
 from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.models import ec2_backends
+from moto.ec2.models.route_tables import Route
 from moto.ec2.models.security_groups import SecurityGroupBackend
+from moto.ec2.models.vpc_peering_connections import VPCPeeringConnection
 from moto.ec2.models.vpcs import VPCBackend, VPCEndPoint
 from moto.ec2.responses.vpc_peering_connections import VPCPeeringConnections
+from moto.ec2.utils import split_route_id
+from moto.iam.models import iam_backends
 from moto.ec2.responses.vpcs import VPCs
 from moto.route53 import urls as route53_urls
 from moto.route53.exceptions import (
@@ -61,7 +115,7 @@ from moto.route53.exceptions import (
     NoSuchHostedZone,
     PublicZoneVPCAssociation,
 )
-from moto.route53.models import Route53Backend, route53_backends
+from moto.route53.models import FakeZone, Route53Backend, route53_backends
 from moto.route53.responses import Route53
 
 
@@ -195,6 +249,249 @@ def cfn_delete_vpc_endpoint(cls: Any, resource_name: str, cloudformation_json: A
                             region_name: str) -> None:
     if resource_name:
         ec2_backends[account_id][region_name].delete_vpc_endpoints([resource_name])
+
+
+# --------------------------------------------------------------------------- CloudFormation change sets
+
+_original_create_change_set = CloudFormationResponse.create_change_set
+
+
+def create_change_set(self: Any) -> ActionResult:
+    """An UPDATE change set without changes is created FAILED (its StatusReason says "didn't contain
+    changes"), as in AWS; moto refuses the call ("No updates are to be performed", UpdateStack's
+    answer)."""
+    self._validate_different_update = lambda *args: None  # this request only
+    return _original_create_change_set(self)
+
+
+_original_execute_change_set = CloudFormationBackend.execute_change_set
+
+
+def execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
+    """As in AWS, the stack then has the change set's template, parameters and outputs."""
+    _original_execute_change_set(self, change_set_name, stack_name)
+    change_set = self.change_sets.get(change_set_name)
+    if change_set is None:  # a name: the last change set of that name, as moto's execute_change_set
+        change_set = [cs for cs in self.change_sets.values() if cs.change_set_name == change_set_name][-1]
+    stack = self.stacks[change_set.stack_id]
+    stack._parse_template()
+    stack.description = stack.template_dict.get("Description")
+    stack.parameters = change_set.parameters
+    stack.output_map = stack._create_output_map()
+
+
+_original_load_parameters = cfn_parsing.ResourceMap.load_parameters
+
+
+def load_parameters(self: Any) -> None:
+    """A String parameter's value (given or default) must match its AllowedPattern as a whole."""
+    _original_load_parameters(self)
+    for name, slot in (self._template.get("Parameters") or {}).items():
+        pattern = slot.get("AllowedPattern")
+        value = self.resolved_parameters.get(name)
+        if pattern is None or slot.get("Type", "String") != "String" or not isinstance(value, str):
+            continue
+        if re.fullmatch(pattern, value) is None:
+            reason = slot.get("ConstraintDescription")
+            raise CfnValidationError(
+                name,
+                message=f"Parameter '{name}' failed to satisfy constraint: {reason}"
+                if reason else f"Parameter '{name}' must match pattern {pattern}",
+            )
+
+
+_original_parse_and_update_resource = cfn_parsing.parse_and_update_resource
+
+
+def parse_and_update_resource(logical_id: str, resource_json: dict[str, Any], resources_map: Any,
+                              account_id: str, region_name: str) -> Any:
+    """A resource that a stack update modifies (its properties or the parameters they use changed):
+    created when it was not (its Condition was false), deleted when its Condition has become
+    false; moto "modifies" it (a resource created so is then never deleted with the stack)."""
+    condition = resource_json.get("Condition")
+    if resources_map._parsed_resources.get(logical_id) is None:  # not created (so far)
+        resources_map._parsed_resources.pop(logical_id, None)
+        return resources_map[logical_id]  # created now when its condition holds
+    if condition and not resources_map.lazy_condition_map[condition]:
+        resources_map._delete_resource(resources_map._parsed_resources.pop(logical_id), resource_json)
+        return None
+    return _original_parse_and_update_resource(logical_id, resource_json, resources_map, account_id, region_name)
+
+
+_original_resource_map_update = cfn_parsing.ResourceMap.update
+
+
+def resource_map_update(self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
+    """After a stack update, every resource exists exactly when its Condition holds, as in AWS (moto
+    leaves alone a resource whose Condition changed while its properties did not)."""
+    _original_resource_map_update(self, template, parameters)
+    for logical_id, resource_json in self._resource_json_map.items():
+        condition = resource_json.get("Condition")
+        if not condition:
+            continue
+        created = self._parsed_resources.get(logical_id) is not None
+        if self.lazy_condition_map[condition] and not created:
+            self._parsed_resources.pop(logical_id, None)
+            _ = self[logical_id]
+        elif not self.lazy_condition_map[condition] and created:
+            self._delete_resource(self._parsed_resources.pop(logical_id), resource_json)
+
+
+# --------------------------------------------------------------------------- EC2 peering in CloudFormation
+
+
+class PeeringNotAccepted(EC2ClientError):
+    """CloudFormation could not accept a peering request (the stack fails)."""
+
+    def __init__(self, message: str):
+        super().__init__("VpcPeeringConnectionNotAccepted", message)
+
+
+def _statements(document: Any) -> list[dict[str, Any]]:
+    if isinstance(document, str):
+        document = json.loads(document)
+    statements = document.get("Statement", [])
+    return statements if isinstance(statements, list) else [statements]
+
+
+def _listed(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _trusts_account(role: Any, account_id: str) -> bool:
+    """The role's trust policy lets principals of ACCOUNT_ID call sts:AssumeRole."""
+    for st in _statements(role.assume_role_policy_document):
+        if st.get("Effect") != "Allow" or "Condition" in st:
+            continue
+        if not any(fnmatch.fnmatchcase("sts:assumerole", a.lower()) for a in _listed(st.get("Action", []))):
+            continue
+        principal = st.get("Principal")
+        names = ["*"] if principal == "*" else _listed((principal or {}).get("AWS", []))
+        for name in names:
+            root = name.startswith("arn:aws") and name.endswith(f":iam::{account_id}:root")
+            if name in ("*", account_id) or root:
+                return True
+    return False
+
+
+# Condition operators of an ec2:AcceptVpcPeeringConnection permission that the emulation evaluates
+# (on ec2:RequesterVpc, ec2:AccepterVpc, ec2:VpcPeeringConnectionID); any other makes the statement
+# not apply, which can only refuse what AWS might allow.
+_CONDITIONS = {
+    "ArnEquals": lambda have, want: have == want,
+    "ArnLike": fnmatch.fnmatchcase,
+    "StringEquals": lambda have, want: have == want,
+    "StringLike": fnmatch.fnmatchcase,
+}
+
+
+def _allows_accept(role: Any, resource: str, context: dict[str, str]) -> bool:
+    """An inline policy of the role allows ec2:AcceptVpcPeeringConnection on RESOURCE."""
+    allowed = False
+    for document in role.policies.values():
+        for st in _statements(document):
+            if not any(fnmatch.fnmatchcase("ec2:acceptvpcpeeringconnection", a.lower())
+                       for a in _listed(st.get("Action", []))):
+                continue
+            if not any(fnmatch.fnmatchcase(resource, r) for r in _listed(st.get("Resource", []))):
+                continue
+            matched = True
+            for operator, tests in (st.get("Condition") or {}).items():
+                compare = _CONDITIONS.get(operator)
+                for key, wanted in tests.items():
+                    have = context.get(key.lower())
+                    if compare is None or have is None or not any(compare(have, w) for w in _listed(wanted)):
+                        matched = False
+            if matched and st.get("Effect") == "Deny":
+                return False
+            allowed = allowed or (matched and st.get("Effect") == "Allow")
+    return allowed
+
+
+def _accept_with_role(pcx: Any, role_arn: str | None, requester_account: str) -> None:
+    """Accepts PCX as CloudFormation does for another account: by assuming PeerRoleArn."""
+    peer = pcx.peer_vpc
+    if not role_arn:
+        raise PeeringNotAccepted(
+            f"cannot accept peering {pcx.id}: the accepter VPC {peer.id} is in account {peer.owner_id} "
+            "and no PeerRoleArn is given"
+        )
+    try:
+        role = iam_backends[peer.owner_id]["aws"].get_role_by_arn(role_arn)
+    except Exception as e:
+        raise PeeringNotAccepted(f"cannot assume PeerRoleArn {role_arn} in account {peer.owner_id}: {e}") from e
+    if not _trusts_account(role, requester_account):
+        raise PeeringNotAccepted(f"PeerRoleArn {role_arn} does not trust account {requester_account}")
+    prefix = f"arn:aws:ec2:{peer.region}:{peer.owner_id}"
+    context = {
+        "ec2:requestervpc": f"arn:aws:ec2:{pcx.vpc.region}:{pcx.vpc.owner_id}:vpc/{pcx.vpc.id}",
+        "ec2:acceptervpc": f"{prefix}:vpc/{peer.id}",
+        "ec2:vpcpeeringconnectionid": f"{prefix}:vpc-peering-connection/{pcx.id}",
+    }
+    for resource in (context["ec2:vpcpeeringconnectionid"], context["ec2:acceptervpc"]):
+        if not _allows_accept(role, resource, context):
+            raise PeeringNotAccepted(
+                f"PeerRoleArn {role_arn} is not allowed ec2:AcceptVpcPeeringConnection on {resource}"
+            )
+    pcx._status.accept()
+
+
+def cfn_create_vpc_peering_connection(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str,
+                                      region_name: str, **kwargs: Any) -> Any:
+    properties = cloudformation_json["Properties"]
+    backend = ec2_backends[account_id][region_name]
+    vpc = backend.get_vpc(properties["VpcId"])
+    peer_account = properties.get("PeerOwnerId") or account_id
+    peer_region = properties.get("PeerRegion") or region_name
+    peer_vpc = ec2_backends[peer_account][peer_region].get_vpc(properties["PeerVpcId"])
+    tags = {t["Key"]: t["Value"] for t in properties.get("Tags") or []}
+    pcx = backend.create_vpc_peering_connection(vpc, peer_vpc, tags)
+    if peer_account == account_id:
+        pcx._status.accept()
+    else:
+        try:
+            _accept_with_role(pcx, properties.get("PeerRoleArn"), account_id)
+        except PeeringNotAccepted:
+            backend.delete_vpc_peering_connection(pcx.id)
+            raise
+    return pcx
+
+
+def cfn_delete_vpc_peering_connection(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str,
+                                      region_name: str) -> None:
+    if resource_name:
+        ec2_backends[account_id][region_name].delete_vpc_peering_connection(resource_name)
+
+
+def cfn_delete_route(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str,
+                     region_name: str) -> None:
+    if resource_name and "~" in resource_name:
+        route_table_id, cidr = split_route_id(resource_name)
+        ec2_backends[account_id][region_name].delete_route(route_table_id, cidr)
+
+
+# Fn::GetAtt of AWS::EC2::VPCEndpoint (moto has none): Id, CreationTimestamp,
+# NetworkInterfaceIds, and DnsEntries, "HostedZoneId:DnsName" strings in the order of
+# DescribeVpcEndpoints' DnsEntries.
+VPC_ENDPOINT_ATTRIBUTES = ("CreationTimestamp", "DnsEntries", "Id", "NetworkInterfaceIds")
+
+
+def vpc_endpoint_has_cfn_attr(cls: Any, attr: str) -> bool:
+    return attr in VPC_ENDPOINT_ATTRIBUTES
+
+
+def vpc_endpoint_cfn_attribute(self: Any, attribute_name: str) -> Any:
+    from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+    if attribute_name == "Id":
+        return self.id
+    if attribute_name == "CreationTimestamp":
+        return self.creation_timestamp.isoformat()
+    if attribute_name == "NetworkInterfaceIds":
+        return list(self.network_interface_ids)
+    if attribute_name == "DnsEntries":
+        return [f"{e['hosted_zone_id']}:{e['dns_name']}" for e in self.dns_entries or []]
+    raise UnformattedGetAttTemplateException()
 
 
 _original_delete_security_group = SecurityGroupBackend._delete_security_group
@@ -400,6 +697,46 @@ def list_vpc_association_authorizations(self: Any) -> ActionResult:
     return ActionResult({"HostedZoneId": zone.resource_id, "VPCs": vpcs})
 
 
+def cfn_create_hosted_zone(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str,
+                           region_name: str, **kwargs: Any) -> Any:
+    """AWS::Route53::HostedZone as in AWS: private when VPCs are given, with its comment and tags."""
+    properties = cloudformation_json["Properties"]
+    name = properties.get("Name") or resource_name
+    if not name.endswith("."):
+        name += "."
+    vpcs = properties.get("VPCs") or []
+    partition = get_partition(region_name)
+    for vpc in vpcs:
+        if not _vpc_in_account(account_id, vpc.get("VPCRegion"), vpc.get("VPCId")):
+            raise InvalidVPCId(
+                f"The VPC {vpc.get('VPCId')} in {vpc.get('VPCRegion')} does not exist in account {account_id}."
+            )
+        if _same_name_zone_on_vpc(partition, name, vpc["VPCId"], vpc["VPCRegion"]):
+            raise ConflictingDomainExists(f"A hosted zone named {name} is already associated with {vpc['VPCId']}.")
+    backend = route53_backends[account_id][partition]
+    zone = backend.create_hosted_zone(
+        name,
+        private_zone=bool(vpcs),
+        vpcid=vpcs[0]["VPCId"] if vpcs else None,
+        vpcregion=vpcs[0]["VPCRegion"] if vpcs else None,
+        comment=(properties.get("HostedZoneConfig") or {}).get("Comment"),
+    )
+    for vpc in vpcs[1:]:
+        zone.add_vpc(vpc["VPCId"], vpc["VPCRegion"])
+    tags = properties.get("HostedZoneTags") or []
+    if tags:
+        backend.change_tags_for_resource("hostedzone", zone.resource_id, tags, [])
+    return zone
+
+
+def cfn_delete_hosted_zone(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str,
+                           region_name: str) -> None:
+    if resource_name:
+        backend = route53_backends[account_id][get_partition(region_name)]
+        backend.delete_hosted_zone(resource_name)
+        backend.resource_tags.pop(resource_name, None)
+
+
 # Zones per ListHostedZonesByVPC page (see the module's docstring).
 ZONE_PAGE = 2
 
@@ -438,7 +775,20 @@ def patch() -> None:
     VPCBackend.create_vpc_endpoint = backend_create_vpc_endpoint  # type: ignore[method-assign]
     VPCEndPoint.create_from_cloudformation_json = classmethod(cfn_create_vpc_endpoint)  # type: ignore[method-assign,assignment]
     VPCEndPoint.delete_from_cloudformation_json = classmethod(cfn_delete_vpc_endpoint)  # type: ignore[method-assign,assignment]
+    CloudFormationResponse.create_change_set = create_change_set  # type: ignore[method-assign]
+    CloudFormationBackend.execute_change_set = execute_change_set  # type: ignore[method-assign]
+    cfn_parsing.ResourceMap.load_parameters = load_parameters  # type: ignore[method-assign]
+    cfn_parsing.parse_and_update_resource = parse_and_update_resource
+    cfn_parsing.ResourceMap.update = resource_map_update  # type: ignore[method-assign]
+    pcx = VPCPeeringConnection
+    pcx.create_from_cloudformation_json = classmethod(cfn_create_vpc_peering_connection)  # type: ignore[method-assign,assignment]
+    pcx.delete_from_cloudformation_json = classmethod(cfn_delete_vpc_peering_connection)  # type: ignore[method-assign,assignment]
+    Route.delete_from_cloudformation_json = classmethod(cfn_delete_route)  # type: ignore[method-assign,assignment]
+    VPCEndPoint.has_cfn_attr = classmethod(vpc_endpoint_has_cfn_attr)  # type: ignore[method-assign,assignment]
+    VPCEndPoint.get_cfn_attribute = vpc_endpoint_cfn_attribute  # type: ignore[method-assign]
     SecurityGroupBackend._delete_security_group = delete_security_group  # type: ignore[method-assign]
+    FakeZone.create_from_cloudformation_json = classmethod(cfn_create_hosted_zone)  # type: ignore[method-assign,assignment]
+    FakeZone.delete_from_cloudformation_json = classmethod(cfn_delete_hosted_zone)  # type: ignore[method-assign,assignment]
     Route53.create_hosted_zone = create_hosted_zone  # type: ignore[method-assign]
     Route53.associate_vpc_with_hosted_zone = associate_vpc_with_hosted_zone  # type: ignore[method-assign]
     Route53.disassociate_vpc_from_hosted_zone = disassociate_vpc_from_hosted_zone  # type: ignore[method-assign]
