@@ -102,7 +102,11 @@ fn topology_validator(out: &Path) {
             pattern = pattern.replace('`', "'"),
         )
         .expect("writing to a String");
-        writeln!(formats, "        \"ddpl-pattern-{i}\" => crate::schema::ddpl_pattern_{i},").expect("String");
+        writeln!(
+            formats,
+            "        \"ddpl-pattern-{i}\" => crate::schema::ddpl_pattern_{i},"
+        )
+        .expect("String");
     }
     let schema = serde_json::to_string(&schema).expect("a JSON value serializes");
     // A raw string needs more `#` than any run of `"#` inside it.
@@ -157,7 +161,11 @@ fn patterns_to_formats(value: &mut Value, parent_key: Option<&str>, patterns: &m
                 );
             }
             for (key, child) in map.iter_mut() {
-                let key = if names_not_keywords { None } else { Some(key.as_str()) };
+                let key = if names_not_keywords {
+                    None
+                } else {
+                    Some(key.as_str())
+                };
                 patterns_to_formats(child, key, patterns);
             }
         }

@@ -447,7 +447,9 @@ mod tests {
             ddpl_pattern_9,
         ];
         assert_eq!(patterns.len(), dfas.len(), "{patterns:?}");
-        let edits = ['a', 'Z', '0', '9', '-', '.', '/', ':', ' ', '\n', '\u{e9}', '\u{0}'];
+        let edits = [
+            'a', 'Z', '0', '9', '-', '.', '/', ':', ' ', '\n', '\u{e9}', '\u{0}',
+        ];
         let mut runner = TestRunner::deterministic();
         for (pattern, dfa) in patterns.iter().zip(dfas) {
             let regex = regex::Regex::new(pattern).unwrap();
@@ -463,15 +465,27 @@ mod tests {
                         let mut changed = chars.clone();
                         changed.insert(at, edit);
                         let inserted: String = changed.iter().collect();
-                        assert_eq!(dfa(&inserted), regex.is_match(&inserted), "{pattern} {inserted:?}");
+                        assert_eq!(
+                            dfa(&inserted),
+                            regex.is_match(&inserted),
+                            "{pattern} {inserted:?}"
+                        );
                         changed.remove(at);
                         if at < changed.len() {
                             changed[at] = edit;
                             let replaced: String = changed.iter().collect();
-                            assert_eq!(dfa(&replaced), regex.is_match(&replaced), "{pattern} {replaced:?}");
+                            assert_eq!(
+                                dfa(&replaced),
+                                regex.is_match(&replaced),
+                                "{pattern} {replaced:?}"
+                            );
                             changed.remove(at);
                             let removed: String = changed.iter().collect();
-                            assert_eq!(dfa(&removed), regex.is_match(&removed), "{pattern} {removed:?}");
+                            assert_eq!(
+                                dfa(&removed),
+                                regex.is_match(&removed),
+                                "{pattern} {removed:?}"
+                            );
                         }
                     }
                 }
