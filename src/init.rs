@@ -84,17 +84,14 @@ pub fn write(path: &Path, text: &str, force: bool) -> Result<PathBuf, Error> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let written = output::write_all(
+    output::write_all(
         &dir,
         &[RenderedFile {
             name,
             contents: text.to_string(),
         }],
     )?;
-    Ok(written
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| path.to_path_buf()))
+    Ok(dir.join(path.file_name().unwrap_or_default()))
 }
 
 #[cfg(test)]

@@ -265,12 +265,24 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
             let files = render::cloudformation(&plan)?;
             match output_dir {
                 Some(dir) => {
-                    let written = output::write_all(&dir, &files)?;
-                    let list: Vec<String> =
-                        written.iter().map(|p| p.display().to_string()).collect();
+                    let done = output::write_all(&dir, &files)?;
+                    let list = |paths: &[PathBuf]| -> String {
+                        paths
+                            .iter()
+                            .map(|p| p.display().to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    let mut stderr = String::new();
+                    if !done.written.is_empty() {
+                        stderr.push_str(&format!("wrote {}\n", list(&done.written)));
+                    }
+                    if !done.unchanged.is_empty() {
+                        stderr.push_str(&format!("unchanged: {}\n", list(&done.unchanged)));
+                    }
                     Ok(Outcome {
                         stdout: String::new(),
-                        stderr: format!("wrote {}\n", list.join(", ")),
+                        stderr,
                     })
                 }
                 None if files.len() == 1 => Ok(stdout_only(files[0].contents.clone())),

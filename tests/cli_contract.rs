@@ -159,6 +159,68 @@ fn output_dir_gets_one_template_per_stack() {
     assert!(!names.iter().any(|n| n.contains("ddpl-tmp")), "{names:?}");
 }
 
+/// Generating again into the same directory leaves files with the same bytes untouched (their
+/// modification time too) and rewrites only those that changed.
+#[test]
+fn output_dir_rewrites_only_changed_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "cloudformation",
+        "-f",
+        &example("peering.yaml"),
+        "-o",
+        "stacks",
+    ];
+    let first = run(&args, dir.path(), None);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    assert!(
+        text(&first.stderr).starts_with("wrote "),
+        "{}",
+        text(&first.stderr)
+    );
+    assert!(!text(&first.stderr).contains("unchanged"));
+    let stacks = dir.path().join("stacks");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&stacks)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 4, "{files:?}");
+    let mtime = |p: &std::path::Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    let before: Vec<_> = files.iter().map(|f| mtime(f)).collect();
+    // A file changed by hand is put back; the others are not touched.
+    std::fs::write(&files[0], "edited by hand\n").unwrap();
+    let edited = mtime(&files[0]);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    let second = run(&args, dir.path(), None);
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    let said = text(&second.stderr);
+    let name = |p: &std::path::Path| p.file_name().unwrap().to_string_lossy().to_string();
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(lines.len(), 2, "{said}");
+    assert!(
+        lines[0].starts_with("wrote ") && lines[0].ends_with(&name(&files[0])),
+        "{said}"
+    );
+    assert!(lines[1].starts_with("unchanged: "), "{said}");
+    for (file, was) in files.iter().zip(&before).skip(1) {
+        assert!(lines[1].contains(&name(file)), "{said}");
+        assert_eq!(mtime(file), *was, "{} was rewritten", name(file));
+    }
+    assert_ne!(mtime(&files[0]), edited, "the edited file was not put back");
+    assert!(
+        !std::fs::read_to_string(&files[0])
+            .unwrap()
+            .contains("edited by hand")
+    );
+    assert_eq!(
+        std::fs::read_dir(&stacks).unwrap().count(),
+        4,
+        "no temporary file left"
+    );
+}
+
 #[test]
 fn multi_stack_without_output_dir_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
