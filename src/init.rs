@@ -84,6 +84,7 @@ pub fn write(path: &Path, text: &str, force: bool) -> Result<PathBuf, Error> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    let target = dir.join(&name);
     output::write_all(
         &dir,
         &[RenderedFile {
@@ -91,7 +92,7 @@ pub fn write(path: &Path, text: &str, force: bool) -> Result<PathBuf, Error> {
             contents: text.to_string(),
         }],
     )?;
-    Ok(dir.join(path.file_name().unwrap_or_default()))
+    Ok(target)
 }
 
 #[cfg(test)]

@@ -43,15 +43,12 @@ pub struct Plan {
     pub cross_account_associations: Vec<ZoneAssociation>,
     /// Datadog service names the deploy path checks before relying on them.
     pub preflight: Vec<PreflightCheck>,
-    /// How many interface endpoints the plan creates, over all VPCs.
-    pub endpoint_count: usize,
-    /// The `ident` of every endpoint, of every security group ddpl-gen creates, in `vpcs` order.
+    /// The `ident` of every endpoint, of every security group ddpl-gen creates, in `vpcs` order
+    /// (their count, and whether there is any, too).
     pub endpoint_idents: Vec<String>,
     pub security_group_idents: Vec<String>,
     /// Some VPC needs the DNS attributes (`vpcs[].needs_dns_attributes`).
     pub dns_attributes_needed: bool,
-    /// ddpl-gen creates a security group in some VPC (`vpcs[].security_group`).
-    pub creates_security_groups: bool,
     /// Some peering is accepted in another stack than the one that requests it
     /// (`peerings[].remote_accepter`).
     pub remote_accepters: bool,
@@ -716,13 +713,11 @@ pub fn plan(v: &Validated<'_>) -> Plan {
         .iter()
         .flat_map(|vpc| vpc.endpoints.iter().map(|ep| ep.ident.clone()))
         .collect();
-    let endpoint_count = endpoint_idents.len();
     let security_group_idents = vpcs
         .iter()
         .filter_map(|vpc| vpc.security_group.as_ref().map(|sg| sg.ident.clone()))
         .collect();
     let dns_attributes_needed = vpcs.iter().any(|vpc| vpc.needs_dns_attributes);
-    let creates_security_groups = vpcs.iter().any(|vpc| vpc.security_group.is_some());
     let name_filter = ApiFilter {
         name: format!("tag:{}", name_tag.key),
         values: vec![name_tag.value.clone()],
@@ -760,11 +755,9 @@ pub fn plan(v: &Validated<'_>) -> Plan {
         vpc_associations,
         cross_account_associations,
         preflight,
-        endpoint_count,
         endpoint_idents,
         security_group_idents,
         dns_attributes_needed,
-        creates_security_groups,
         remote_accepters,
         warnings,
     }
@@ -800,7 +793,6 @@ mod tests {
             let plan = plan_of(text);
             let endpoints: Vec<&EndpointPlan> =
                 plan.vpcs.iter().flat_map(|v| &v.endpoints).collect();
-            assert_eq!(plan.endpoint_count, endpoints.len());
             assert_eq!(
                 plan.endpoint_idents,
                 endpoints
@@ -818,10 +810,6 @@ mod tests {
             assert_eq!(
                 plan.dns_attributes_needed,
                 plan.vpcs.iter().any(|v| v.needs_dns_attributes)
-            );
-            assert_eq!(
-                plan.creates_security_groups,
-                plan.vpcs.iter().any(|v| v.security_group.is_some())
             );
             assert_eq!(
                 plan.remote_accepters,
