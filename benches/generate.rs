@@ -93,7 +93,7 @@ fn bench(c: &mut Criterion) {
         eprintln!(
             "peering-{n}: {} stacks, {} zones, {} outputs bytes",
             plan.stacks.len(),
-            plan.zones.len(),
+            plan.zones().len(),
             bytes
         );
 

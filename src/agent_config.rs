@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::plan::Plan;
+use crate::plan::{Plan, VpcRole};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AgentConfig {
@@ -27,11 +27,7 @@ pub struct AgentConfig {
 
 /// The Agent settings of a plan.
 pub fn agent_config(plan: &Plan) -> AgentConfig {
-    let agent_vpcs: Vec<_> = if plan.peerings.is_empty() {
-        plan.vpcs.iter().take(1).collect()
-    } else {
-        plan.vpcs.iter().skip(1).collect()
-    };
+    let agent_vpcs = plan.agent_locations();
     let mut agent_regions: Vec<String> = Vec::new();
     for v in &agent_vpcs {
         if !agent_regions.contains(&v.region) {
@@ -42,14 +38,12 @@ pub fn agent_config(plan: &Plan) -> AgentConfig {
         site: plan.site.domain.clone(),
         logs: plan.keys.iter().any(|k| k == "logs-agent"),
         secrets_manager: plan
-            .vpcs
-            .iter()
-            .flat_map(|v| &v.endpoints)
-            .any(|e| e.service_id == "secretsmanager"),
+            .endpoints()
+            .any(|(_, e)| e.service_id == "secretsmanager"),
         agent_vpcs: agent_vpcs
             .iter()
             .map(|v| {
-                if v.role == "endpoint" {
+                if v.role == VpcRole::Endpoint {
                     format!("{} (the endpoint VPC, {})", v.vpc_id, v.region)
                 } else {
                     format!("{} ({}, {})", v.vpc_id, v.name, v.region)
@@ -57,7 +51,8 @@ pub fn agent_config(plan: &Plan) -> AgentConfig {
             })
             .collect(),
         agent_regions,
-        verify_commands: if plan.peerings.is_empty() {
+        // One VPC: the script needs no name; several: the one it runs in.
+        verify_commands: if plan.agent_vpcs.is_empty() {
             vec!["bash verify.sh".to_string()]
         } else {
             agent_vpcs

@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
-use crate::plan::{EndpointPlan, Plan, VpcPlan};
-use crate::topology::Kind;
+use crate::naming::snake;
+use crate::plan::{EndpointPlan, Plan, Reach, VpcPlan, VpcRole};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Verify {
@@ -47,8 +47,8 @@ pub struct CheckGroup {
     pub no_connection: String,
 }
 
-/// The names a VPC's hosts reach through `ep`: its hosts without wildcards, and for peering the
-/// zone (the private DNS name) too.
+/// The names a VPC's hosts reach through `ep`: its hosts without wildcards, and with private
+/// hosted zones the zone (the private DNS name) too.
 fn names(ep: &EndpointPlan, with_zone: bool) -> Vec<String> {
     let mut names: Vec<String> = ep
         .hosts
@@ -63,13 +63,13 @@ fn names(ep: &EndpointPlan, with_zone: bool) -> Vec<String> {
 }
 
 fn datadog_checks(plan: &Plan, here: &VpcPlan) -> Vec<CheckGroup> {
-    let endpoint_vpc = &plan.vpcs[0];
-    let peering = plan.kind == Kind::Peering;
+    let endpoint_vpc = &plan.endpoint_vpc;
+    let zoned = !plan.zones().is_empty();
     let no_answer = format!(
         "check that {} has enableDnsSupport on and uses the Amazon-provided DNS server",
         here.vpc_id
     );
-    let no_connection = if peering && here.index != 0 {
+    let no_connection = if let (Reach::Peering { .. }, VpcRole::Agent) = (&plan.reach, here.role) {
         format!(
             "check that the peering connection between {} and {} is active, that the route tables of both VPCs route {} and {} through it, and that the endpoint security group admits TCP 443 from {}",
             endpoint_vpc.vpc_id, here.vpc_id, endpoint_vpc.cidr, here.cidr, here.cidr
@@ -82,7 +82,7 @@ fn datadog_checks(plan: &Plan, here: &VpcPlan) -> Vec<CheckGroup> {
     };
     let mut checks = Vec::new();
     for ep in endpoint_vpc.endpoints.iter().filter(|e| e.datadog) {
-        let outside = if peering {
+        let outside = if zoned {
             format!(
                 "the private hosted zone {} is not associated with {} or its A record is missing",
                 ep.private_dns_name, here.vpc_id
@@ -94,8 +94,8 @@ fn datadog_checks(plan: &Plan, here: &VpcPlan) -> Vec<CheckGroup> {
             )
         };
         checks.push(CheckGroup {
-            endpoint: ep.ident.clone(),
-            hosts: names(ep, peering),
+            endpoint: snake(&ep.name),
+            hosts: names(ep, zoned),
             cidr: endpoint_vpc.cidr.clone(),
             no_answer: no_answer.clone(),
             outside,
@@ -112,7 +112,7 @@ fn own_checks(here: &VpcPlan) -> Vec<CheckGroup> {
     for ep in here.endpoints.iter().filter(|e| !e.datadog) {
         {
             checks.push(CheckGroup {
-                endpoint: ep.ident.clone(),
+                endpoint: snake(&ep.name),
                 hosts: names(ep, false),
                 cidr: here.cidr.clone(),
                 no_answer: format!(
@@ -136,15 +136,14 @@ fn own_checks(here: &VpcPlan) -> Vec<CheckGroup> {
 /// The checks of every VPC of the plan.
 pub fn verify(plan: &Plan) -> Verify {
     let vpcs: Vec<VerifyVpc> = plan
-        .vpcs
-        .iter()
+        .vpcs()
         .map(|vpc| {
             let mut groups = datadog_checks(plan, vpc);
             groups.extend(own_checks(vpc));
             groups.retain(|g| !g.hosts.is_empty());
             VerifyVpc {
                 name: vpc.name.clone(),
-                ident: vpc.ident.clone(),
+                ident: snake(&vpc.name),
                 vpc_id: vpc.vpc_id.clone(),
                 region: vpc.region.clone(),
                 cidr: vpc.cidr.clone(),

@@ -31,6 +31,7 @@ pub mod checks;
 pub mod cidr;
 pub mod error;
 pub mod init;
+mod naming;
 pub mod output;
 pub mod plan;
 pub mod render;

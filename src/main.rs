@@ -244,7 +244,7 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
     match cli.command {
         Command::Validate(input) => {
             let plan = load_plan(&input)?;
-            let endpoints: usize = plan.vpcs.iter().map(|v| v.endpoints.len()).sum();
+            let endpoints = plan.endpoints().count();
             Ok(stdout_only(format!(
                 "{}: valid; {} {} on {} ({}); {} stack(s), {} VPC(s), {} endpoint(s), {} zone(s), {} peering(s)\n",
                 input.file,
@@ -253,10 +253,10 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
                 plan.site.id,
                 plan.site.region,
                 plan.stacks.len(),
-                plan.vpcs.len(),
+                plan.vpcs().count(),
                 endpoints,
-                plan.zones.len(),
-                plan.peerings.len()
+                plan.zones().len(),
+                plan.peerings().len()
             )))
         }
         Command::Terraform(input) => Ok(stdout_only(render::terraform(&load_plan(&input)?)?)),

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::naming::snake;
 use crate::plan::{Plan, VpcPlan};
 
 /// Hours in the month AWS prices are quoted for (365 * 24 / 12).
@@ -14,6 +15,7 @@ pub const DEFAULT_PRICE_PER_AZ_HOUR: f64 = 0.01;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Review {
+    pub counts: Counts,
     pub stacks: Vec<StackReview>,
     pub endpoints: Vec<EndpointReview>,
     pub zones: Vec<ZoneReview>,
@@ -21,6 +23,15 @@ pub struct Review {
     pub routes: Vec<RouteReview>,
     pub diagram: Diagram,
     pub cost: Cost,
+}
+
+/// How many of each the plan holds (the review's first line).
+#[derive(Debug, Clone, Serialize)]
+pub struct Counts {
+    pub stacks: usize,
+    pub vpcs: usize,
+    pub zones: usize,
+    pub peerings: usize,
 }
 
 /// One stack (account + region) and what will exist in it.
@@ -141,7 +152,7 @@ pub struct CostLine {
 }
 
 fn vpc_title(vpc: &VpcPlan) -> String {
-    if vpc.role == "endpoint" {
+    if vpc.role == crate::plan::VpcRole::Endpoint {
         format!("endpoint VPC {}", vpc.vpc_id)
     } else {
         format!("agent VPC {} ({})", vpc.name, vpc.vpc_id)
@@ -163,15 +174,14 @@ fn row(what: &str, names: Vec<String>) -> Option<ResourceRow> {
 /// Builds the review of a plan; `price_per_az_hour` is the USD price of one endpoint in one
 /// AZ for one hour.
 pub fn review(plan: &Plan, price_per_az_hour: f64) -> Review {
-    let vpc_name = |i: usize| plan.vpcs[i].name.clone();
+    let agent_name = |i: usize| plan.agent_vpcs[i].name.clone();
+    let endpoint_name = || plan.endpoint_vpc.name.clone();
+    let peering_ident = |i: usize| snake(&plan.agent_vpcs[i].name);
+    let zone_ident = |z: &crate::plan::ZonePlan| snake(&plan.zone_endpoint(z).name);
 
     let mut stacks = Vec::new();
     for stack in &plan.stacks {
-        let vpcs: Vec<&VpcPlan> = plan
-            .vpcs
-            .iter()
-            .filter(|v| v.stack == stack.index)
-            .collect();
+        let vpcs: Vec<&VpcPlan> = plan.vpcs().filter(|v| v.stack == stack.index).collect();
         let mut rows = Vec::new();
         rows.extend(row(
             "Security groups",
@@ -189,24 +199,24 @@ pub fn review(plan: &Plan, price_per_az_hour: f64) -> Review {
         rows.extend(row(
             "Interface VPC endpoints",
             vpcs.iter()
-                .flat_map(|v| v.endpoints.iter().map(|e| e.ident.clone()))
+                .flat_map(|v| v.endpoints.iter().map(|e| snake(&e.name)))
                 .collect(),
         ));
         if stack.is_endpoint_stack {
             rows.extend(row(
                 "Route 53 private hosted zones",
-                plan.zones.iter().map(|z| z.name.clone()).collect(),
+                plan.zones().iter().map(|z| z.name.clone()).collect(),
             ));
             rows.extend(row(
                 "Alias A records (zone apex to the endpoint)",
-                plan.zones.iter().map(|z| z.name.clone()).collect(),
+                plan.zones().iter().map(|z| z.name.clone()).collect(),
             ));
             rows.extend(row(
                 "Zone association authorizations (removed after use)",
-                plan.zones
+                plan.zones()
                     .iter()
                     .flat_map(|z| {
-                        z.associations
+                        plan.zone_associations()
                             .iter()
                             .filter(|a| a.cross_account)
                             .map(move |a| format!("{} -> {}", z.name, a.vpc_id))
@@ -216,10 +226,10 @@ pub fn review(plan: &Plan, price_per_az_hour: f64) -> Review {
         }
         rows.extend(row(
             "Zone associations",
-            plan.zones
+            plan.zones()
                 .iter()
                 .flat_map(|z| {
-                    z.associations
+                    plan.zone_associations()
                         .iter()
                         .filter(|a| a.stack == stack.index)
                         .map(move |a| format!("{} -> {}", z.name, a.vpc_id))
@@ -228,23 +238,23 @@ pub fn review(plan: &Plan, price_per_az_hour: f64) -> Review {
         ));
         rows.extend(row(
             "VPC peering connections (requested)",
-            plan.peerings
+            plan.peerings()
                 .iter()
                 .filter(|p| p.requester_stack == stack.index)
-                .map(|p| p.ident.clone())
+                .map(|p| peering_ident(p.agent_vpc))
                 .collect(),
         ));
         rows.extend(row(
             "VPC peering acceptances",
-            plan.peerings
+            plan.peerings()
                 .iter()
                 .filter(|p| p.accepter_stack == stack.index)
-                .map(|p| p.ident.clone())
+                .map(|p| peering_ident(p.agent_vpc))
                 .collect(),
         ));
         rows.extend(row(
             "Routes",
-            plan.peerings
+            plan.peerings()
                 .iter()
                 .flat_map(|p| {
                     let mut routes = Vec::new();
@@ -282,11 +292,10 @@ pub fn review(plan: &Plan, price_per_az_hour: f64) -> Review {
     }
 
     let endpoints = plan
-        .vpcs
-        .iter()
+        .vpcs()
         .flat_map(|v| {
             v.endpoints.iter().map(move |e| EndpointReview {
-                ident: e.ident.clone(),
+                ident: snake(&e.name),
                 vpc: v.name.clone(),
                 service_name: e.service_name.clone(),
                 service_region: e.service_region.clone(),
@@ -304,20 +313,24 @@ pub fn review(plan: &Plan, price_per_az_hour: f64) -> Review {
         .collect();
 
     let zones = plan
-        .zones
+        .zones()
         .iter()
         .map(|z| ZoneReview {
             name: z.name.clone(),
-            endpoint: z.endpoint_ident.clone(),
-            vpcs: std::iter::once(vpc_name(0))
-                .chain(z.associations.iter().map(|a| vpc_name(a.vpc)))
+            endpoint: zone_ident(z),
+            vpcs: std::iter::once(endpoint_name())
+                .chain(
+                    plan.zone_associations()
+                        .iter()
+                        .map(|a| agent_name(a.agent_vpc)),
+                )
                 .collect(),
             hosts: z.hosts.clone(),
         })
         .collect();
 
     let peerings = plan
-        .peerings
+        .peerings()
         .iter()
         .map(|p| {
             let mut reach = match &p.peer_region {
@@ -328,30 +341,39 @@ pub fn review(plan: &Plan, price_per_az_hour: f64) -> Review {
                 reach.push_str(&format!(", cross-account ({owner})"));
             }
             PeeringReview {
-                ident: p.ident.clone(),
-                requester: format!("{} ({})", vpc_name(0), p.requester_vpc_id),
-                accepter: format!("{} ({})", vpc_name(p.agent_vpc), p.accepter_vpc_id),
+                ident: peering_ident(p.agent_vpc),
+                requester: format!("{} ({})", endpoint_name(), p.requester_vpc_id),
+                accepter: format!("{} ({})", agent_name(p.agent_vpc), p.accepter_vpc_id),
                 reach,
             }
         })
         .collect();
 
     let routes = plan
-        .peerings
+        .peerings()
         .iter()
         .flat_map(|p| {
-            let requester = p.requester_routes.iter().map(move |r| (0, r));
-            let accepter = p.accepter_routes.iter().map(move |r| (p.agent_vpc, r));
+            let requester = p.requester_routes.iter().map(move |r| (endpoint_name(), r));
+            let accepter = p
+                .accepter_routes
+                .iter()
+                .map(move |r| (agent_name(p.agent_vpc), r));
             requester.chain(accepter).map(move |(vpc, r)| RouteReview {
                 route_table_id: r.route_table_id.clone(),
-                vpc: vpc_name(vpc),
+                vpc,
                 destination_cidr: r.destination_cidr.clone(),
-                peering: p.ident.clone(),
+                peering: peering_ident(p.agent_vpc),
             })
         })
         .collect();
 
     Review {
+        counts: Counts {
+            stacks: plan.stacks.len(),
+            vpcs: plan.vpcs().count(),
+            zones: plan.zones().len(),
+            peerings: plan.peerings().len(),
+        },
         stacks,
         endpoints,
         zones,
@@ -377,11 +399,12 @@ fn diagram(plan: &Plan) -> Diagram {
     let mut vpcs = Vec::new();
     let mut links = Vec::new();
     let mut uses_secrets = false;
-    for vpc in &plan.vpcs {
-        let id = format!("vpc_{}", vpc.ident);
+    let vpc_node = |vpc: &VpcPlan| format!("vpc_{}", snake(&vpc.name));
+    for vpc in plan.vpcs() {
+        let id = vpc_node(vpc);
         let mut endpoints = Vec::new();
         for e in &vpc.endpoints {
-            let node = format!("ep_{}", e.ident);
+            let node = format!("ep_{}", snake(&e.name));
             let label = if e.keys.is_empty() {
                 format!("{} endpoint", e.service_id)
             } else {
@@ -415,8 +438,8 @@ fn diagram(plan: &Plan) -> Diagram {
             endpoints,
         });
     }
-    for p in &plan.peerings {
-        let agent = &plan.vpcs[p.agent_vpc];
+    for p in plan.peerings() {
+        let agent = &plan.agent_vpcs[p.agent_vpc];
         let mut label = "VPC peering".to_string();
         if p.cross_region {
             label.push_str(", cross-region");
@@ -425,31 +448,32 @@ fn diagram(plan: &Plan) -> Diagram {
             label.push_str(", cross-account");
         }
         links.push(Link {
-            from: format!("vpc_{}", plan.vpcs[0].ident),
-            to: format!("vpc_{}", agent.ident),
+            from: vpc_node(&plan.endpoint_vpc),
+            to: vpc_node(agent),
             style: "peering",
             label,
         });
     }
     let mut zones = Vec::new();
-    for z in &plan.zones {
-        let id = format!("zone_{}", z.ident);
+    for z in plan.zones() {
+        let ident = snake(&plan.zone_endpoint(z).name);
+        let id = format!("zone_{ident}");
         links.push(Link {
             from: id.clone(),
-            to: format!("ep_{}", z.endpoint_ident),
+            to: format!("ep_{ident}"),
             style: "dns",
             label: "alias A".into(),
         });
         links.push(Link {
             from: id.clone(),
-            to: format!("vpc_{}", plan.vpcs[0].ident),
+            to: vpc_node(&plan.endpoint_vpc),
             style: "dns",
             label: "associated".into(),
         });
-        for a in &z.associations {
+        for a in plan.zone_associations() {
             links.push(Link {
                 from: id.clone(),
-                to: format!("vpc_{}", plan.vpcs[a.vpc].ident),
+                to: vpc_node(&plan.agent_vpcs[a.agent_vpc]),
                 style: "dns",
                 label: if a.cross_account {
                     "associated, cross-account".into()
@@ -479,7 +503,7 @@ fn cost(plan: &Plan, price: f64) -> Cost {
     let hours = HOURS_PER_MONTH;
     let mut lines = Vec::new();
     let mut total = 0.0;
-    for vpc in plan.vpcs.iter().filter(|v| !v.endpoints.is_empty()) {
+    for vpc in plan.vpcs().filter(|v| !v.endpoints.is_empty()) {
         let endpoints = vpc.endpoints.len();
         let azs = vpc.subnet_ids.len();
         let enis = endpoints * azs;

@@ -313,7 +313,7 @@ fn check_kind_shape(t: &Topology, problems: &mut Vec<Problem>) {
             ));
         }
         // CloudFormation logical ids drop the hyphens (`app-1` and `app1` are both `App1`).
-        let logical = crate::plan::pascal(&a.name);
+        let logical = crate::naming::pascal(&a.name);
         let j = *logicals.entry(logical.clone()).or_insert(i);
         if t.agent_vpcs[j].name != a.name {
             problems.push(Problem::new(

@@ -565,7 +565,7 @@ fn peering_scripts_cover_every_step() {
             .into_iter()
             .filter(|s| s == &tokyo)
             .count(),
-        plan.zones.len()
+        plan.zones().len()
     );
     assert!(destroy.contains("nothing to delete"));
 }
@@ -729,7 +729,7 @@ esac
         .collect();
     let stack = &plan.stacks[0];
     let profile = stack.profile.as_deref().unwrap();
-    let endpoints = plan.vpcs[0].endpoints.len();
+    let endpoints = plan.endpoint_vpc.endpoints.len();
     let creates: Vec<&Vec<&str>> = calls
         .iter()
         .filter(|c| c[1] == "create-vpc-endpoint")
@@ -872,7 +872,7 @@ fn run_with_stub(
     fs::write(&stub, PAGED_ZONES_STUB).unwrap();
     Command::new("chmod").arg("+x").arg(&stub).status().unwrap();
     let (mut zones, mut refs) = (String::new(), String::new());
-    for (i, zone) in plan.zones.iter().enumerate() {
+    for (i, zone) in plan.zones().iter().enumerate() {
         zones.push_str(&format!("{}.\tZOURS{i}\n", zone.name));
         refs.push_str(&format!("ZOURS{i}\t{}\n", zone.caller_reference));
     }
@@ -932,7 +932,7 @@ fn zones_on_a_second_page_of_list_hosted_zones_by_vpc_are_found() {
         return;
     }
     let plan = plan_of(&root().join("golden/us1-peering-secrets-manager/topology.yaml"));
-    assert!(!plan.zones.is_empty());
+    assert!(!plan.zones().is_empty());
     let stack = &plan.stacks[0];
     for (kind, script) in scripts(&plan) {
         let (out, calls) = run_with_paged_zones(&plan, &script, "None");
@@ -948,17 +948,22 @@ fn zones_on_a_second_page_of_list_hosted_zones_by_vpc_are_found() {
         for call in &lists {
             assert_eq!(arg_of(call, "--region"), Some(stack.region.as_str()));
             assert_eq!(arg_of(call, "--profile"), stack.profile.as_deref());
-            assert_eq!(arg_of(call, "--vpc-id"), Some(plan.vpcs[0].vpc_id.as_str()));
+            assert_eq!(
+                arg_of(call, "--vpc-id"),
+                Some(plan.endpoint_vpc.vpc_id.as_str())
+            );
             assert_eq!(arg_of(call, "--max-items"), Some("100"));
         }
-        let ours: Vec<String> = (0..plan.zones.len()).map(|i| format!("ZOURS{i}")).collect();
+        let ours: Vec<String> = (0..plan.zones().len())
+            .map(|i| format!("ZOURS{i}"))
+            .collect();
         if kind == "deploy" {
             assert!(
                 calls_of(&calls, "create-hosted-zone").is_empty(),
                 "deploy created a zone that exists on the second page"
             );
             let stdout = String::from_utf8_lossy(&out.stdout);
-            for (zone, id) in plan.zones.iter().zip(&ours) {
+            for (zone, id) in plan.zones().iter().zip(&ours) {
                 assert!(
                     stdout.contains(&format!("private hosted zone {} {id} exists", zone.name)),
                     "{stdout}"
@@ -1007,8 +1012,8 @@ fn deploy_replaces_only_routes_whose_target_is_gone() {
     }
     let plan = plan_of(&root().join("golden/us1-peering-cross-region/topology.yaml"));
     let deploy = render::cli_deploy(&plan).unwrap();
-    let agent_cidr = plan.vpcs[1].cidr.as_str();
-    let endpoint_cidr = plan.vpcs[0].cidr.as_str();
+    let agent_cidr = plan.agent_vpcs[0].cidr.as_str();
+    let endpoint_cidr = plan.endpoint_vpc.cidr.as_str();
 
     let live =
         format!("{endpoint_cidr}\tactive\tlocal\n{agent_cidr}\tactive\ttgw-0123456789abcdef0\n");
@@ -1040,7 +1045,8 @@ fn deploy_replaces_only_routes_whose_target_is_gone() {
             )
         })
         .collect();
-    let routes = plan.peerings[0].requester_routes.len() + plan.peerings[0].accepter_routes.len();
+    let routes =
+        plan.peerings()[0].requester_routes.len() + plan.peerings()[0].accepter_routes.len();
     assert_eq!(replaced.len(), routes, "{replaced:?}");
     assert!(
         replaced

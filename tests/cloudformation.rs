@@ -286,7 +286,7 @@ fn multi_stack_peering_gives_a_template_per_stack_a_companion_and_a_readme() {
         );
     }
     let zones = resources_of_type(&t, "AWS::Route53::HostedZone");
-    assert_eq!(zones.len(), plan.zones.len());
+    assert_eq!(zones.len(), plan.zones().len());
     for (_, zone) in &zones {
         // The endpoint VPC and the same-account agent VPC (tokyo-apps: companion script).
         let vpcs: Vec<(&str, &str)> = get(zone, &["Properties", "VPCs"])
@@ -310,7 +310,7 @@ fn multi_stack_peering_gives_a_template_per_stack_a_companion_and_a_readme() {
         assert!(tags_of(zone, "HostedZoneTags").contains_key("ddpl:name"));
     }
     let records = resources_of_type(&t, "AWS::Route53::RecordSet");
-    assert_eq!(records.len(), plan.zones.len());
+    assert_eq!(records.len(), plan.zones().len());
     let text = file(&files, "acme-apac-111111111111-ap-southeast-2.yaml");
     assert!(text.contains(
         r#"DNSName: !Select [1, !Split [":", !Select [0, !GetAtt GoldEndpoint.DnsEntries]]]"#

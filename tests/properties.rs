@@ -312,7 +312,7 @@ fn expected_strings(f: &Free, plan: &Plan) -> BTreeSet<String> {
         .into_iter()
         .flat_map(|(k, v)| [k, v])
         .collect();
-    for vpc in &plan.vpcs {
+    for vpc in plan.vpcs() {
         if let Some(sg) = &vpc.security_group {
             set.insert(sg.name.clone());
             set.insert(sg.description.clone());

@@ -459,7 +459,7 @@ fn services_all_and_default_select_every_key() {
     let b = ddpl_gen::plan_from_text(SAME_REGION, "t", &catalog).unwrap();
     assert_eq!(a.keys, catalog.keys);
     assert_eq!(b.keys, catalog.keys);
-    assert_eq!(a.vpcs[0].endpoints.len(), 10);
+    assert_eq!(a.endpoint_vpc.endpoints.len(), 10);
 }
 
 #[test]
@@ -474,10 +474,10 @@ fn shared_service_names_give_one_endpoint() {
         "kind: same-region\nservices: [logs-agent, logs-user]",
     );
     let plan = ddpl_gen::plan_from_text(&t, "t", &Catalog::embedded()).unwrap();
-    assert_eq!(plan.vpcs[0].endpoints.len(), 1);
-    assert_eq!(plan.vpcs[0].endpoints[0].service_id, "gold");
+    assert_eq!(plan.endpoint_vpc.endpoints.len(), 1);
+    assert_eq!(plan.endpoint_vpc.endpoints[0].service_id, "gold");
     assert_eq!(
-        plan.vpcs[0].endpoints[0].keys,
+        plan.endpoint_vpc.endpoints[0].keys,
         vec!["logs-agent", "logs-user"]
     );
 }
@@ -490,7 +490,8 @@ fn us1_uses_the_2026_anchors() {
         "kind: same-region\nservices: [api, traces]",
     );
     let plan = ddpl_gen::plan_from_text(&t, "t", &Catalog::embedded()).unwrap();
-    let names: Vec<&str> = plan.vpcs[0]
+    let names: Vec<&str> = plan
+        .endpoint_vpc
         .endpoints
         .iter()
         .map(|e| e.service_name.as_str())

@@ -8,12 +8,16 @@
 pub mod agent_config;
 pub mod cli;
 pub mod cloudformation;
+pub(crate) mod commands;
 pub mod escape;
+mod format;
 pub mod init;
 pub mod markdown;
 pub mod plan_md;
 pub mod terraform;
 pub mod verify;
+
+pub use format::Format;
 
 pub use agent_config::agent_config_markdown;
 pub use cli::{cli_deploy, cli_destroy};
@@ -55,7 +59,8 @@ macro_rules! embedded {
 
 /// The templates. Each is parsed on its first use, once per process.
 const TEMPLATES: &[EmbeddedTemplate] = &[
-    embedded!("terraform/main.tf.j2"),
+    embedded!("terraform/main.tf.j2", imports: ["terraform/peering.tf.j2"]),
+    embedded!("terraform/peering.tf.j2"),
     embedded!("cloudformation/stack.yaml.j2"),
     embedded!("cloudformation/companion.sh.j2", imports: ["cli/macros.sh.j2"]),
     embedded!("cloudformation/README.md.j2"),
@@ -68,24 +73,85 @@ const TEMPLATES: &[EmbeddedTemplate] = &[
     embedded!("agent/agent-config.md.j2"),
 ];
 
-/// The escaping a template's output format needs, from its file name.
+/// How a template's output format quotes every value it interpolates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Escaper {
+    /// HCL string literals (`"..."`, `${` and `%{` doubled).
+    Hcl,
+    /// YAML double-quoted scalars (also JSON strings).
+    Yaml,
+    /// Single-quoted shell words.
+    Shell,
+    /// Markdown text with its special characters escaped.
+    Markdown,
+}
+
+impl Escaper {
+    const ALL: [Escaper; 4] = [
+        Escaper::Hcl,
+        Escaper::Yaml,
+        Escaper::Shell,
+        Escaper::Markdown,
+    ];
+
+    /// The escaper of a template, from the extension before `.j2`; `None` for an extension
+    /// no escaper serves (a test refuses such a template).
+    pub(crate) fn for_template(name: &str) -> Option<Escaper> {
+        let stem = name.strip_suffix(".j2")?;
+        let extension = stem.rsplit_once('.')?.1;
+        Some(match extension {
+            "tf" | "hcl" => Escaper::Hcl,
+            "yaml" | "yml" | "json" => Escaper::Yaml,
+            "sh" => Escaper::Shell,
+            "md" => Escaper::Markdown,
+            _ => return None,
+        })
+    }
+
+    /// Its name in minijinja's `AutoEscape::Custom`.
+    fn name(self) -> &'static str {
+        match self {
+            Escaper::Hcl => "hcl",
+            Escaper::Yaml => "yaml",
+            Escaper::Shell => "shell",
+            Escaper::Markdown => "markdown",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Escaper> {
+        Escaper::ALL.into_iter().find(|e| e.name() == name)
+    }
+
+    /// How a list is written: opening, separator, closing.
+    fn list_delimiters(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Escaper::Shell => ("", " ", ""),
+            Escaper::Markdown => ("", ", ", ""),
+            Escaper::Hcl | Escaper::Yaml => ("[", ", ", "]"),
+        }
+    }
+
+    fn push_string(self, out: &mut String, s: &str) {
+        match self {
+            Escaper::Hcl => escape::push_hcl_string(out, s),
+            Escaper::Yaml => escape::push_yaml_string(out, s),
+            Escaper::Shell => escape::push_shell_word(out, s),
+            Escaper::Markdown => out.push_str(&markdown::text(s)),
+        }
+    }
+}
+
+/// The escaping a template's output format needs, from its file name (none for a name no
+/// escaper serves, which only a template outside `TEMPLATES` can have).
 fn escape_for(name: &str) -> AutoEscape {
-    let stem = name.trim_end_matches(".j2");
-    if stem.ends_with(".tf") || stem.ends_with(".hcl") {
-        AutoEscape::Custom("hcl".into())
-    } else if stem.ends_with(".yaml") || stem.ends_with(".yml") || stem.ends_with(".json") {
-        AutoEscape::Custom("yaml".into())
-    } else if stem.ends_with(".sh") {
-        AutoEscape::Custom("shell".into())
-    } else if stem.ends_with(".md") {
-        AutoEscape::Custom("markdown".into())
-    } else {
-        AutoEscape::None
+    match Escaper::for_template(name) {
+        Some(escaper) => AutoEscape::Custom(escaper.name().into()),
+        None => AutoEscape::None,
     }
 }
 
 /// Writes one value as a literal of the current format.
-fn write_literal(format: &str, value: &Value, out: &mut String) -> Result<(), TemplateError> {
+fn write_literal(format: Escaper, value: &Value, out: &mut String) -> Result<(), TemplateError> {
     if value.is_undefined() || value.is_none() {
         return Err(TemplateError::new(
             ErrorKind::UndefinedError,
@@ -93,12 +159,7 @@ fn write_literal(format: &str, value: &Value, out: &mut String) -> Result<(), Te
         ));
     }
     if let Some(s) = value.as_str() {
-        match format {
-            "hcl" => escape::push_hcl_string(out, s),
-            "yaml" => escape::push_yaml_string(out, s),
-            "markdown" => out.push_str(&markdown::text(s)),
-            _ => escape::push_shell_word(out, s),
-        }
+        format.push_string(out, s);
         return Ok(());
     }
     if value.is_number() {
@@ -114,13 +175,7 @@ fn write_literal(format: &str, value: &Value, out: &mut String) -> Result<(), Te
         minijinja::value::ValueKind::Bool => out.push_str("false"),
         minijinja::value::ValueKind::Seq | minijinja::value::ValueKind::Iterable => {
             let items: Vec<Value> = value.try_iter()?.collect();
-            let (open, sep, close) = if format == "shell" {
-                ("", " ", "")
-            } else if format == "markdown" {
-                ("", ", ", "")
-            } else {
-                ("[", ", ", "]")
-            };
+            let (open, sep, close) = format.list_delimiters();
             out.push_str(open);
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
@@ -145,7 +200,13 @@ fn write_literal(format: &str, value: &Value, out: &mut String) -> Result<(), Te
 
 fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), TemplateError> {
     match state.auto_escape() {
-        AutoEscape::Custom(format) if !value.is_safe() => {
+        AutoEscape::Custom(name) if !value.is_safe() => {
+            let format = Escaper::from_name(name).ok_or_else(|| {
+                TemplateError::new(
+                    ErrorKind::InvalidOperation,
+                    format!("no escaper is named {name:?}"),
+                )
+            })?;
             // One buffer per thread, reused for every value: a large render interpolates
             // hundreds of thousands of them.
             thread_local!(static LITERAL: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) });
@@ -195,6 +256,11 @@ fn pad_filter(text: String, width: usize) -> Value {
     Value::from_safe_string(" ".repeat(width.saturating_sub(len)))
 }
 
+/// `n|spaces`: `n` spaces (a padding the view computed).
+fn spaces_filter(n: usize) -> Value {
+    Value::from_safe_string(" ".repeat(n))
+}
+
 /// The environment without templates: syntax, escaping, filters and functions.
 fn base_environment() -> Environment<'static> {
     let mut env = Environment::new();
@@ -215,6 +281,7 @@ fn base_environment() -> Environment<'static> {
     env.add_filter("tojson", json_filter);
     env.add_filter("ident", ident_filter);
     env.add_filter("pad", pad_filter);
+    env.add_filter("spaces", spaces_filter);
     env.add_filter("hcl", |s: String| {
         Value::from_safe_string(escape::hcl_string(&s))
     });
@@ -330,7 +397,12 @@ pub(crate) fn render(template: &str, plan: &Plan, extra: Value) -> Result<String
 
 /// The plan as a template value; a renderer that renders several templates converts it once.
 pub(crate) fn plan_value(plan: &Plan) -> Value {
-    Value::from(Serde(plan))
+    value(plan)
+}
+
+/// Any plan or view as a template value.
+pub(crate) fn value<T: serde::Serialize>(item: &T) -> Value {
+    Value::from(Serde(item))
 }
 
 /// `render` with the plan already converted by `plan_value`.

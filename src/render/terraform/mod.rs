@@ -1,49 +1,26 @@
 //! Terraform: one `main.tf` for every stack (a provider alias per account and region).
 //!
 //! The output is already in `terraform fmt` form. `fmt` aligns the `=` of consecutive
-//! single-line arguments to the widest left-hand side, counted in grapheme clusters. The
-//! template knows its fixed argument names; for left-hand sides that come from the plan
-//! (tag keys, output map keys) it calls `align(keys, quoted)`, defined here, which returns
-//! the padding after each key. The environment's `shell_quote(text)` quotes a word of the
-//! shell command in an error message; comments use its `comment` filter.
+//! single-line arguments to the widest left-hand side, counted in grapheme clusters
+//! ([`columns`]); the view computes the widths and paddings, the template writes them.
 
-use minijinja::value::Value;
+mod view;
 
-use super::escape::hcl_string;
-use super::render;
+use super::render_context;
 use crate::error::Error;
 use crate::plan::Plan;
+pub(crate) use view::TerraformView;
 
 /// Terraform: one `main.tf`.
 pub fn terraform(plan: &Plan) -> Result<String, Error> {
-    render(
+    let view = TerraformView::new(plan);
+    render_context(
         "terraform/main.tf.j2",
-        plan,
         minijinja::context! {
-            align => Value::from_function(align),
+            plan => crate::render::value(plan),
+            tf => crate::render::value(&view),
         },
     )
-}
-
-/// `align(keys, quoted)`: the spaces to write after each key of an object so that the `=`
-/// line up as `terraform fmt` lines them up. `quoted`: the keys are written as HCL string
-/// literals (the template interpolates them), else as bare identifiers.
-fn align(keys: Vec<String>, quoted: bool) -> Vec<Value> {
-    let widths: Vec<usize> = keys
-        .iter()
-        .map(|k| {
-            if quoted {
-                columns(&hcl_string(k))
-            } else {
-                columns(k)
-            }
-        })
-        .collect();
-    let max = widths.iter().copied().max().unwrap_or(0);
-    widths
-        .into_iter()
-        .map(|w| Value::from_safe_string(" ".repeat(max - w)))
-        .collect()
 }
 
 /// Hangul syllable types (Unicode `Hangul_Syllable_Type`).
@@ -170,14 +147,5 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(columns(text), want, "{text:?}");
         }
-    }
-
-    #[test]
-    fn align_pads_to_the_widest_key() {
-        let pads = align(vec!["ddpl:name".into(), "チーム".into()], true);
-        let pads: Vec<String> = pads.iter().map(|v| v.to_string()).collect();
-        assert_eq!(pads, vec!["".to_string(), " ".repeat(6)]);
-        let pads = align(vec!["a".into(), "abc".into()], false);
-        assert_eq!(pads[0].to_string(), "  ");
     }
 }

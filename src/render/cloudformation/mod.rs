@@ -11,89 +11,71 @@
 //! - `README.md` when there is more than one file: the deploy order, the parameters that carry
 //!   ids from one stack to another, and the teardown order.
 
-use minijinja::value::Value;
+mod view;
 
-use super::{RenderedFile, plan_value, render_value};
+use super::cli::CliView;
+use super::{RenderedFile, render_context};
 use crate::error::Error;
 use crate::plan::Plan;
+pub(crate) use view::CloudFormationView;
 
 /// The companion script's file name.
 pub fn companion_name(plan: &Plan) -> String {
     format!("{}-companion.sh", plan.name)
 }
 
-/// True for peering (private hosted zones): their VPCs need DNS attributes that
-/// no CloudFormation resource type turns on (`AWS::EC2::VPC` is not ours: the VPCs pre-exist),
+/// True with private hosted zones or peering: their VPCs need DNS attributes that no
+/// CloudFormation resource type turns on (`AWS::EC2::VPC` is not ours: the VPCs pre-exist),
 /// and a zone may be associated with another account's VPC (no resource type for association
 /// authorizations). Same-region and cross-region VPCs also need the DNS attributes (private
 /// DNS), but get no companion for that alone: their single template stays the whole output
 /// (stdout without `-o`) and states the requirement itself.
 pub fn needs_companion(plan: &Plan) -> bool {
-    !plan.zones.is_empty() || !plan.peerings.is_empty()
+    !plan.zones().is_empty() || !plan.peerings().is_empty()
 }
 
 /// One template per stack (`<stack id>.yaml`), plus, where CloudFormation cannot express
 /// everything, a companion script, and a README when there is more than one file.
 pub fn cloudformation(plan: &Plan) -> Result<Vec<RenderedFile>, Error> {
     let companion = needs_companion(plan).then(|| companion_name(plan));
-    let plan_value = plan_value(plan);
+    let view = CloudFormationView::new(plan, companion.clone());
+    let plan_value = crate::render::value(plan);
+    let cfn = crate::render::value(&view);
     let mut files = Vec::new();
-    // The plan's items by index, as template values (shared, not copied).
-    let items = |list: &str, indices: &[usize]| -> Value {
-        let all = plan_value.get_attr(list).unwrap_or_default();
-        indices
-            .iter()
-            .map(|&i| all.get_item(&Value::from(i)).unwrap_or_default())
-            .collect()
-    };
-    // What each stack holds (the plan's `vpcs`, `requested_peerings`, `accepted_peerings`).
-    let contents_of: Vec<Value> = plan
-        .stacks
-        .iter()
-        .map(|stack| {
-            minijinja::context! {
-                vpcs => items("vpcs", &stack.vpcs),
-                requested => items("peerings", &stack.requested_peerings),
-                accepted => items("peerings", &stack.accepted_peerings),
-            }
-        })
-        .collect();
-    let stacks = plan_value.get_attr("stacks").unwrap_or_default();
-    for (index, (stack, here)) in plan.stacks.iter().zip(&contents_of).enumerate() {
-        let contents = render_value(
+    for stack in view.stacks() {
+        let contents = render_context(
             "cloudformation/stack.yaml.j2",
-            &plan_value,
             minijinja::context! {
-                stack => stacks.get_item(&Value::from(index)).unwrap_or_default(),
-                companion => companion.clone(),
-                vpcs_here => here.get_attr("vpcs").unwrap_or_default(),
-                requested_here => here.get_attr("requested").unwrap_or_default(),
-                accepted_here => here.get_attr("accepted").unwrap_or_default(),
+                plan => plan_value.clone(),
+                cfn => cfn.clone(),
+                stack => crate::render::value(stack),
             },
         )?;
         files.push(RenderedFile {
-            name: format!("{}.yaml", stack.id),
+            name: stack.template.clone(),
             contents,
         });
     }
-    let templates: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
-    let stack_contents = Value::from(contents_of);
-    let extra = || {
-        minijinja::context! {
-            companion => companion.clone(),
-            templates => templates.clone(),
-            stack_contents => stack_contents.clone(),
-        }
-    };
     if let Some(name) = &companion {
-        let contents = render_value("cloudformation/companion.sh.j2", &plan_value, extra())?;
+        let cli = CliView::new(plan);
+        let contents = render_context(
+            "cloudformation/companion.sh.j2",
+            minijinja::context! {
+                plan => plan_value.clone(),
+                cfn => cfn.clone(),
+                cli => crate::render::value(&cli),
+            },
+        )?;
         files.push(RenderedFile {
             name: name.clone(),
             contents,
         });
     }
     if files.len() > 1 {
-        let contents = render_value("cloudformation/README.md.j2", &plan_value, extra())?;
+        let contents = render_context(
+            "cloudformation/README.md.j2",
+            minijinja::context! { plan => plan_value, cfn => cfn },
+        )?;
         files.push(RenderedFile {
             name: "README.md".to_string(),
             contents,

@@ -1,0 +1,68 @@
+//! Step 2: the interface endpoints: the selected Datadog services in the endpoint VPC, and a
+//! Secrets Manager endpoint wherever agents run when the topology asks for one.
+
+use super::{Connectivity, EndpointPlan, Placement, ResolutionChoice, VpcPlan};
+use crate::catalog::Catalog;
+use crate::validate::Validated;
+
+/// One endpoint per selected Datadog endpoint service, in catalog order.
+pub(super) fn datadog(
+    v: &Validated<'_>,
+    endpoint_vpc: &VpcPlan,
+    placement: &Placement,
+    connectivity: Connectivity,
+) -> Vec<EndpointPlan> {
+    // Private hosted zones answer for the service names instead of the endpoints' own DNS.
+    let private_dns_enabled = connectivity.resolution == ResolutionChoice::EndpointPrivateDns;
+    let site_region = v.site.region.as_deref().unwrap_or_default();
+    debug_assert_eq!(endpoint_vpc.name, "endpoint");
+    v.services
+        .iter()
+        .map(|svc| EndpointPlan {
+            name: svc.id.clone(),
+            service_id: svc.id.clone(),
+            service_name: svc.service_name(site_region),
+            keys: svc
+                .keys
+                .iter()
+                .filter(|k| v.keys.contains(k))
+                .cloned()
+                .collect(),
+            hosts: svc.hosts.clone(),
+            private_dns_name: svc.private_dns_name.clone(),
+            private_dns_enabled,
+            service_region: placement.service_region().map(str::to_string),
+            datadog: true,
+            source: v
+                .catalog
+                .sources
+                .get(&svc.source)
+                .cloned()
+                .unwrap_or_default(),
+            source_date: svc.date.clone(),
+        })
+        .collect()
+}
+
+/// The Secrets Manager endpoint of a VPC where agents run (private DNS on: AWS's own names).
+pub(super) fn secrets_manager(catalog: &Catalog, vpc: &VpcPlan) -> EndpointPlan {
+    let host = format!("secretsmanager.{}.amazonaws.com", vpc.region);
+    EndpointPlan {
+        name: match vpc.role {
+            super::VpcRole::Endpoint => "secretsmanager".to_string(),
+            super::VpcRole::Agent => format!("{}-secretsmanager", vpc.name),
+        },
+        service_id: "secretsmanager".into(),
+        service_name: catalog
+            .aws_service_name("secretsmanager", &vpc.region)
+            .unwrap_or_default(),
+        keys: Vec::new(),
+        hosts: vec![host.clone()],
+        private_dns_name: host,
+        private_dns_enabled: true,
+        service_region: None,
+        datadog: false,
+        source: "AWS".into(),
+        source_date: String::new(),
+    }
+}

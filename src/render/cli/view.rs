@@ -1,0 +1,372 @@
+//! What the AWS CLI scripts (and the CloudFormation companion script) read: every step's
+//! arguments as the scripts' shell functions take them. Each call into a stack passes the
+//! stack's region and profile (`''` when none) as its first two words (`region_profile`); the
+//! filters that find our resources again are JSON built here, once for deploy and teardown.
+
+use serde::Serialize;
+use serde_json::{Value as Json, json};
+
+use crate::naming::snake;
+use crate::plan::{EndpointPlan, Plan, RoutePlan, StackPlan, Tag, VpcPlan};
+
+/// The states of an endpoint the deploy script reuses (a later state means: create anew).
+const LIVE_ENDPOINT_STATES: [&str; 3] = ["pendingAcceptance", "pending", "available"];
+/// The states of an endpoint the teardown deletes.
+const DELETABLE_ENDPOINT_STATES: [&str; 6] = [
+    "pendingAcceptance",
+    "pending",
+    "available",
+    "failed",
+    "rejected",
+    "expired",
+];
+/// The states in which an endpoint still exists during the teardown's wait.
+const REMAINING_ENDPOINT_STATES: [&str; 4] =
+    ["pendingAcceptance", "pending", "available", "deleting"];
+
+#[derive(Serialize)]
+pub(crate) struct CliView<'p> {
+    pub stacks: Vec<Stack<'p>>,
+    /// The stack of the endpoint VPC (zone owner, peering requester).
+    pub endpoint_stack: Stack<'p>,
+    /// The plan's tags as the AWS APIs take them (`Key`, `Value`).
+    pub api_tags: Vec<ApiTag<'p>>,
+    /// The filter that finds what carries this topology's `ddpl:name` tag.
+    pub name_filter: Json,
+    pub endpoint_vpc: Vpc<'p>,
+    /// The VPCs that need `enableDnsSupport` and `enableDnsHostnames`.
+    pub dns_vpcs: Vec<Vpc<'p>>,
+    pub security_groups: Vec<SecurityGroup<'p>>,
+    pub endpoints: Vec<Endpoint<'p>>,
+    pub preflight: Vec<Preflight<'p>>,
+    pub zones: Vec<Zone<'p>>,
+    pub peerings: Vec<Peering<'p>>,
+    /// Every zone is associated with each of these VPCs.
+    pub associations: Vec<Association<'p>>,
+    /// Those of `associations` that another account owns.
+    pub cross_account_associations: Vec<Association<'p>>,
+}
+
+/// A tag as the AWS APIs spell it.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ApiTag<'p> {
+    pub key: &'p str,
+    pub value: &'p str,
+}
+
+#[derive(Clone, Serialize)]
+pub(crate) struct Stack<'p> {
+    #[serde(flatten)]
+    pub stack: &'p StackPlan,
+    /// The region and the profile (`""` when none), as the scripts' functions take a stack.
+    pub region_profile: [String; 2],
+}
+
+#[derive(Serialize)]
+pub(crate) struct Vpc<'p> {
+    pub name: &'p str,
+    pub vpc_id: &'p str,
+    pub region: &'p str,
+    pub profile: Option<&'p str>,
+    pub region_profile: [String; 2],
+}
+
+#[derive(Serialize)]
+pub(crate) struct SecurityGroup<'p> {
+    /// The shell variable that holds the group's id.
+    pub var: String,
+    pub region_profile: [String; 2],
+    pub vpc_id: &'p str,
+    pub name: &'p str,
+    pub description: &'p str,
+    /// Finds the group again: by name, VPC and our tag.
+    pub filters: Json,
+    pub rules: Vec<Rule<'p>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Rule<'p> {
+    pub protocol: &'p str,
+    pub port: u16,
+    pub cidr: &'p str,
+    /// The rule as `authorize-security-group-ingress --ip-permissions` takes it.
+    pub permissions: Json,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Endpoint<'p> {
+    /// The shell variable that holds the endpoint's id.
+    pub var: String,
+    pub service_id: &'p str,
+    pub service_name: &'p str,
+    pub service_region: &'p str,
+    pub vpc_id: &'p str,
+    pub region: &'p str,
+    pub profile: Option<&'p str>,
+    pub region_profile: [String; 2],
+    pub subnet_ids: String,
+    /// The variable of the security group ddpl-gen creates, or the groups the topology gives.
+    pub security_group_var: Option<String>,
+    pub existing_security_group_ids: String,
+    pub private_dns_flag: &'static str,
+    /// Finds the endpoint again: the deploy (a live one), the teardown (a deletable one), and
+    /// the teardown's wait (one not deleted yet).
+    pub live_filters: Json,
+    pub deletable_filters: Json,
+    pub remaining_filters: Json,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Preflight<'p> {
+    pub service_name: &'p str,
+    pub private_dns_name: &'p str,
+    pub service_region: Option<&'p str>,
+    pub source_date: &'p str,
+    pub region: &'p str,
+    pub profile: Option<&'p str>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Zone<'p> {
+    /// The shell variable that holds the zone's id.
+    pub var: String,
+    pub name: &'p str,
+    pub caller_reference: &'p str,
+    /// The variable of the endpoint its alias record points at.
+    pub endpoint_var: String,
+    /// `create-hosted-zone --hosted-zone-config`.
+    pub config: Json,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Peering<'p> {
+    pub var: String,
+    pub requester: Stack<'p>,
+    pub accepter: Stack<'p>,
+    pub requester_vpc_id: &'p str,
+    pub accepter_vpc_id: &'p str,
+    pub peer_region: &'p str,
+    pub peer_owner_id: &'p str,
+    /// 1 when the accepter's side tags the connection too (it is accepted in another stack).
+    pub tag_on_accept: u8,
+    /// The routes of each side: in the requester's tables, then the accepter's.
+    pub routes: Vec<Route<'p>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Route<'p> {
+    pub region_profile: [String; 2],
+    pub route_table_id: &'p str,
+    pub destination_cidr: &'p str,
+}
+
+#[derive(Clone, Serialize)]
+pub(crate) struct Association<'p> {
+    pub cross_account: bool,
+    /// The VPC owner's stack.
+    pub stack: Stack<'p>,
+    pub vpc_id: &'p str,
+    pub vpc_region: &'p str,
+}
+
+fn region_profile(stack: &StackPlan) -> [String; 2] {
+    [
+        stack.region.clone(),
+        stack.profile.clone().unwrap_or_default(),
+    ]
+}
+
+fn endpoint_var(ep: &EndpointPlan) -> String {
+    format!("ep_{}", snake(&ep.name))
+}
+
+impl<'p> CliView<'p> {
+    pub(crate) fn new(plan: &'p Plan) -> Self {
+        let stack = |index: usize| Stack {
+            stack: &plan.stacks[index],
+            region_profile: region_profile(&plan.stacks[index]),
+        };
+        let vpc = |vpc: &'p VpcPlan| Vpc {
+            name: &vpc.name,
+            vpc_id: &vpc.vpc_id,
+            region: &vpc.region,
+            profile: plan.stacks[vpc.stack].profile.as_deref(),
+            region_profile: region_profile(&plan.stacks[vpc.stack]),
+        };
+        let name_filter = json!({
+            "Name": format!("tag:{}", plan.name_tag.key),
+            "Values": [plan.name_tag.value],
+        });
+        let associations: Vec<Association<'p>> = plan
+            .zone_associations()
+            .iter()
+            .map(|a| Association {
+                cross_account: a.cross_account,
+                stack: stack(a.stack),
+                vpc_id: &a.vpc_id,
+                vpc_region: &a.vpc_region,
+            })
+            .collect();
+        CliView {
+            stacks: (0..plan.stacks.len()).map(stack).collect(),
+            endpoint_stack: stack(plan.endpoint_vpc.stack),
+            api_tags: plan
+                .tags
+                .iter()
+                .map(|Tag { key, value }| ApiTag { key, value })
+                .collect(),
+            endpoint_vpc: vpc(&plan.endpoint_vpc),
+            dns_vpcs: plan
+                .vpcs()
+                .filter(|v| v.needs_dns_attributes)
+                .map(vpc)
+                .collect(),
+            security_groups: plan
+                .vpcs()
+                .filter_map(|v| SecurityGroup::new(v, &plan.stacks[v.stack], &name_filter))
+                .collect(),
+            endpoints: plan
+                .endpoints()
+                .map(|(v, ep)| Endpoint::new(v, ep, &plan.stacks[v.stack], &name_filter))
+                .collect(),
+            preflight: plan
+                .preflight
+                .iter()
+                .map(|check| Preflight {
+                    service_name: &check.service_name,
+                    private_dns_name: &check.private_dns_name,
+                    service_region: check.service_region.as_deref(),
+                    source_date: &check.source_date,
+                    region: &plan.stacks[check.stack].region,
+                    profile: plan.stacks[check.stack].profile.as_deref(),
+                })
+                .collect(),
+            zones: plan
+                .zones()
+                .iter()
+                .map(|zone| {
+                    let endpoint = plan.zone_endpoint(zone);
+                    Zone {
+                        var: format!("zone_{}", snake(&endpoint.name)),
+                        name: &zone.name,
+                        caller_reference: &zone.caller_reference,
+                        endpoint_var: endpoint_var(endpoint),
+                        config: json!({
+                            "PrivateZone": true,
+                            "Comment": format!("{}: {}, {}", plan.generator, plan.name, snake(&endpoint.name)),
+                        }),
+                    }
+                })
+                .collect(),
+            peerings: plan
+                .peerings()
+                .iter()
+                .map(|p| {
+                    let routes = |index: usize, routes: &'p [RoutePlan]| {
+                        routes.iter().map(move |r| Route {
+                            region_profile: region_profile(&plan.stacks[index]),
+                            route_table_id: &r.route_table_id,
+                            destination_cidr: &r.destination_cidr,
+                        })
+                    };
+                    Peering {
+                        var: format!("pcx_{}", snake(&plan.agent_vpcs[p.agent_vpc].name)),
+                        requester: stack(p.requester_stack),
+                        accepter: stack(p.accepter_stack),
+                        requester_vpc_id: &p.requester_vpc_id,
+                        accepter_vpc_id: &p.accepter_vpc_id,
+                        peer_region: p.peer_region.as_deref().unwrap_or_default(),
+                        peer_owner_id: p.peer_owner_id.as_deref().unwrap_or_default(),
+                        tag_on_accept: u8::from(p.remote_accepter),
+                        routes: routes(p.requester_stack, &p.requester_routes)
+                            .chain(routes(p.accepter_stack, &p.accepter_routes))
+                            .collect(),
+                    }
+                })
+                .collect(),
+            cross_account_associations: associations
+                .iter()
+                .filter(|a| a.cross_account)
+                .cloned()
+                .collect(),
+            associations,
+            name_filter,
+        }
+    }
+}
+
+impl<'p> SecurityGroup<'p> {
+    fn new(vpc: &'p VpcPlan, stack: &StackPlan, name_filter: &Json) -> Option<Self> {
+        let group = vpc.security_group.as_ref()?;
+        Some(SecurityGroup {
+            var: format!("sg_{}", snake(&vpc.name)),
+            region_profile: region_profile(stack),
+            vpc_id: &vpc.vpc_id,
+            name: &group.name,
+            description: &group.description,
+            filters: json!([
+                {"Name": "group-name", "Values": [group.name]},
+                {"Name": "vpc-id", "Values": [vpc.vpc_id]},
+                name_filter,
+            ]),
+            rules: group
+                .ingress
+                .iter()
+                .map(|rule| Rule {
+                    protocol: rule.protocol,
+                    port: rule.port,
+                    cidr: &rule.cidr,
+                    permissions: json!([{
+                        "IpProtocol": rule.protocol,
+                        "FromPort": rule.port,
+                        "ToPort": rule.port,
+                        "IpRanges": [{"CidrIp": rule.cidr, "Description": rule.description}],
+                    }]),
+                })
+                .collect(),
+        })
+    }
+}
+
+impl<'p> Endpoint<'p> {
+    fn new(
+        vpc: &'p VpcPlan,
+        ep: &'p EndpointPlan,
+        stack: &'p StackPlan,
+        name_filter: &Json,
+    ) -> Self {
+        let filters = |states: &[&str]| {
+            json!([
+                {"Name": "vpc-id", "Values": [vpc.vpc_id]},
+                {"Name": "service-name", "Values": [ep.service_name]},
+                name_filter,
+                {"Name": "vpc-endpoint-state", "Values": states},
+            ])
+        };
+        Endpoint {
+            var: endpoint_var(ep),
+            service_id: &ep.service_id,
+            service_name: &ep.service_name,
+            service_region: ep.service_region.as_deref().unwrap_or_default(),
+            vpc_id: &vpc.vpc_id,
+            region: &vpc.region,
+            profile: stack.profile.as_deref(),
+            region_profile: region_profile(stack),
+            subnet_ids: vpc.subnet_ids.join(" "),
+            security_group_var: vpc
+                .security_group
+                .as_ref()
+                .map(|_| format!("sg_{}", snake(&vpc.name))),
+            existing_security_group_ids: vpc.existing_security_group_ids.join(" "),
+            private_dns_flag: if ep.private_dns_enabled {
+                "--private-dns-enabled"
+            } else {
+                "--no-private-dns-enabled"
+            },
+            live_filters: filters(&LIVE_ENDPOINT_STATES),
+            deletable_filters: filters(&DELETABLE_ENDPOINT_STATES),
+            remaining_filters: filters(&REMAINING_ENDPOINT_STATES),
+        }
+    }
+}

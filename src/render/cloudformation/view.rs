@@ -1,0 +1,334 @@
+//! What the CloudFormation templates read: the plan's resources grouped by stack, with their
+//! logical ids (PascalCase forms of the plan's names, `naming::pascal`), the parameters and
+//! outputs that carry ids between stacks, and what each stack must say about the VPC DNS
+//! attributes it cannot turn on.
+
+use serde::Serialize;
+
+use crate::naming::pascal;
+use crate::plan::{
+    EndpointPlan, PeeringPlan, Plan, RoutePlan, SecurityGroupPlan, StackPlan, VpcPlan,
+};
+use crate::render::commands::dns_attribute_fixes;
+
+#[derive(Serialize)]
+pub(crate) struct CloudFormationView<'p> {
+    /// The companion script's file name, when there is one.
+    pub companion: Option<String>,
+    /// The endpoint VPC's stack (the first), and the others in the plan's order.
+    pub endpoint_stack: Stack<'p>,
+    pub other_stacks: Vec<Stack<'p>>,
+    pub zones: Vec<Zone<'p>>,
+    /// The VPCs a zone is created with: the endpoint VPC and the agent VPCs of its account.
+    pub zone_vpcs: Vec<ZoneVpc<'p>>,
+    /// Every VPC a zone is associated with, for the README.
+    pub associated_vpcs: Vec<AssociatedVpc<'p>>,
+    pub peerings: Vec<Peering<'p>>,
+    /// Some zone is associated with a VPC of another account (a companion step).
+    pub shares_zones: bool,
+    /// Some peering is accepted in another stack than the one that requests it.
+    pub remote_accepters: bool,
+    pub endpoint_cidr: &'p str,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Stack<'p> {
+    #[serde(flatten)]
+    pub stack: &'p StackPlan,
+    /// The template's file name.
+    pub template: String,
+    pub description: String,
+    /// Without a companion: the VPCs whose DNS attributes must be on before the stack.
+    pub dns_notes: Vec<DnsNote<'p>>,
+    pub vpcs: Vec<Vpc<'p>>,
+    pub holds_zones: bool,
+    pub requested: Vec<Peering<'p>>,
+    pub accepted: Vec<Peering<'p>>,
+    /// It requests a peering of another account (which takes that account's role ARN).
+    pub requests_cross_account: bool,
+    /// It accepts a peering requested from another stack (which takes the connection's id).
+    pub accepts_remote: bool,
+    /// It accepts a peering of another account (with a role the requester assumes).
+    pub accepts_cross_account: bool,
+    /// It holds something other stacks or the user read back.
+    pub has_outputs: bool,
+}
+
+#[derive(Serialize)]
+pub(crate) struct DnsNote<'p> {
+    pub vpc_id: &'p str,
+    pub region: &'p str,
+    pub commands: [String; 2],
+}
+
+#[derive(Serialize)]
+pub(crate) struct Vpc<'p> {
+    pub vpc_id: &'p str,
+    pub subnet_ids: &'p [String],
+    pub existing_security_group_ids: &'p [String],
+    pub security_group: Option<SecurityGroup<'p>>,
+    pub endpoints: Vec<Endpoint<'p>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct SecurityGroup<'p> {
+    pub logical: String,
+    #[serde(flatten)]
+    pub group: &'p SecurityGroupPlan,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Endpoint<'p> {
+    pub logical: String,
+    #[serde(flatten)]
+    pub endpoint: &'p EndpointPlan,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Zone<'p> {
+    pub logical: String,
+    pub name: &'p str,
+    pub endpoint_logical: String,
+    pub service_keys: &'p [String],
+}
+
+#[derive(Serialize)]
+pub(crate) struct ZoneVpc<'p> {
+    pub vpc_id: &'p str,
+    pub region: &'p str,
+}
+
+#[derive(Serialize)]
+pub(crate) struct AssociatedVpc<'p> {
+    pub vpc_id: &'p str,
+    pub cross_account: bool,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Peering<'p> {
+    pub logical: String,
+    pub agent_name: &'p str,
+    pub requester: &'p StackPlan,
+    pub accepter: &'p StackPlan,
+    pub requester_vpc_id: &'p str,
+    pub accepter_vpc_id: &'p str,
+    pub requester_cidr: &'p str,
+    pub accepter_cidr: &'p str,
+    pub peer_region: Option<&'p str>,
+    pub peer_owner_id: Option<&'p str>,
+    pub cross_region: bool,
+    pub cross_account: bool,
+    pub remote_accepter: bool,
+    pub requester_routes: Vec<Route<'p>>,
+    pub accepter_routes: Vec<Route<'p>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Route<'p> {
+    pub logical: String,
+    #[serde(flatten)]
+    pub route: &'p RoutePlan,
+}
+
+impl<'p> CloudFormationView<'p> {
+    /// Every stack, the endpoint VPC's first.
+    pub(crate) fn stacks(&self) -> impl Iterator<Item = &Stack<'p>> {
+        std::iter::once(&self.endpoint_stack).chain(&self.other_stacks)
+    }
+
+    pub(crate) fn new(plan: &'p Plan, companion: Option<String>) -> Self {
+        let has_companion = companion.is_some();
+        let endpoint = &plan.endpoint_vpc;
+        let zone_vpcs = std::iter::once(ZoneVpc {
+            vpc_id: &endpoint.vpc_id,
+            region: &endpoint.region,
+        })
+        .chain(
+            plan.zone_associations()
+                .iter()
+                .filter(|a| !a.cross_account)
+                .map(|a| ZoneVpc {
+                    vpc_id: &a.vpc_id,
+                    region: &a.vpc_region,
+                }),
+        )
+        .collect();
+        let associated_vpcs = std::iter::once(AssociatedVpc {
+            vpc_id: &endpoint.vpc_id,
+            cross_account: false,
+        })
+        .chain(plan.zone_associations().iter().map(|a| AssociatedVpc {
+            vpc_id: &a.vpc_id,
+            cross_account: a.cross_account,
+        }))
+        .collect();
+        CloudFormationView {
+            shares_zones: companion.is_some()
+                && plan.zone_associations().iter().any(|a| a.cross_account),
+            companion,
+            endpoint_stack: Stack::new(plan, plan.endpoint_stack(), has_companion),
+            other_stacks: plan
+                .stacks
+                .iter()
+                .filter(|s| !s.is_endpoint_stack)
+                .map(|s| Stack::new(plan, s, has_companion))
+                .collect(),
+            zones: plan
+                .zones()
+                .iter()
+                .map(|zone| {
+                    let logical = endpoint_logical(plan.zone_endpoint(zone));
+                    Zone {
+                        endpoint_logical: logical.clone(),
+                        logical,
+                        name: &zone.name,
+                        service_keys: &zone.service_keys,
+                    }
+                })
+                .collect(),
+            zone_vpcs,
+            associated_vpcs,
+            peerings: plan
+                .peerings()
+                .iter()
+                .map(|p| Peering::new(plan, p))
+                .collect(),
+            remote_accepters: plan.peerings().iter().any(|p| p.remote_accepter),
+            endpoint_cidr: &endpoint.cidr,
+        }
+    }
+}
+
+fn endpoint_logical(ep: &EndpointPlan) -> String {
+    pascal(&ep.name)
+}
+
+impl<'p> Stack<'p> {
+    fn new(plan: &'p Plan, stack: &'p StackPlan, companion: bool) -> Self {
+        let here: Vec<&'p VpcPlan> = plan.vpcs().filter(|v| v.stack == stack.index).collect();
+        let requested: Vec<Peering<'p>> = plan
+            .peerings()
+            .iter()
+            .filter(|p| p.requester_stack == stack.index)
+            .map(|p| Peering::new(plan, p))
+            .collect();
+        let accepted: Vec<Peering<'p>> = plan
+            .peerings()
+            .iter()
+            .filter(|p| p.accepter_stack == stack.index)
+            .map(|p| Peering::new(plan, p))
+            .collect();
+        // Without a companion script (no zones), the template itself states that its VPC needs
+        // the DNS attributes, which the stack cannot turn on (it does not own the VPC).
+        let dns_notes: Vec<DnsNote<'p>> = if companion {
+            Vec::new()
+        } else {
+            here.iter()
+                .filter(|v| v.needs_dns_attributes)
+                .map(|v| DnsNote {
+                    vpc_id: &v.vpc_id,
+                    region: &v.region,
+                    commands: dns_attribute_fixes(plan, v),
+                })
+                .collect()
+        };
+        let holds_zones = stack.is_endpoint_stack && !plan.zones().is_empty();
+        let has_outputs = here.iter().any(|v| !v.endpoints.is_empty())
+            || !requested.is_empty()
+            || accepted.iter().any(|p| p.cross_account)
+            || holds_zones;
+        Stack {
+            template: format!("{}.yaml", stack.id),
+            description: description(plan, stack, &dns_notes),
+            requests_cross_account: requested.iter().any(|p| p.cross_account),
+            accepts_remote: accepted.iter().any(|p| p.remote_accepter),
+            // Another account is always another stack: such an acceptance is remote.
+            accepts_cross_account: accepted.iter().any(|p| p.cross_account),
+            has_outputs,
+            holds_zones,
+            vpcs: here.into_iter().map(Vpc::new).collect(),
+            dns_notes,
+            requested,
+            accepted,
+            stack,
+        }
+    }
+}
+
+/// The template's Description: the topology, the site, the stack, and what must precede it.
+fn description(plan: &Plan, stack: &StackPlan, dns_notes: &[DnsNote<'_>]) -> String {
+    let mut text = format!(
+        "Datadog PrivateLink for {}: site {} ({}, {}), kind {}; stack {} (generated by {})",
+        plan.name,
+        plan.site.id,
+        plan.site.domain,
+        plan.site.region,
+        plan.kind.as_str(),
+        stack.id,
+        plan.generator
+    );
+    if !dns_notes.is_empty() {
+        let vpcs: Vec<&str> = dns_notes.iter().map(|n| n.vpc_id).collect();
+        text.push_str(&format!(
+            "; before creating it, turn on enableDnsSupport and enableDnsHostnames in {} (see Metadata ddpl-gen VpcDnsAttributes)",
+            vpcs.join(", ")
+        ));
+    }
+    text
+}
+
+impl<'p> Vpc<'p> {
+    fn new(vpc: &'p VpcPlan) -> Self {
+        let logical = pascal(&vpc.name);
+        Vpc {
+            vpc_id: &vpc.vpc_id,
+            subnet_ids: &vpc.subnet_ids,
+            existing_security_group_ids: &vpc.existing_security_group_ids,
+            security_group: vpc
+                .security_group
+                .as_ref()
+                .map(|group| SecurityGroup { logical, group }),
+            endpoints: vpc
+                .endpoints
+                .iter()
+                .map(|endpoint| Endpoint {
+                    logical: endpoint_logical(endpoint),
+                    endpoint,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl<'p> Peering<'p> {
+    fn new(plan: &'p Plan, p: &'p PeeringPlan) -> Self {
+        let agent = &plan.agent_vpcs[p.agent_vpc];
+        let logical = pascal(&agent.name);
+        let routes = |side: &str, routes: &'p [RoutePlan]| -> Vec<Route<'p>> {
+            routes
+                .iter()
+                .map(|route| Route {
+                    logical: format!("{logical}{}{}", pascal(side), pascal(&route.route_table_id)),
+                    route,
+                })
+                .collect()
+        };
+        Peering {
+            requester_routes: routes("to_agent", &p.requester_routes),
+            accepter_routes: routes("to_endpoint", &p.accepter_routes),
+            logical,
+            agent_name: &agent.name,
+            requester: &plan.stacks[p.requester_stack],
+            accepter: &plan.stacks[p.accepter_stack],
+            requester_vpc_id: &p.requester_vpc_id,
+            accepter_vpc_id: &p.accepter_vpc_id,
+            requester_cidr: &p.requester_cidr,
+            accepter_cidr: &p.accepter_cidr,
+            peer_region: p.peer_region.as_deref(),
+            peer_owner_id: p.peer_owner_id.as_deref(),
+            cross_region: p.cross_region,
+            cross_account: p.cross_account,
+            remote_accepter: p.remote_accepter,
+        }
+    }
+}
