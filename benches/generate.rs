@@ -10,6 +10,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use ddpl_gen::render::Format;
 use ddpl_gen::{Catalog, plan, render, topology, validate};
 
 const ACCOUNTS: [&str; 4] = [
@@ -68,11 +69,11 @@ agent_vpcs:
 /// Everything `ddpl-gen` does for the three formats, from text.
 fn all_formats(text: &str, catalog: &Catalog) -> usize {
     let plan = ddpl_gen::plan_from_text(text, "bench.yaml", catalog).expect("valid");
-    let tf = render::terraform(&plan).expect("terraform");
-    let cfn = render::cloudformation(&plan).expect("cloudformation");
-    let deploy = render::cli_deploy(&plan).expect("deploy");
-    let destroy = render::cli_destroy(&plan).expect("destroy");
-    tf.len() + cfn.iter().map(|f| f.contents.len()).sum::<usize>() + deploy.len() + destroy.len()
+    Format::ALL
+        .iter()
+        .flat_map(|format| format.render(&plan).expect("renders"))
+        .map(|file| file.contents.len())
+        .sum()
 }
 
 fn bench(c: &mut Criterion) {
@@ -116,20 +117,11 @@ fn bench(c: &mut Criterion) {
         g.bench_function("plan-to-template-value", |b| {
             b.iter(|| minijinja::Value::from(minijinja::value::Serde(black_box(&plan))))
         });
-        g.bench_function("render-terraform", |b| {
-            b.iter(|| render::terraform(black_box(&plan)).unwrap())
-        });
-        g.bench_function("render-cloudformation", |b| {
-            b.iter(|| render::cloudformation(black_box(&plan)).unwrap())
-        });
-        g.bench_function("render-cli", |b| {
-            b.iter(|| {
-                (
-                    render::cli_deploy(black_box(&plan)).unwrap(),
-                    render::cli_destroy(black_box(&plan)).unwrap(),
-                )
-            })
-        });
+        for format in Format::ALL {
+            g.bench_function(format!("render-{format}"), |b| {
+                b.iter(|| format.render(black_box(&plan)).unwrap())
+            });
+        }
         g.bench_with_input(BenchmarkId::new("all-formats", n), &text, |b, text| {
             b.iter(|| all_formats(black_box(text), &catalog))
         });

@@ -369,6 +369,25 @@ class Context:
 # ------------------------------------------------------------------------------------ setup
 
 
+# The plan's public JSON (`ddpl-gen plan-json`): the endpoint VPC and the agent VPCs; how agents
+# reach the endpoints (`reach`: peerings) and how names resolve (`resolution`: zones and the VPCs
+# every zone is associated with).
+def plan_vpcs(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return [plan["endpoint_vpc"], *plan["agent_vpcs"]]
+
+
+def plan_peerings(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return plan["reach"].get("peerings", [])
+
+
+def plan_zones(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return plan["resolution"].get("zones", [])
+
+
+def plan_associations(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return plan["resolution"].get("associations", [])
+
+
 def stack_of(plan: dict[str, Any], vpc: dict[str, Any]) -> tuple[str, str]:
     st = plan["stacks"][vpc["stack"]]
     return st["account_id"] or DEFAULT_ACCOUNT, st["region"]
@@ -377,7 +396,7 @@ def stack_of(plan: dict[str, Any], vpc: dict[str, Any]) -> tuple[str, str]:
 def create_preexisting(ctx: Context, plan: dict[str, Any]) -> None:
     """Creates what the topology names (and decoys); fills ctx.mapping with old -> new ids."""
     peering = plan["kind"] == "peering"
-    for vpc in plan["vpcs"]:
+    for vpc in plan_vpcs(plan):
         account, region = stack_of(plan, vpc)
         ctx.places.add((account, region))
         ctx.accounts.add(account)
@@ -640,7 +659,7 @@ def check_end_state(ctx: Context, plan: dict[str, Any], snap: dict[str, Any], *,
             problems.append(f"{what}: tags {missing} missing (has {have})")
 
     expected_endpoints = 0
-    for vpc in plan["vpcs"]:
+    for vpc in plan_vpcs(plan):
         account, region = stack_of(plan, vpc)
         d = snap[f"ec2 {account} {region}"]
         sg_ids = list(vpc["existing_security_group_ids"])
@@ -673,23 +692,23 @@ def check_end_state(ctx: Context, plan: dict[str, Any], snap: dict[str, Any], *,
                 if e["vpc"] == vpc["vpc_id"] and e["service"] == ep["service_name"]
             }
             if len(found) != 1:
-                problems.append(f"endpoint {ep['ident']} ({ep['service_name']}) in {vpc['vpc_id']}: {len(found)} found, want 1")
+                problems.append(f"endpoint {ep['name']} ({ep['service_name']}) in {vpc['vpc_id']}: {len(found)} found, want 1")
                 continue
             eid, e = next(iter(found.items()))
-            endpoint_dns[ep["ident"]] = e["dns"][0] if e["dns"] else ["", ""]
+            endpoint_dns[ep["name"]] = e["dns"][0] if e["dns"] else ["", ""]
             if e["type"] != "Interface":
-                problems.append(f"endpoint {ep['ident']}: type {e['type']}")
+                problems.append(f"endpoint {ep['name']}: type {e['type']}")
             if (e["state"] or "").lower() != "available":
-                problems.append(f"endpoint {ep['ident']}: state {e['state']}")
+                problems.append(f"endpoint {ep['name']}: state {e['state']}")
             if bool(e["private_dns"]) != ep["private_dns_enabled"]:
-                problems.append(f"endpoint {ep['ident']}: private DNS {e['private_dns']}, want {ep['private_dns_enabled']}")
+                problems.append(f"endpoint {ep['name']}: private DNS {e['private_dns']}, want {ep['private_dns_enabled']}")
             if e["subnets"] != sorted(vpc["subnet_ids"]):
-                problems.append(f"endpoint {ep['ident']}: subnets {e['subnets']}, want {sorted(vpc['subnet_ids'])}")
+                problems.append(f"endpoint {ep['name']}: subnets {e['subnets']}, want {sorted(vpc['subnet_ids'])}")
             if e["security_groups"] != sorted(sg_ids):
-                problems.append(f"endpoint {ep['ident']}: security groups {e['security_groups']}, want {sorted(sg_ids)}")
+                problems.append(f"endpoint {ep['name']}: security groups {e['security_groups']}, want {sorted(sg_ids)}")
             if (e["service_region"] or None) != ep["service_region"]:
-                problems.append(f"endpoint {ep['ident']}: service region {e['service_region']}, want {ep['service_region']}")
-            tags_ok(f"endpoint {ep['ident']} {eid}", e["tags"])
+                problems.append(f"endpoint {ep['name']}: service region {e['service_region']}, want {ep['service_region']}")
+            tags_ok(f"endpoint {ep['name']} {eid}", e["tags"])
     ours = [
         eid
         for key, d in snap.items()
@@ -701,7 +720,7 @@ def check_end_state(ctx: Context, plan: dict[str, Any], snap: dict[str, Any], *,
         problems.append(f"{len(ours)} endpoints carry {name_tag['key']}={name_tag['value']}, want {expected_endpoints}")
 
     # Every kind: a VPC with private DNS (zones, endpoints with private DNS) has both on.
-    for vpc in plan["vpcs"]:
+    for vpc in plan_vpcs(plan):
         if vpc["needs_dns_attributes"]:
             account, region = stack_of(plan, vpc)
             dns = snap[f"ec2 {account} {region}"]["dns"].get(vpc["vpc_id"], {})
@@ -711,10 +730,10 @@ def check_end_state(ctx: Context, plan: dict[str, Any], snap: dict[str, Any], *,
     if not with_peering:
         return problems
 
-    endpoint_vpc = plan["vpcs"][0]
-    owner = (plan["stacks"][0]["account_id"] or DEFAULT_ACCOUNT)
+    endpoint_vpc = plan["endpoint_vpc"]
+    owner = (plan["stacks"][endpoint_vpc["stack"]]["account_id"] or DEFAULT_ACCOUNT)
     zones = snap[f"route53 {owner}"]
-    for zone in plan["zones"]:
+    for zone in plan_zones(plan):
         found = {zid: z for zid, z in zones.items() if z["name"].rstrip(".") == zone["name"] and z["private"]}
         if len(found) != 1:
             problems.append(f"zone {zone['name']}: {len(found)} private zones in account {owner}, want 1")
@@ -723,13 +742,14 @@ def check_end_state(ctx: Context, plan: dict[str, Any], snap: dict[str, Any], *,
         if z["tags"].get(name_tag["key"]) != name_tag["value"]:
             problems.append(f"zone {zone['name']}: tags {z['tags']}")
         want_vpcs = sorted(
-            [[endpoint_vpc["vpc_id"], endpoint_vpc["region"]]] + [[a["vpc_id"], a["vpc_region"]] for a in zone["associations"]]
+            [[endpoint_vpc["vpc_id"], endpoint_vpc["region"]]] + [[a["vpc_id"], a["vpc_region"]] for a in plan_associations(plan)]
         )
         if z["vpcs"] != want_vpcs:
             problems.append(f"zone {zone['name']}: associated with {z['vpcs']}, want {want_vpcs}")
         if z["authorizations"]:
             problems.append(f"zone {zone['name']}: authorizations left {z['authorizations']}")
-        dns_name, dns_zone = endpoint_dns.get(zone["endpoint_ident"], ["", ""])
+        zone_endpoint = endpoint_vpc["endpoints"][zone["endpoint"]]["name"]
+        dns_name, dns_zone = endpoint_dns.get(zone_endpoint, ["", ""])
         apex = [r for r in z["records"] if r[0].rstrip(".") == zone["name"] and r[1] == "A"]
         if len(apex) != 1:
             problems.append(f"zone {zone['name']}: {len(apex)} apex A records, want 1")
@@ -738,32 +758,33 @@ def check_end_state(ctx: Context, plan: dict[str, Any], snap: dict[str, Any], *,
             if (alias.get("DNSName", "").rstrip(".").lower() != (dns_name or "").rstrip(".").lower()
                     or alias.get("HostedZoneId") != dns_zone):
                 problems.append(
-                    f"zone {zone['name']}: apex alias {alias}, want {dns_name} in {dns_zone} (endpoint {zone['endpoint_ident']})"
+                    f"zone {zone['name']}: apex alias {alias}, want {dns_name} in {dns_zone} (endpoint {zone_endpoint})"
                 )
 
-    for p in plan["peerings"]:
+    for p in plan_peerings(plan):
         req_acct = plan["stacks"][p["requester_stack"]]["account_id"] or DEFAULT_ACCOUNT
         req_region = plan["stacks"][p["requester_stack"]]["region"]
         acc_acct = plan["stacks"][p["accepter_stack"]]["account_id"] or DEFAULT_ACCOUNT
         acc_region = plan["stacks"][p["accepter_stack"]]["region"]
         req = snap[f"ec2 {req_acct} {req_region}"]
         acc = snap[f"ec2 {acc_acct} {acc_region}"]
+        agent = plan["agent_vpcs"][p["agent_vpc"]]["name"]
         found = {
             pid: x
             for pid, x in req["peerings"].items()
             if x["requester"][2] == p["requester_vpc_id"] and x["accepter"][2] == p["accepter_vpc_id"]
         }
         if len(found) != 1:
-            problems.append(f"peering {p['ident']}: {len(found)} live connections, want 1")
+            problems.append(f"peering {agent}: {len(found)} live connections, want 1")
             continue
         pid, x = next(iter(found.items()))
         if x["status"] != "active":
-            problems.append(f"peering {p['ident']} {pid}: status {x['status']} on the requester side")
+            problems.append(f"peering {agent} {pid}: status {x['status']} on the requester side")
         if x["accepter"] != [acc_acct, acc_region, p["accepter_vpc_id"]]:
-            problems.append(f"peering {p['ident']} {pid}: accepter {x['accepter']}")
+            problems.append(f"peering {agent} {pid}: accepter {x['accepter']}")
         if pid not in acc["peerings"] or acc["peerings"][pid]["status"] != "active":
-            problems.append(f"peering {p['ident']} {pid}: not active on the accepter side")
-        tags_ok(f"peering {p['ident']} {pid}", x["tags"])
+            problems.append(f"peering {agent} {pid}: not active on the accepter side")
+        tags_ok(f"peering {agent} {pid}", x["tags"])
         for side, d, routes in (("requester", req, p["requester_routes"]), ("accepter", acc, p["accepter_routes"])):
             for r in routes:
                 rt = d["route_tables"].get(r["route_table_id"])
@@ -976,12 +997,12 @@ def expected_order(plan: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tu
     """
     endpoint = next(st["id"] for st in plan["stacks"] if st["is_endpoint_stack"])
     others = [st["id"] for st in plan["stacks"] if not st["is_endpoint_stack"]]
-    role_stacks = sorted({p["accepter_stack"] for p in plan["peerings"] if p["cross_account"]})
-    deploy: list[tuple[str, str]] = [("companion", "dns")] if plan["dns_attributes_needed"] else []
+    role_stacks = sorted({p["accepter_stack"] for p in plan_peerings(plan) if p["cross_account"]})
+    deploy: list[tuple[str, str]] = [("companion", "dns")] if any(v["needs_dns_attributes"] for v in plan_vpcs(plan)) else []
     deploy += [("deploy", plan["stacks"][i]["id"]) for i in role_stacks]
     deploy += [("deploy", endpoint)] + [("deploy", s) for s in others]
     teardown: list[tuple[str, str]] = []
-    if plan["cross_account_associations"]:
+    if any(a["cross_account"] for a in plan_associations(plan)):
         deploy.append(("companion", "associate"))
         teardown.append(("companion", "--destroy"))
     teardown += [("delete", endpoint)] + [("delete", s) for s in others]

@@ -83,10 +83,12 @@ fi
 }
 timed build
 
-# 2. Every output of every case.
+# 2. Every output of every case: `ddpl-gen generate` writes every format (one directory each,
+#    the list the binary holds) with the verify script, the plan review and the Agent settings.
 shopt -s nullglob
 topologies=(golden/*/topology.yaml golden/*/topology.json examples/*.yaml)
 shopt -u nullglob
+mkdir -p "$work/gen"
 generated=0
 for topology in "${topologies[@]}"; do
   case $topology in
@@ -94,24 +96,19 @@ for topology in "${topologies[@]}"; do
   *) name=example-$(basename "$topology" .yaml) ;;
   esac
   out=$work/gen/$name
-  mkdir -p "$out"
-  if "$bin" terraform -f "$topology" >"$out/main.tf" 2>"$out/errors" &&
-    "$bin" cloudformation -f "$topology" -o "$out/cloudformation" >/dev/null 2>>"$out/errors" &&
-    "$bin" cli -f "$topology" >"$out/deploy.sh" 2>>"$out/errors" &&
-    "$bin" cli --destroy -f "$topology" >"$out/destroy.sh" 2>>"$out/errors" &&
-    "$bin" verify -f "$topology" >"$out/verify.sh" 2>>"$out/errors"; then
+  if "$bin" generate -f "$topology" -o "$out" 2>"$work/gen/$name.errors" >/dev/null; then
     generated=$((generated + 1))
   else
     printf '  FAIL generate %s:\n' "$topology"
-    sed 's/^/    /' "$out/errors"
+    sed 's/^/    /' "$work/gen/$name.errors"
   fi
 done
 result generate "$generated" "${#topologies[@]}" cases
 
 shopt -s nullglob
-tf_files=("$work"/gen/*/main.tf)
+tf_files=("$work"/gen/*/terraform/main.tf)
 templates=("$work"/gen/*/cloudformation/*.yaml)
-scripts=("$work"/gen/*/deploy.sh "$work"/gen/*/destroy.sh "$work"/gen/*/verify.sh "$work"/gen/*/cloudformation/*.sh)
+scripts=("$work"/gen/*/cli/*.sh "$work"/gen/*/cloudformation/*.sh)
 shopt -u nullglob
 short() { printf '%s' "${1#"$work"/gen/}"; }
 

@@ -68,9 +68,32 @@ pub enum Error {
     /// Writing output failed.
     #[error("cannot write {path}: {reason}")]
     Write { path: String, reason: String },
+    /// `generate --check`: the directory does not hold what would be generated.
+    #[error(
+        "{dir} is not up to date; run ddpl-gen generate again and commit the result:\n{}",
+        drift_lines(differ, missing, stale)
+    )]
+    OutOfDate {
+        dir: String,
+        differ: Vec<String>,
+        missing: Vec<String>,
+        stale: Vec<String>,
+    },
     /// The request does not fit this topology (for example stdout with several stacks).
     #[error("{0}")]
     Usage(String),
+}
+
+fn drift_lines(differ: &[String], missing: &[String], stale: &[String]) -> String {
+    let mut lines = Vec::new();
+    lines.extend(differ.iter().map(|p| format!("  differs: {p}")));
+    lines.extend(missing.iter().map(|p| format!("  missing: {p}")));
+    lines.extend(
+        stale
+            .iter()
+            .map(|p| format!("  not generated any more: {p}")),
+    );
+    lines.join("\n")
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -87,7 +110,7 @@ impl Error {
         match self {
             Error::Invalid { .. } | Error::Unreadable { .. } | Error::Catalog { .. } => 2,
             Error::Usage(_) => 2,
-            Error::Render { .. } | Error::Write { .. } => 1,
+            Error::Render { .. } | Error::Write { .. } | Error::OutOfDate { .. } => 1,
         }
     }
 

@@ -46,6 +46,17 @@ pub use error::{Error, Problem};
 pub use plan::Plan;
 pub use topology::Topology;
 
+/// The plan's public JSON (`ddpl-gen plan-json`, `golden/<case>/plan.json`), pretty-printed
+/// with a final newline.
+pub fn plan_json(plan: &Plan) -> Result<String, Error> {
+    serde_json::to_string_pretty(plan)
+        .map(|json| json + "\n")
+        .map_err(|e| Error::Render {
+            template: "plan-json".into(),
+            reason: e.to_string(),
+        })
+}
+
 /// Loads, validates and plans a topology given as YAML or JSON text.
 pub fn plan_from_text(text: &str, source_name: &str, catalog: &Catalog) -> Result<Plan, Error> {
     let topology = topology::load(text, source_name)?;

@@ -13,7 +13,7 @@ use ddpl_gen::{Catalog, Error, Plan, output, render};
     name = "ddpl-gen",
     version,
     about = "Generate Terraform, CloudFormation and AWS CLI code that connects AWS VPCs to Datadog over AWS PrivateLink",
-    after_help = "Examples:\n  ddpl-gen init --kind peering --site ap1\n  ddpl-gen validate -f ddpl.yaml\n  ddpl-gen plan -f ddpl.yaml > plan.md\n  ddpl-gen terraform -f ddpl.yaml > main.tf\n  ddpl-gen cloudformation -f ddpl.yaml -o stacks/\n  ddpl-gen cli -f ddpl.yaml > deploy.sh\n  ddpl-gen cli --destroy -f ddpl.yaml > teardown.sh\n  ddpl-gen agent-config -f ddpl.yaml\n  ddpl-gen verify -f ddpl.yaml > verify.sh\n  ddpl-gen services --site us1\n\nExit codes: 0 success, 2 invalid input, 1 anything else."
+    after_help = "Examples:\n  ddpl-gen init --kind peering --site ap1\n  ddpl-gen validate -f ddpl.yaml\n  ddpl-gen plan -f ddpl.yaml > plan.md\n  ddpl-gen terraform -f ddpl.yaml > main.tf\n  ddpl-gen cloudformation -f ddpl.yaml -o stacks/\n  ddpl-gen cli -f ddpl.yaml > deploy.sh\n  ddpl-gen cli --destroy -f ddpl.yaml > teardown.sh\n  ddpl-gen agent-config -f ddpl.yaml\n  ddpl-gen verify -f ddpl.yaml > verify.sh\n  ddpl-gen generate -f ddpl.yaml -o datadog-privatelink/\n  ddpl-gen services --site us1\n\nExit codes: 0 success, 2 invalid input, 1 anything else."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -148,6 +148,22 @@ enum Command {
         after_help = "Example:\n  ddpl-gen plan-json -f ddpl.yaml | jq .stacks"
     )]
     PlanJson(Input),
+    /// Write every format into one directory, all or nothing: terraform/, cloudformation/,
+    /// cli/ (deploy, teardown and verify scripts), plan.md and agent-config.md. With --check,
+    /// compare instead: exit 0 when DIR is up to date, 1 naming every file that differs.
+    #[command(
+        after_help = "Examples:\n  ddpl-gen generate -f ddpl.yaml -o datadog-privatelink/\n  ddpl-gen generate -f ddpl.yaml -o datadog-privatelink/ --check   # in CI: fails when someone edited or forgot to regenerate"
+    )]
+    Generate {
+        #[command(flatten)]
+        input: Input,
+        /// The directory to write (created if missing).
+        #[arg(short = 'o', long = "output-dir", value_name = "DIR")]
+        output_dir: PathBuf,
+        /// Write nothing; exit 1 if DIR differs from what would be written.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print the topology JSON Schema (for editors and CI).
     #[command(after_help = "Example:\n  ddpl-gen schema > ddpl.schema.json")]
     Schema,
@@ -240,6 +256,72 @@ fn stdout_only(stdout: String) -> Outcome {
     }
 }
 
+/// The paths, comma-separated, for a one-line note.
+fn list(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a write did, for stderr.
+fn written_note(done: &output::Written) -> String {
+    let mut note = String::new();
+    if !done.written.is_empty() {
+        note.push_str(&format!("wrote {}\n", list(&done.written)));
+    }
+    if !done.unchanged.is_empty() {
+        note.push_str(&format!("unchanged: {}\n", list(&done.unchanged)));
+    }
+    note
+}
+
+fn generate(input: &Input, dir: &std::path::Path, check: bool) -> Result<Outcome, Error> {
+    let plan = load_plan(input)?;
+    let files = render::bundle(&plan)?;
+    if !check {
+        let done = output::write_all(dir, &files)?;
+        let removed = output::remove_stale(dir, &files, &render::bundle_dirs())?;
+        let mut stderr = written_note(&done);
+        if !removed.is_empty() {
+            stderr.push_str(&format!(
+                "removed (not generated any more): {}\n",
+                list(&removed)
+            ));
+        }
+        return Ok(Outcome {
+            stdout: String::new(),
+            stderr,
+        });
+    }
+    let drift = output::compare(dir, &files, &render::bundle_dirs());
+    if drift.is_empty() {
+        return Ok(Outcome {
+            stdout: String::new(),
+            stderr: format!("{} is up to date ({} files)\n", dir.display(), files.len()),
+        });
+    }
+    Err(Error::OutOfDate {
+        dir: dir.display().to_string(),
+        differ: drift
+            .differ
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        missing: drift
+            .missing
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        stale: drift
+            .stale
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+    })
+}
+
 fn run(cli: Cli) -> Result<Outcome, Error> {
     match cli.command {
         Command::Validate(input) => {
@@ -260,29 +342,20 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
             )))
         }
         Command::Terraform(input) => Ok(stdout_only(render::terraform(&load_plan(&input)?)?)),
+        Command::Generate {
+            input,
+            output_dir,
+            check,
+        } => generate(&input, &output_dir, check),
         Command::CloudFormation { input, output_dir } => {
             let plan = load_plan(&input)?;
             let files = render::cloudformation(&plan)?;
             match output_dir {
                 Some(dir) => {
                     let done = output::write_all(&dir, &files)?;
-                    let list = |paths: &[PathBuf]| -> String {
-                        paths
-                            .iter()
-                            .map(|p| p.display().to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    };
-                    let mut stderr = String::new();
-                    if !done.written.is_empty() {
-                        stderr.push_str(&format!("wrote {}\n", list(&done.written)));
-                    }
-                    if !done.unchanged.is_empty() {
-                        stderr.push_str(&format!("unchanged: {}\n", list(&done.unchanged)));
-                    }
                     Ok(Outcome {
                         stdout: String::new(),
-                        stderr,
+                        stderr: written_note(&done),
                     })
                 }
                 None if files.len() == 1 => Ok(stdout_only(files[0].contents.clone())),
@@ -361,11 +434,7 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
         }
         Command::PlanJson(input) => {
             let plan = load_plan(&input)?;
-            let json = serde_json::to_string_pretty(&plan).map_err(|e| Error::Render {
-                template: "plan-json".into(),
-                reason: e.to_string(),
-            })?;
-            Ok(stdout_only(json + "\n"))
+            Ok(stdout_only(ddpl_gen::plan_json(&plan)?))
         }
         Command::Schema => Ok(stdout_only(ddpl_gen::schema::TOPOLOGY_SCHEMA.to_string())),
     }

@@ -8,7 +8,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use ddpl_gen::{Catalog, Plan, render};
+use ddpl_gen::render::{self, Format};
+use ddpl_gen::{Catalog, Plan};
 use serde_json::Value;
 
 fn golden_root() -> PathBuf {
@@ -34,34 +35,15 @@ fn topologies() -> Vec<PathBuf> {
     out
 }
 
-/// Every output of every format, by name, rendered in this process.
+/// Every output of every format (`render::bundle`, which walks `Format::ALL`) and the plan's
+/// JSON, by name, rendered in this process.
 fn outputs(plan: &Plan) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    out.insert("main.tf".into(), render::terraform(plan).unwrap());
-    for f in render::cloudformation(plan).unwrap() {
-        out.insert(format!("cloudformation/{}", f.name), f.contents);
-    }
-    out.insert("deploy.sh".into(), render::cli_deploy(plan).unwrap());
-    out.insert("destroy.sh".into(), render::cli_destroy(plan).unwrap());
-    let review = ddpl_gen::review::review(plan, 0.01);
-    out.insert(
-        "plan.md".into(),
-        render::plan_markdown(plan, &review).unwrap(),
-    );
-    let checks = ddpl_gen::checks::verify(plan);
-    out.insert(
-        "verify.sh".into(),
-        render::verify_script(plan, &checks).unwrap(),
-    );
-    let agent = ddpl_gen::agent_config::agent_config(plan);
-    out.insert(
-        "agent-config.md".into(),
-        render::agent_config_markdown(plan, &agent).unwrap(),
-    );
-    out.insert(
-        "plan.json".into(),
-        serde_json::to_string_pretty(plan).unwrap(),
-    );
+    let mut out: BTreeMap<String, String> = render::bundle(plan)
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.name, f.contents))
+        .collect();
+    out.insert("plan.json".into(), ddpl_gen::plan_json(plan).unwrap());
     out
 }
 
@@ -299,6 +281,18 @@ fn run_all(topology: &Path, env: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
             fs::read(e.path()).unwrap(),
         );
     }
+    run(&["generate", "-f", &topology, "-o", "bundle"]);
+    for format in Format::ALL {
+        for e in fs::read_dir(dir.path().join("bundle").join(format.name()))
+            .unwrap()
+            .flatten()
+        {
+            out.insert(
+                format!("generate {format}/{}", e.file_name().to_string_lossy()),
+                fs::read(e.path()).unwrap(),
+            );
+        }
+    }
     out
 }
 
@@ -331,15 +325,41 @@ fn two_processes_give_identical_bytes() {
         // And the process writes what the library renders.
         let plan = plan_of(&fs::read_to_string(&path).unwrap(), "t");
         let lib = outputs(&plan);
+        let at = |name: &str| format!("{}: {name}", path.display());
         assert_eq!(
             a["terraform"],
-            lib["main.tf"].as_bytes(),
+            lib["terraform/main.tf"].as_bytes(),
             "{}",
-            path.display()
+            at("main.tf")
         );
-        assert_eq!(a["cli"], lib["deploy.sh"].as_bytes(), "{}", path.display());
+        assert_eq!(
+            a["cli"],
+            lib["cli/deploy.sh"].as_bytes(),
+            "{}",
+            at("deploy.sh")
+        );
+        assert_eq!(
+            a["cli --destroy"],
+            lib["cli/destroy.sh"].as_bytes(),
+            "{}",
+            at("destroy.sh")
+        );
         for (name, text) in lib.iter().filter(|(n, _)| n.starts_with("cloudformation/")) {
-            assert_eq!(a[name], text.as_bytes(), "{}: {name}", path.display());
+            assert_eq!(a[name], text.as_bytes(), "{}", at(name));
+        }
+        // `generate` writes each format's files as the library renders them.
+        for format in Format::ALL {
+            let prefix = format!("{format}/");
+            let files: Vec<_> = lib.iter().filter(|(n, _)| n.starts_with(&prefix)).collect();
+            assert!(!files.is_empty(), "{}", at(&prefix));
+            for (name, text) in files {
+                assert_eq!(
+                    a[&format!("generate {name}")],
+                    text.as_bytes(),
+                    "{}",
+                    at(name)
+                );
+            }
         }
     }
 }

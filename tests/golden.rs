@@ -2,12 +2,14 @@
 //! and every expected output. Each format regenerates and compares byte for byte.
 //!
 //! `UPDATE_GOLDEN=1 cargo test --test golden` rewrites every output;
-//! `UPDATE_GOLDEN=terraform,cli` rewrites only those formats. Read the diff before committing.
+//! `UPDATE_GOLDEN=terraform,cli` rewrites only those formats (`plan-json` the plan snapshot).
+//! Read the diff before committing.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use ddpl_gen::{Catalog, Plan, render};
+use ddpl_gen::render::{self, Format};
+use ddpl_gen::{Catalog, Plan};
 
 fn golden_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("golden")
@@ -112,40 +114,46 @@ fn run_format(
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-#[test]
-fn golden_terraform() {
-    run_format("terraform", |case, plan| {
-        let tf = render::terraform(plan).expect("terraform renders");
-        (case.to_path_buf(), vec![("main.tf".to_string(), tf)], |n| {
-            n == "main.tf"
-        })
-    });
+/// Where a format's expected files live in a case, and which files there are the format's
+/// (so that a file it no longer makes is noticed).
+fn layout(format: Format, case: &Path) -> (PathBuf, fn(&str) -> bool) {
+    match format {
+        Format::Terraform => (case.to_path_buf(), |n| n == "main.tf"),
+        Format::CloudFormation => (case.join("cloudformation"), |_| true),
+        Format::Cli => (case.to_path_buf(), |n| {
+            n == "deploy.sh" || n == "destroy.sh"
+        }),
+    }
 }
 
+/// Every format of `Format::ALL`, for every case.
 #[test]
-fn golden_cloudformation() {
-    run_format("cloudformation", |case, plan| {
-        let files = render::cloudformation(plan).expect("cloudformation renders");
-        (
-            case.join("cloudformation"),
-            files.into_iter().map(|f| (f.name, f.contents)).collect(),
-            |_| true,
-        )
-    });
+fn golden_formats() {
+    for format in Format::ALL {
+        run_format(format.name(), |case, plan| {
+            let files = format
+                .render(plan)
+                .unwrap_or_else(|e| panic!("{format} renders {}: {e}", case.display()));
+            let (dir, owned) = layout(format, case);
+            (
+                dir,
+                files.into_iter().map(|f| (f.name, f.contents)).collect(),
+                owned,
+            )
+        });
+    }
 }
 
+/// The plan itself (`ddpl-gen plan-json`), so that a reviewer sees a decision change before
+/// its effect on the formats.
 #[test]
-fn golden_cli() {
-    run_format("cli", |case, plan| {
-        let deploy = render::cli_deploy(plan).expect("deploy script renders");
-        let destroy = render::cli_destroy(plan).expect("teardown script renders");
+fn golden_plan_json() {
+    run_format("plan-json", |case, plan| {
+        let json = ddpl_gen::plan_json(plan).expect("plan as JSON");
         (
             case.to_path_buf(),
-            vec![
-                ("deploy.sh".to_string(), deploy),
-                ("destroy.sh".to_string(), destroy),
-            ],
-            |n| n == "deploy.sh" || n == "destroy.sh",
+            vec![("plan.json".to_string(), json)],
+            |n| n == "plan.json",
         )
     });
 }
@@ -157,18 +165,9 @@ fn output_is_deterministic() {
     for case in cases() {
         let a = plan_of(&case);
         let b = plan_of(&case);
-        assert_eq!(
-            render::terraform(&a).unwrap(),
-            render::terraform(&b).unwrap()
-        );
-        assert_eq!(
-            render::cli_deploy(&a).unwrap(),
-            render::cli_deploy(&b).unwrap()
-        );
-        assert_eq!(
-            render::cloudformation(&a).unwrap(),
-            render::cloudformation(&b).unwrap()
-        );
+        for format in Format::ALL {
+            assert_eq!(format.render(&a).unwrap(), format.render(&b).unwrap());
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 //! Loading and validating any bytes as a topology must never panic: it either plans or
-//! returns input problems. A successful plan is also rendered in all three formats.
+//! returns input problems. A successful plan is also rendered in every format (`Format::ALL`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -16,10 +16,11 @@ fuzz_target!(|data: &[u8]| {
     };
     match ddpl_gen::plan_from_text(text, "fuzz", catalog()) {
         Ok(plan) => {
-            ddpl_gen::render::terraform(&plan).expect("terraform renders a valid plan");
-            ddpl_gen::render::cloudformation(&plan).expect("cloudformation renders a valid plan");
-            ddpl_gen::render::cli_deploy(&plan).expect("deploy script renders a valid plan");
-            ddpl_gen::render::cli_destroy(&plan).expect("teardown script renders a valid plan");
+            for format in ddpl_gen::render::Format::ALL {
+                if let Err(e) = format.render(&plan) {
+                    panic!("{format} renders a valid plan: {e}");
+                }
+            }
         }
         Err(e) => assert_eq!(e.exit_code(), 2, "input errors exit 2: {e}"),
     }

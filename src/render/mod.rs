@@ -6,6 +6,7 @@
 //! lists of escaped literals. A template therefore never writes quotes around `{{ ... }}`.
 
 pub mod agent_config;
+mod bundle;
 pub mod cli;
 pub mod cloudformation;
 pub(crate) mod commands;
@@ -17,6 +18,7 @@ pub mod plan_md;
 pub mod terraform;
 pub mod verify;
 
+pub use bundle::{bundle, bundle_dirs};
 pub use format::Format;
 
 pub use agent_config::agent_config_markdown;
@@ -421,4 +423,57 @@ pub(crate) fn render_context(template: &str, ctx: Value) -> Result<String, Error
 pub struct RenderedFile {
     pub name: String,
     pub contents: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A template whose extension no escaper serves would interpolate user text unescaped.
+    #[test]
+    fn every_template_has_an_escaper() {
+        for template in TEMPLATES {
+            assert!(
+                Escaper::for_template(template.name).is_some(),
+                "{}: no escaper for its extension (add one to Escaper::for_template)",
+                template.name
+            );
+            for import in template.imports {
+                assert!(
+                    TEMPLATES.iter().any(|t| t.name == *import),
+                    "{} imports {import}, which is not embedded",
+                    template.name
+                );
+            }
+        }
+        assert_eq!(Escaper::for_template("notes.txt.j2"), None);
+        assert_eq!(Escaper::for_template("main.tf"), None);
+        assert_eq!(Escaper::for_template("x.tf.j2"), Some(Escaper::Hcl));
+    }
+
+    /// Every file under templates/ is embedded (a template left out would never be checked).
+    #[test]
+    fn every_template_file_is_embedded() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut files = Vec::new();
+        for dir in std::fs::read_dir(&root).expect("templates/") {
+            let dir = dir.expect("entry").path();
+            for file in std::fs::read_dir(&dir).expect("a template directory") {
+                let file = file.expect("entry").path();
+                let name = file.strip_prefix(&root).expect("under templates/");
+                files.push(name.to_string_lossy().replace('\\', "/"));
+            }
+        }
+        files.sort();
+        let mut embedded: Vec<String> = TEMPLATES.iter().map(|t| t.name.to_string()).collect();
+        embedded.sort();
+        assert_eq!(files, embedded);
+    }
+
+    #[test]
+    fn escapers_round_trip_their_names() {
+        for escaper in Escaper::ALL {
+            assert_eq!(Escaper::from_name(escaper.name()), Some(escaper));
+        }
+    }
 }
