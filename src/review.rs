@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::naming::snake;
-use crate::plan::{Plan, VpcPlan};
+use crate::plan::{Plan, StackPlan, VpcPlan};
 
 /// Hours in the month AWS prices are quoted for (365 * 24 / 12).
 pub const HOURS_PER_MONTH: u32 = 730;
@@ -174,125 +174,147 @@ fn row(what: &str, names: Vec<String>) -> Option<ResourceRow> {
 /// Builds the review of a plan; `price_per_az_hour` is the USD price of one endpoint in one
 /// AZ for one hour.
 pub fn review(plan: &Plan, price_per_az_hour: f64) -> Review {
-    let agent_name = |i: usize| plan.agent_vpcs[i].name.clone();
-    let endpoint_name = || plan.endpoint_vpc.name.clone();
-    let peering_ident = |i: usize| snake(&plan.agent_vpcs[i].name);
-    let zone_ident = |z: &crate::plan::ZonePlan| snake(&plan.zone_endpoint(z).name);
+    Review {
+        counts: Counts {
+            stacks: plan.stacks.len(),
+            vpcs: plan.vpcs().count(),
+            zones: plan.zones().len(),
+            peerings: plan.peerings().len(),
+        },
+        stacks: plan.stacks.iter().map(|s| stack_review(plan, s)).collect(),
+        endpoints: endpoint_reviews(plan),
+        zones: zone_reviews(plan),
+        peerings: peering_reviews(plan),
+        routes: route_reviews(plan),
+        diagram: diagram(plan),
+        cost: cost(plan, price_per_az_hour),
+    }
+}
 
-    let mut stacks = Vec::new();
-    for stack in &plan.stacks {
-        let vpcs: Vec<&VpcPlan> = plan.vpcs().filter(|v| v.stack == stack.index).collect();
-        let mut rows = Vec::new();
+fn agent_name(plan: &Plan, i: usize) -> String {
+    plan.agent_vpcs[i].name.clone()
+}
+
+/// A peering's identifier: its agent VPC's name in snake_case.
+fn peering_ident(plan: &Plan, i: usize) -> String {
+    snake(&plan.agent_vpcs[i].name)
+}
+
+/// One stack and what will exist in it.
+fn stack_review(plan: &Plan, stack: &StackPlan) -> StackReview {
+    let vpcs: Vec<&VpcPlan> = plan.vpcs().filter(|v| v.stack == stack.index).collect();
+    let mut rows = Vec::new();
+    rows.extend(row(
+        "Security groups",
+        vpcs.iter()
+            .filter_map(|v| v.security_group.as_ref().map(|sg| sg.name.clone()))
+            .collect(),
+    ));
+    rows.extend(row(
+        "Security group rules (inbound TCP 443)",
+        vpcs.iter()
+            .filter_map(|v| v.security_group.as_ref())
+            .flat_map(|sg| sg.ingress.iter().map(|r| r.cidr.clone()))
+            .collect(),
+    ));
+    rows.extend(row(
+        "Interface VPC endpoints",
+        vpcs.iter()
+            .flat_map(|v| v.endpoints.iter().map(|e| snake(&e.name)))
+            .collect(),
+    ));
+    if stack.is_endpoint_stack {
         rows.extend(row(
-            "Security groups",
-            vpcs.iter()
-                .filter_map(|v| v.security_group.as_ref().map(|sg| sg.name.clone()))
-                .collect(),
+            "Route 53 private hosted zones",
+            plan.zones().iter().map(|z| z.name.clone()).collect(),
         ));
         rows.extend(row(
-            "Security group rules (inbound TCP 443)",
-            vpcs.iter()
-                .filter_map(|v| v.security_group.as_ref())
-                .flat_map(|sg| sg.ingress.iter().map(|r| r.cidr.clone()))
-                .collect(),
+            "Alias A records (zone apex to the endpoint)",
+            plan.zones().iter().map(|z| z.name.clone()).collect(),
         ));
         rows.extend(row(
-            "Interface VPC endpoints",
-            vpcs.iter()
-                .flat_map(|v| v.endpoints.iter().map(|e| snake(&e.name)))
-                .collect(),
-        ));
-        if stack.is_endpoint_stack {
-            rows.extend(row(
-                "Route 53 private hosted zones",
-                plan.zones().iter().map(|z| z.name.clone()).collect(),
-            ));
-            rows.extend(row(
-                "Alias A records (zone apex to the endpoint)",
-                plan.zones().iter().map(|z| z.name.clone()).collect(),
-            ));
-            rows.extend(row(
-                "Zone association authorizations (removed after use)",
-                plan.zones()
-                    .iter()
-                    .flat_map(|z| {
-                        plan.zone_associations()
-                            .iter()
-                            .filter(|a| a.cross_account)
-                            .map(move |a| format!("{} -> {}", z.name, a.vpc_id))
-                    })
-                    .collect(),
-            ));
-        }
-        rows.extend(row(
-            "Zone associations",
+            "Zone association authorizations (removed after use)",
             plan.zones()
                 .iter()
                 .flat_map(|z| {
                     plan.zone_associations()
                         .iter()
-                        .filter(|a| a.stack == stack.index)
+                        .filter(|a| a.cross_account)
                         .map(move |a| format!("{} -> {}", z.name, a.vpc_id))
                 })
                 .collect(),
         ));
-        rows.extend(row(
-            "VPC peering connections (requested)",
-            plan.peerings()
-                .iter()
-                .filter(|p| p.requester_stack == stack.index)
-                .map(|p| peering_ident(p.agent_vpc))
-                .collect(),
-        ));
-        rows.extend(row(
-            "VPC peering acceptances",
-            plan.peerings()
-                .iter()
-                .filter(|p| p.accepter_stack == stack.index)
-                .map(|p| peering_ident(p.agent_vpc))
-                .collect(),
-        ));
-        rows.extend(row(
-            "Routes",
-            plan.peerings()
-                .iter()
-                .flat_map(|p| {
-                    let mut routes = Vec::new();
-                    if p.requester_stack == stack.index {
-                        routes.extend(&p.requester_routes);
-                    }
-                    if p.accepter_stack == stack.index {
-                        routes.extend(&p.accepter_routes);
-                    }
-                    routes
-                        .into_iter()
-                        .map(|r| format!("{} -> {}", r.route_table_id, r.destination_cidr))
-                })
-                .collect(),
-        ));
-        rows.extend(row(
-            "VPCs that need enableDnsSupport and enableDnsHostnames",
-            vpcs.iter()
-                .filter(|v| v.needs_dns_attributes)
-                .map(|v| v.vpc_id.clone())
-                .collect(),
-        ));
-        stacks.push(StackReview {
-            id: stack.id.clone(),
-            region: stack.region.clone(),
-            account: stack
-                .account_id
-                .clone()
-                .unwrap_or_else(|| "(default credentials)".to_string()),
-            profile: stack.profile.clone(),
-            role_arn: stack.role_arn.clone(),
-            vpcs: vpcs.iter().map(|v| vpc_title(v)).collect(),
-            resources: rows,
-        });
     }
+    rows.extend(row(
+        "Zone associations",
+        plan.zones()
+            .iter()
+            .flat_map(|z| {
+                plan.zone_associations()
+                    .iter()
+                    .filter(|a| a.stack == stack.index)
+                    .map(move |a| format!("{} -> {}", z.name, a.vpc_id))
+            })
+            .collect(),
+    ));
+    rows.extend(row(
+        "VPC peering connections (requested)",
+        plan.peerings()
+            .iter()
+            .filter(|p| p.requester_stack == stack.index)
+            .map(|p| peering_ident(plan, p.agent_vpc))
+            .collect(),
+    ));
+    rows.extend(row(
+        "VPC peering acceptances",
+        plan.peerings()
+            .iter()
+            .filter(|p| p.accepter_stack == stack.index)
+            .map(|p| peering_ident(plan, p.agent_vpc))
+            .collect(),
+    ));
+    rows.extend(row(
+        "Routes",
+        plan.peerings()
+            .iter()
+            .flat_map(|p| {
+                let mut routes = Vec::new();
+                if p.requester_stack == stack.index {
+                    routes.extend(&p.requester_routes);
+                }
+                if p.accepter_stack == stack.index {
+                    routes.extend(&p.accepter_routes);
+                }
+                routes
+                    .into_iter()
+                    .map(|r| format!("{} -> {}", r.route_table_id, r.destination_cidr))
+            })
+            .collect(),
+    ));
+    rows.extend(row(
+        "VPCs that need enableDnsSupport and enableDnsHostnames",
+        vpcs.iter()
+            .filter(|v| v.needs_dns_attributes)
+            .map(|v| v.vpc_id.clone())
+            .collect(),
+    ));
+    StackReview {
+        id: stack.id.clone(),
+        region: stack.region.clone(),
+        account: stack
+            .account_id
+            .clone()
+            .unwrap_or_else(|| "(default credentials)".to_string()),
+        profile: stack.profile.clone(),
+        role_arn: stack.role_arn.clone(),
+        vpcs: vpcs.iter().map(|v| vpc_title(v)).collect(),
+        resources: rows,
+    }
+}
 
-    let endpoints = plan
-        .vpcs()
+/// Every endpoint, in plan order.
+fn endpoint_reviews(plan: &Plan) -> Vec<EndpointReview> {
+    plan.vpcs()
         .flat_map(|v| {
             v.endpoints.iter().map(move |e| EndpointReview {
                 ident: snake(&e.name),
@@ -310,27 +332,31 @@ pub fn review(plan: &Plan, price_per_az_hour: f64) -> Review {
                 source_date: e.source_date.clone(),
             })
         })
-        .collect();
+        .collect()
+}
 
-    let zones = plan
-        .zones()
+/// Every zone and the VPCs it is associated with.
+fn zone_reviews(plan: &Plan) -> Vec<ZoneReview> {
+    plan.zones()
         .iter()
         .map(|z| ZoneReview {
             name: z.name.clone(),
-            endpoint: zone_ident(z),
-            vpcs: std::iter::once(endpoint_name())
+            endpoint: snake(&plan.zone_endpoint(z).name),
+            vpcs: std::iter::once(plan.endpoint_vpc.name.clone())
                 .chain(
                     plan.zone_associations()
                         .iter()
-                        .map(|a| agent_name(a.agent_vpc)),
+                        .map(|a| agent_name(plan, a.agent_vpc)),
                 )
                 .collect(),
             hosts: z.hosts.clone(),
         })
-        .collect();
+        .collect()
+}
 
-    let peerings = plan
-        .peerings()
+/// Every peering connection and what it crosses.
+fn peering_reviews(plan: &Plan) -> Vec<PeeringReview> {
+    plan.peerings()
         .iter()
         .map(|p| {
             let mut reach = match &p.peer_region {
@@ -341,47 +367,40 @@ pub fn review(plan: &Plan, price_per_az_hour: f64) -> Review {
                 reach.push_str(&format!(", cross-account ({owner})"));
             }
             PeeringReview {
-                ident: peering_ident(p.agent_vpc),
-                requester: format!("{} ({})", endpoint_name(), p.requester_vpc_id),
-                accepter: format!("{} ({})", agent_name(p.agent_vpc), p.accepter_vpc_id),
+                ident: peering_ident(plan, p.agent_vpc),
+                requester: format!(
+                    "{} ({})",
+                    plan.endpoint_vpc.name.clone(),
+                    p.requester_vpc_id
+                ),
+                accepter: format!("{} ({})", agent_name(plan, p.agent_vpc), p.accepter_vpc_id),
                 reach,
             }
         })
-        .collect();
+        .collect()
+}
 
-    let routes = plan
-        .peerings()
+/// Every route, both sides of each peering.
+fn route_reviews(plan: &Plan) -> Vec<RouteReview> {
+    plan.peerings()
         .iter()
         .flat_map(|p| {
-            let requester = p.requester_routes.iter().map(move |r| (endpoint_name(), r));
+            let requester = p
+                .requester_routes
+                .iter()
+                .map(move |r| (plan.endpoint_vpc.name.clone(), r));
             let accepter = p
                 .accepter_routes
                 .iter()
-                .map(move |r| (agent_name(p.agent_vpc), r));
+                .map(move |r| (agent_name(plan, p.agent_vpc), r));
             requester.chain(accepter).map(move |(vpc, r)| RouteReview {
                 route_table_id: r.route_table_id.clone(),
                 vpc,
                 destination_cidr: r.destination_cidr.clone(),
-                peering: peering_ident(p.agent_vpc),
+                peering: peering_ident(plan, p.agent_vpc),
             })
         })
-        .collect();
-
-    Review {
-        counts: Counts {
-            stacks: plan.stacks.len(),
-            vpcs: plan.vpcs().count(),
-            zones: plan.zones().len(),
-            peerings: plan.peerings().len(),
-        },
-        stacks,
-        endpoints,
-        zones,
-        peerings,
-        routes,
-        diagram: diagram(plan),
-        cost: cost(plan, price_per_az_hour),
-    }
+        .collect()
 }
 
 fn diagram(plan: &Plan) -> Diagram {

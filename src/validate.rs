@@ -7,7 +7,9 @@ use std::collections::{HashMap, HashSet};
 use crate::catalog::{Catalog, EndpointService, Site};
 use crate::cidr::Cidr;
 use crate::error::{Error, Problem};
-use crate::topology::{Kind, Topology};
+use crate::naming::pascal;
+use crate::plan::{Connectivity, ReachChoice};
+use crate::topology::{AgentVpc, Kind, Topology};
 
 /// A topology that passed every rule, with its site and services resolved from the catalog.
 #[derive(Debug, Clone)]
@@ -206,7 +208,8 @@ fn check_cidrs(t: &Topology, problems: &mut Vec<Problem>) {
             )),
         }
     }
-    if t.kind == Kind::Peering {
+    // Traffic between VPCs is routed: their CIDR blocks may not overlap.
+    if Connectivity::of(t.kind).agents_elsewhere() {
         // One problem per VPC that overlaps an earlier one, naming the first of them.
         for (i, earlier) in overlapping_earlier(&vpcs).into_iter().enumerate() {
             let Some(&first) = earlier.first() else {
@@ -255,7 +258,16 @@ fn overlapping_earlier(vpcs: &[(String, Cidr)]) -> Vec<Vec<usize>> {
     earlier
 }
 
+/// The topology's shape for its kind: one arm per way agents reach the endpoints.
 fn check_kind_shape(t: &Topology, problems: &mut Vec<Problem>) {
+    check_security_group_sources(t, problems);
+    match Connectivity::of(t.kind).reach {
+        ReachChoice::InEndpointVpc => check_agents_in_endpoint_vpc(t, problems),
+        ReachChoice::Peering => check_peering(t, problems),
+    }
+}
+
+fn check_security_group_sources(t: &Topology, problems: &mut Vec<Problem>) {
     let e = &t.endpoint_vpc;
     if !e.security_group_ids.is_empty() && !e.allowed_cidrs.is_empty() {
         problems.push(Problem::new(
@@ -264,27 +276,33 @@ fn check_kind_shape(t: &Topology, problems: &mut Vec<Problem>) {
              add the rules to your groups and remove allowed_cidrs",
         ));
     }
-    if t.kind != Kind::Peering {
-        if !t.agent_vpcs.is_empty() {
-            problems.push(Problem::new(
-                "agent_vpcs",
-                format!(
-                    "only kind peering uses agent_vpcs; with kind {} agents run in the endpoint VPC (remove agent_vpcs or use kind peering)",
-                    t.kind.as_str()
-                ),
-            ));
-        }
-        if !e.route_table_ids.is_empty() {
-            problems.push(Problem::new(
-                "endpoint_vpc.route_table_ids",
-                format!(
-                    "only kind peering uses route tables; remove it for kind {}",
-                    t.kind.as_str()
-                ),
-            ));
-        }
-        return;
+}
+
+/// Agents run in the endpoint VPC: no agent VPCs, no routes.
+fn check_agents_in_endpoint_vpc(t: &Topology, problems: &mut Vec<Problem>) {
+    if !t.agent_vpcs.is_empty() {
+        problems.push(Problem::new(
+            "agent_vpcs",
+            format!(
+                "only kind peering uses agent_vpcs; with kind {} agents run in the endpoint VPC (remove agent_vpcs or use kind peering)",
+                t.kind.as_str()
+            ),
+        ));
     }
+    if !t.endpoint_vpc.route_table_ids.is_empty() {
+        problems.push(Problem::new(
+            "endpoint_vpc.route_table_ids",
+            format!(
+                "only kind peering uses route tables; remove it for kind {}",
+                t.kind.as_str()
+            ),
+        ));
+    }
+}
+
+/// Peering: agent VPCs, route tables on both sides, and agent VPCs that can be told apart.
+fn check_peering(t: &Topology, problems: &mut Vec<Problem>) {
+    let e = &t.endpoint_vpc;
     if t.agent_vpcs.is_empty() {
         problems.push(Problem::new(
             "agent_vpcs",
@@ -297,13 +315,47 @@ fn check_kind_shape(t: &Topology, problems: &mut Vec<Problem>) {
             "required with kind peering: the route tables that get routes to the agent VPCs (e.g. [rtb-0123456789abcdef0])",
         ));
     }
-    // Lookups by hash: up to 1000 agent VPCs, each compared with all the others.
-    let mut names: HashSet<&str> = HashSet::new();
-    let mut logicals: HashMap<String, usize> = HashMap::new();
-    let mut vpc_ids: HashMap<&str, String> =
-        HashMap::from([(e.vpc_id.as_str(), "endpoint_vpc.vpc_id".to_string())]);
+    let mut seen = SeenAgents::new(t);
     for (i, a) in t.agent_vpcs.iter().enumerate() {
-        if !names.insert(&a.name) {
+        seen.check(t, i, a, problems);
+        if a.route_table_ids.is_empty() {
+            problems.push(Problem::new(
+                format!("agent_vpcs[{i}].route_table_ids"),
+                "required with kind peering: the route tables that get a route to the endpoint VPC (e.g. [rtb-0aaaaaaaaaaaaaaaa])",
+            ));
+        }
+        if t.secrets_manager_endpoint && a.subnet_ids.is_empty() {
+            problems.push(Problem::new(
+                format!("agent_vpcs[{i}].subnet_ids"),
+                "required with secrets_manager_endpoint: the subnets for the agent VPC's Secrets Manager endpoint",
+            ));
+        }
+    }
+}
+
+/// What the agent VPCs checked so far use: names (also as CloudFormation identifiers) must be
+/// unique, none may be `endpoint`, and no VPC may be listed twice. Lookups by hash: up to 1000
+/// agent VPCs, each compared with all the others.
+struct SeenAgents<'t> {
+    names: HashSet<&'t str>,
+    logicals: HashMap<String, usize>,
+    vpc_ids: HashMap<&'t str, String>,
+}
+
+impl<'t> SeenAgents<'t> {
+    fn new(t: &'t Topology) -> Self {
+        SeenAgents {
+            names: HashSet::new(),
+            logicals: HashMap::new(),
+            vpc_ids: HashMap::from([(
+                t.endpoint_vpc.vpc_id.as_str(),
+                "endpoint_vpc.vpc_id".to_string(),
+            )]),
+        }
+    }
+
+    fn check(&mut self, t: &Topology, i: usize, a: &'t AgentVpc, problems: &mut Vec<Problem>) {
+        if !self.names.insert(&a.name) {
             problems.push(Problem::new(
                 format!("agent_vpcs[{i}].name"),
                 format!(
@@ -313,8 +365,8 @@ fn check_kind_shape(t: &Topology, problems: &mut Vec<Problem>) {
             ));
         }
         // CloudFormation logical ids drop the hyphens (`app-1` and `app1` are both `App1`).
-        let logical = crate::naming::pascal(&a.name);
-        let j = *logicals.entry(logical.clone()).or_insert(i);
+        let logical = pascal(&a.name);
+        let j = *self.logicals.entry(logical.clone()).or_insert(i);
         if t.agent_vpcs[j].name != a.name {
             problems.push(Problem::new(
                 format!("agent_vpcs[{i}].name"),
@@ -330,7 +382,7 @@ fn check_kind_shape(t: &Topology, problems: &mut Vec<Problem>) {
                 "\"endpoint\" names the endpoint VPC in generated code; choose another name",
             ));
         }
-        if let Some(other) = vpc_ids.get(a.vpc_id.as_str()) {
+        if let Some(other) = self.vpc_ids.get(a.vpc_id.as_str()) {
             problems.push(Problem::new(
                 format!("agent_vpcs[{i}].vpc_id"),
                 format!(
@@ -339,21 +391,9 @@ fn check_kind_shape(t: &Topology, problems: &mut Vec<Problem>) {
                 ),
             ));
         }
-        vpc_ids
+        self.vpc_ids
             .entry(&a.vpc_id)
             .or_insert_with(|| format!("agent_vpcs[{i}].vpc_id"));
-        if a.route_table_ids.is_empty() {
-            problems.push(Problem::new(
-                format!("agent_vpcs[{i}].route_table_ids"),
-                "required with kind peering: the route tables that get a route to the endpoint VPC (e.g. [rtb-0aaaaaaaaaaaaaaaa])",
-            ));
-        }
-        if t.secrets_manager_endpoint && a.subnet_ids.is_empty() {
-            problems.push(Problem::new(
-                format!("agent_vpcs[{i}].subnet_ids"),
-                "required with secrets_manager_endpoint: the subnets for the agent VPC's Secrets Manager endpoint",
-            ));
-        }
     }
 }
 
