@@ -3,45 +3,21 @@
 //! Each case asserts exit 2, the field (or file) named on stderr, nothing on stdout, and, run
 //! as `cloudformation -o DIR`, no file left: neither a new DIR nor anything in an existing one.
 
+mod support;
+
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ddpl-gen"))
-}
+// The bases: acme-prod with a tag, acme-peer with two agent VPCs.
+use support::fixtures::{peering_two_agents as peering, same_region_tagged as same_region, with};
+use support::text;
 
 fn run(args: &[&str], stdin: Option<Vec<u8>>) -> (Output, Duration) {
     let start = Instant::now();
-    let mut child = bin()
-        .args(args)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run ddpl-gen");
-    let writer = stdin.map(|bytes| {
-        let mut pipe = child.stdin.take().unwrap();
-        // ddpl-gen stops reading past its limit: a broken pipe here is expected.
-        std::thread::spawn(move || {
-            let _ = pipe.write_all(&bytes);
-        })
-    });
-    let out = child.wait_with_output().unwrap();
-    if let Some(w) = writer {
-        w.join().unwrap();
-    }
+    let out = support::run_ddpl_gen(args, None, stdin.as_deref());
     (out, start.elapsed())
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// Everything below `dir`, as sorted relative paths.
@@ -126,50 +102,6 @@ fn refuse_text(label: &str, contents: &str, expect: &[&str]) {
     refuse(label, &path, None, expect);
 }
 
-const SAME_REGION: &str = r#"version: 1
-name: acme-prod
-site: us1
-kind: same-region
-tags:
-  team: platform
-endpoint_vpc:
-  vpc_id: vpc-0123456789abcdef0
-  region: us-east-1
-  cidr: 10.0.0.0/16
-  subnet_ids: [subnet-0123456789abcdef0]
-"#;
-
-const PEERING: &str = r#"version: 1
-name: acme-peer
-site: us1
-kind: peering
-services: [metrics]
-endpoint_vpc:
-  vpc_id: vpc-0123456789abcdef0
-  region: us-east-1
-  cidr: 10.0.0.0/16
-  subnet_ids: [subnet-0123456789abcdef0]
-  route_table_ids: [rtb-0123456789abcdef0]
-  account_id: "111111111111"
-agent_vpcs:
-  - name: eu-prod
-    vpc_id: vpc-0aaaaaaaaaaaaaaaa
-    region: eu-west-1
-    cidr: 10.20.0.0/16
-    route_table_ids: [rtb-0aaaaaaaaaaaaaaaa]
-    account_id: "222222222222"
-  - name: us-apps
-    vpc_id: vpc-0bbbbbbbbbbbbbbbb
-    region: us-east-1
-    cidr: 10.21.0.0/16
-    route_table_ids: [rtb-0bbbbbbbbbbbbbbbb]
-"#;
-
-fn with(base: &str, from: &str, to: &str) -> String {
-    assert!(base.contains(from), "base lacks {from:?}");
-    base.replacen(from, to, 1)
-}
-
 /// `  - <path>: ` as the error lists a problem.
 fn at(path: &str) -> String {
     format!("  - {path}: ")
@@ -177,7 +109,7 @@ fn at(path: &str) -> String {
 
 #[test]
 fn the_bases_are_valid() {
-    for base in [SAME_REGION, PEERING] {
+    for base in [same_region(), peering()] {
         let (_dir, path) = file_with(base.as_bytes(), "t.yaml");
         let (out, _) = run(&["validate", "-f", &path], None);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -330,7 +262,7 @@ fn duplicate_keys_name_the_repeated_key_and_where_it_is() {
     let cases = [
         (
             with(
-                SAME_REGION,
+                same_region(),
                 "  cidr: 10.0.0.0/16",
                 "  cidr: 10.0.0.0/16\n  region: us-west-2",
             ),
@@ -340,7 +272,7 @@ fn duplicate_keys_name_the_repeated_key_and_where_it_is() {
         ),
         (
             with(
-                PEERING,
+                peering(),
                 "    cidr: 10.21.0.0/16",
                 "    cidr: 10.21.0.0/16\n    cidr: 10.22.0.0/16",
             ),
@@ -421,11 +353,11 @@ fn wrong_types() {
         ),
     ];
     for (from, to, path) in cases {
-        refuse_text(path, &with(SAME_REGION, from, to), &[&at(path)]);
+        refuse_text(path, &with(same_region(), from, to), &[&at(path)]);
     }
-    let t = with(PEERING, "agent_vpcs:\n", "agent_vpcs: {}\nx:\n");
+    let t = with(peering(), "agent_vpcs:\n", "agent_vpcs: {}\nx:\n");
     refuse_text("agent_vpcs mapping", &t, &[&at("agent_vpcs")]);
-    let t = with(PEERING, "    cidr: 10.21.0.0/16", "    cidr: null");
+    let t = with(peering(), "    cidr: 10.21.0.0/16", "    cidr: null");
     refuse_text("null cidr", &t, &[&at("agent_vpcs[1].cidr")]);
 }
 
@@ -435,19 +367,19 @@ fn wrong_types() {
 fn unknown_keys() {
     let cases: &[(&str, &str, &str, &str)] = &[
         (
-            SAME_REGION,
+            same_region(),
             "site: us1",
             "site: us1\nregoin: us-east-1",
             "regoin",
         ),
         (
-            SAME_REGION,
+            same_region(),
             "  cidr: 10.0.0.0/16",
             "  cidr: 10.0.0.0/16\n  subnets: []",
             "endpoint_vpc.subnets",
         ),
         (
-            PEERING,
+            peering(),
             "    cidr: 10.21.0.0/16",
             "    cidr: 10.21.0.0/16\n    peer: true",
             "agent_vpcs[1].peer",
@@ -466,7 +398,7 @@ fn unknown_keys() {
 
 /// (base, replace, with, field path, a word of the message).
 type Mutation = (
-    &'static str,
+    fn() -> &'static str,
     &'static str,
     &'static str,
     &'static str,
@@ -475,210 +407,210 @@ type Mutation = (
 
 const SEMANTIC: &[Mutation] = &[
     (
-        SAME_REGION,
+        same_region,
         "site: us1",
         "site: mars",
         "site",
         "unknown site",
     ),
     (
-        SAME_REGION,
+        same_region,
         "site: us1",
         "site: eu",
         "site",
         "does not offer AWS PrivateLink",
     ),
     (
-        SAME_REGION,
+        same_region,
         "kind: same-region",
         "kind: same-region\nservices: [metrics, logz]",
         "services[1]",
         "unknown service",
     ),
     (
-        SAME_REGION,
+        same_region,
         "  region: us-east-1",
         "  region: eu-west-1",
         "endpoint_vpc.region",
         "cross-region",
     ),
     (
-        SAME_REGION,
+        same_region,
         "kind: same-region",
         "kind: cross-region",
         "endpoint_vpc.region",
         "site's own region",
     ),
     (
-        PEERING,
+        peering,
         "  region: us-east-1\n  cidr: 10.0.0.0/16",
         "  region: eu-west-1\n  cidr: 10.0.0.0/16",
         "endpoint_vpc.region",
         "site's region",
     ),
     (
-        SAME_REGION,
+        same_region,
         "  team: platform",
         "  aws:team: platform",
         "tags.aws:team",
         "reserved by AWS",
     ),
     (
-        SAME_REGION,
+        same_region,
         "  team: platform",
         "  ddpl:name: other",
         "tags.ddpl:name",
         "set by ddpl-gen",
     ),
     (
-        SAME_REGION,
+        same_region,
         "  cidr: 10.0.0.0/16",
         "  cidr: 10.0.0.0/8",
         "endpoint_vpc.cidr",
         "/16 to /28",
     ),
     (
-        SAME_REGION,
+        same_region,
         "  cidr: 10.0.0.0/16",
         "  cidr: 10.0.0.1/16",
         "endpoint_vpc.cidr",
         "host bits",
     ),
     (
-        SAME_REGION,
+        same_region,
         "  cidr: 10.0.0.0/16",
         "  cidr: 300.0.0.0/16",
         "endpoint_vpc.cidr",
         "not an IPv4 address",
     ),
     (
-        SAME_REGION,
+        same_region,
         "  cidr: 10.0.0.0/16",
         "  cidr: 10.0.0.0/16\n  allowed_cidrs: [0.0.0.0/0]",
         "endpoint_vpc.allowed_cidrs[0]",
         "every source",
     ),
     (
-        SAME_REGION,
+        same_region,
         "  cidr: 10.0.0.0/16",
         "  cidr: 10.0.0.0/16\n  allowed_cidrs: [10.9.0.1/16]",
         "endpoint_vpc.allowed_cidrs[0]",
         "host bits",
     ),
     (
-        SAME_REGION,
+        same_region,
         "  cidr: 10.0.0.0/16",
         "  cidr: 10.0.0.0/16\n  allowed_cidrs: [10.9.0.0/16]\n  security_group_ids: [sg-0123456789abcdef0]",
         "endpoint_vpc.allowed_cidrs",
         "security_group_ids",
     ),
     (
-        PEERING,
+        peering,
         "    cidr: 10.20.0.0/16",
         "    cidr: 10.0.128.0/17",
         "agent_vpcs[0].cidr",
         "overlaps endpoint_vpc.cidr",
     ),
     (
-        PEERING,
+        peering,
         "    cidr: 10.21.0.0/16",
         "    cidr: 10.20.64.0/18",
         "agent_vpcs[1].cidr",
         "overlaps agent_vpcs[0].cidr",
     ),
     (
-        SAME_REGION,
+        same_region,
         "  subnet_ids: [subnet-0123456789abcdef0]",
         "  subnet_ids: [subnet-0123456789abcdef0]\n  route_table_ids: [rtb-0123456789abcdef0]",
         "endpoint_vpc.route_table_ids",
         "only kind peering",
     ),
     (
-        PEERING,
+        peering,
         "kind: peering",
         "kind: same-region",
         "agent_vpcs",
         "only kind peering",
     ),
     (
-        PEERING,
+        peering,
         "  route_table_ids: [rtb-0123456789abcdef0]\n",
         "",
         "endpoint_vpc.route_table_ids",
         "required with kind peering",
     ),
     (
-        PEERING,
+        peering,
         "    route_table_ids: [rtb-0bbbbbbbbbbbbbbbb]\n",
         "",
         "agent_vpcs[1].route_table_ids",
         "required with kind peering",
     ),
     (
-        PEERING,
+        peering,
         "  - name: us-apps",
         "  - name: eu-prod",
         "agent_vpcs[1].name",
         "unique",
     ),
     (
-        PEERING,
+        peering,
         "  - name: us-apps",
         "  - name: endpoint",
         "agent_vpcs[1].name",
         "\"endpoint\"",
     ),
     (
-        PEERING,
+        peering,
         "  - name: us-apps",
         "  - name: eu-prod-",
         "agent_vpcs[1].name",
         "same identifier",
     ),
     (
-        PEERING,
+        peering,
         "  - name: us-apps",
         "  - name: eu--prod",
         "agent_vpcs[1].name",
         "same identifier",
     ),
     (
-        PEERING,
+        peering,
         "    vpc_id: vpc-0bbbbbbbbbbbbbbbb",
         "    vpc_id: vpc-0123456789abcdef0",
         "agent_vpcs[1].vpc_id",
         "endpoint_vpc.vpc_id",
     ),
     (
-        PEERING,
+        peering,
         "    vpc_id: vpc-0bbbbbbbbbbbbbbbb",
         "    vpc_id: vpc-0aaaaaaaaaaaaaaaa",
         "agent_vpcs[1].vpc_id",
         "agent_vpcs[0].vpc_id",
     ),
     (
-        PEERING,
+        peering,
         "kind: peering",
         "kind: peering\nsecrets_manager_endpoint: true",
         "agent_vpcs[0].subnet_ids",
         "secrets_manager_endpoint",
     ),
     (
-        PEERING,
+        peering,
         "  account_id: \"111111111111\"",
         "  account_id: \"111111111111\"\n  role_arn: arn:aws:iam::999999999999:role/deploy",
         "endpoint_vpc.role_arn",
         "999999999999",
     ),
     (
-        PEERING,
+        peering,
         "    account_id: \"222222222222\"",
         "    account_id: \"222222222222\"\n    role_arn: arn:aws:iam::333333333333:role/x",
         "agent_vpcs[0].role_arn",
         "333333333333",
     ),
     (
-        PEERING,
+        peering,
         "  account_id: \"111111111111\"\n",
         "",
         "endpoint_vpc.account_id",
@@ -689,7 +621,7 @@ const SEMANTIC: &[Mutation] = &[
 #[test]
 fn every_semantic_rule_names_its_field() {
     for (base, from, to, path, word) in SEMANTIC {
-        refuse_text(path, &with(base, from, to), &[&at(path), word]);
+        refuse_text(path, &with(base(), from, to), &[&at(path), word]);
     }
 }
 
@@ -796,22 +728,22 @@ fn other_limits() {
     let t = many_agents(1001);
     refuse_text("1001 agent VPCs", &t, &[&at("agent_vpcs"), "at most 1000"]);
     let tags: String = (0..41).map(|i| format!("  t{i}: v\n")).collect();
-    let t = with(SAME_REGION, "  team: platform\n", &tags);
+    let t = with(same_region(), "  team: platform\n", &tags);
     refuse_text("41 tags", &t, &[&at("tags"), "at most 40"]);
     let t = with(
-        SAME_REGION,
+        same_region(),
         "  team: platform",
         &format!("  {}: v", "k".repeat(129)),
     );
     refuse_text("long tag key", &t, &["tags.kkk", "invalid tag key", "128"]);
     let t = with(
-        SAME_REGION,
+        same_region(),
         "  team: platform",
         &format!("  team: {}", "v".repeat(257)),
     );
     refuse_text("long tag value", &t, &[&at("tags.team"), "256"]);
     let t = with(
-        SAME_REGION,
+        same_region(),
         "  cidr: 10.0.0.0/16",
         &format!("  cidr: 10.0.0.0/16\n  profile: {}", "p".repeat(129)),
     );

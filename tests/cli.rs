@@ -1,47 +1,25 @@
 //! The AWS CLI scripts: the script contract of DESIGN.md, checked on every golden case and
 //! example (flags on every call, strict mode, header), escaping of hostile tag values, and a
-//! hermetic run of a deploy script against a stub `aws` that records its arguments.
+//! hermetic run of the scripts against the recording fake `aws` (tests/support/fake_aws.rs).
+
+mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ddpl_gen::plan::Tag;
-use ddpl_gen::{Catalog, Plan, render};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use ddpl_gen::{Plan, render};
+use support::fake_aws::{FakeAws, QUICK, on};
+use support::{arg_of, golden_topology, plan_of_file as plan_of};
 
 /// Every topology the generator ships: golden cases and examples.
 fn topologies() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(root().join("golden")).expect("golden/") {
-        let dir = entry.expect("entry").path();
-        for name in ["topology.yaml", "topology.json"] {
-            if dir.join(name).exists() {
-                out.push(dir.join(name));
-            }
-        }
-    }
-    for entry in fs::read_dir(root().join("examples")).expect("examples/") {
-        let path = entry.expect("entry").path();
-        if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml" | "json")
-        ) {
-            out.push(path);
-        }
-    }
+    let mut out = support::golden_topologies();
+    out.extend(support::examples());
     out.sort();
     assert!(out.len() >= 7, "expected the golden cases and examples");
     out
-}
-
-fn plan_of(path: &Path) -> Plan {
-    let text = fs::read_to_string(path).expect("readable topology");
-    ddpl_gen::plan_from_text(&text, &path.display().to_string(), &Catalog::embedded())
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn scripts(plan: &Plan) -> [(&'static str, String); 2] {
@@ -492,7 +470,7 @@ fn deploy_checks_every_service_then_waits_with_a_bound() {
 
 #[test]
 fn peering_scripts_cover_every_step() {
-    let plan = plan_of(&root().join("golden/ap2-peering-cross-account/topology.yaml"));
+    let plan = plan_of(&golden_topology("ap2-peering-cross-account"));
     let deploy = render::cli_deploy(&plan).unwrap();
     for needle in [
         "create-hosted-zone",
@@ -573,7 +551,7 @@ fn peering_scripts_cover_every_step() {
 const HOSTILE: &str = "it's $(touch /tmp/ddpl-pwned) `id` ${HOME} \"q\" \\ 日本語 = + @ : /";
 
 fn hostile_plan() -> Plan {
-    let mut plan = plan_of(&root().join("golden/us1-same-region-subset/topology.yaml"));
+    let mut plan = plan_of(&golden_topology("us1-same-region-subset"));
     plan.tags.push(Tag {
         key: "キー 'k' $(x)".into(),
         value: HOSTILE.into(),
@@ -606,21 +584,10 @@ fn hostile_tags_stay_one_intact_json_word() {
     assert_eq!(parsed[0]["Tags"], expected_tags(&plan));
 }
 
-fn bash() -> Option<&'static str> {
-    Command::new("bash")
-        .arg("-c")
-        .arg("true")
-        .status()
-        .ok()
-        .filter(|s| s.success())
-        .map(|_| "bash")
-}
-
 /// The same line run by bash: the variable holds exactly the JSON, nothing was executed.
 #[test]
 fn hostile_tags_round_trip_through_bash() {
-    let Some(bash) = bash() else {
-        eprintln!("bash not found; skipped");
+    let Some(bash) = support::bash_or_skip() else {
         return;
     };
     let plan = hostile_plan();
@@ -671,66 +638,25 @@ fn header_values_cannot_break_out_of_comments() {
     }
 }
 
-/// Runs the deploy script of a same-region plan with hostile tags against a stub `aws` that
+/// Runs the deploy script of a same-region plan with hostile tags against the fake `aws`, which
 /// records every argument vector: each call carries the stack's flags, the tag specification
 /// arrives as one argument holding exactly the tags, and nothing is executed from a value.
 #[test]
 fn deploy_runs_against_a_recording_stub() {
-    let Some(bash) = bash() else {
-        eprintln!("bash not found; skipped");
+    if support::bash_or_skip().is_none() {
         return;
-    };
+    }
     let plan = hostile_plan();
-    let dir = tempfile::tempdir().unwrap();
-    let stub = dir.path().join("aws");
-    fs::write(
-        &stub,
-        r#"#!/usr/bin/env bash
-for a in "$@"; do printf '%s\0' "$a"; done >>"$AWS_LOG"
-printf '\n\0' >>"$AWS_LOG"
-case $2 in
-create-security-group) echo sg-0123456789abcdef0 ;;
-create-vpc-endpoint) echo vpce-0123456789abcdef0 ;;
-describe-vpc-endpoints) if [[ " $* " == *" VpcEndpoints[0].State "* ]]; then echo available; else echo None; fi ;;
-describe-security-group-rules) echo ;;
-*) echo None ;;
-esac
-"#,
-    )
-    .unwrap();
-    Command::new("chmod").arg("+x").arg(&stub).status().unwrap();
-    let script = dir.path().join("deploy.sh");
-    fs::write(&script, render::cli_deploy(&plan).unwrap()).unwrap();
-    let log = dir.path().join("calls");
-    let path = format!(
-        "{}:{}",
-        dir.path().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = Command::new(bash)
-        .arg(&script)
-        .env("PATH", path)
-        .env("AWS_LOG", &log)
-        .env("DDPL_SKIP_PREFLIGHT", "1")
-        .env("DDPL_POLL_SECONDS", "1")
-        .output()
-        .unwrap();
+    let (out, calls) = fake_aws().run(&render::cli_deploy(&plan).unwrap(), &[], QUICK);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let raw = fs::read(&log).unwrap();
-    let text = String::from_utf8(raw).unwrap();
-    let calls: Vec<Vec<&str>> = text
-        .split("\n\0")
-        .filter(|c| !c.is_empty())
-        .map(|c| c.split('\0').filter(|a| !a.is_empty()).collect())
-        .collect();
     let stack = &plan.stacks[0];
     let profile = stack.profile.as_deref().unwrap();
     let endpoints = plan.endpoint_vpc.endpoints.len();
-    let creates: Vec<&Vec<&str>> = calls
+    let creates: Vec<&Vec<String>> = calls
         .iter()
         .filter(|c| c[1] == "create-vpc-endpoint")
         .collect();
@@ -752,7 +678,7 @@ esac
             .iter()
             .position(|a| *a == "--tag-specifications")
             .unwrap();
-        let parsed: serde_json::Value = serde_json::from_str(call[t + 1]).unwrap();
+        let parsed: serde_json::Value = serde_json::from_str(&call[t + 1]).unwrap();
         assert_eq!(parsed[0]["Tags"], expected_tags(&plan));
     }
     assert!(!Path::new("/tmp/ddpl-pwned").exists());
@@ -765,8 +691,7 @@ esac
 /// `bash -n`, and shellcheck where it is installed, on every generated script.
 #[test]
 fn scripts_parse_and_pass_shellcheck() {
-    let Some(bash) = bash() else {
-        eprintln!("bash not found; skipped");
+    let Some(bash) = support::bash_or_skip() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -791,135 +716,43 @@ fn scripts_parse_and_pass_shellcheck() {
     }
 }
 
-/// A stub `aws` for a whole peering deploy or teardown: it records every argument vector (NUL
-/// separated, one call per `\n\0`) and answers `list-hosted-zones-by-vpc` in two pages: a
-/// foreign zone and the NextToken `page-2` on the first, the plan's zones (listed in the file
-/// `$ZONES`) after `$SECOND_TOKEN` on the second. `get-hosted-zone` gives the caller reference
-/// of `$REFS` (zone id TAB reference); the other calls get just enough to go on.
-const PAGED_ZONES_STUB: &str = r#"#!/usr/bin/env bash
-for a in "$@"; do printf '%s\0' "$a"; done >>"$AWS_LOG"
-printf '\n\0' >>"$AWS_LOG"
-args=("$@")
-arg() {
-  local i
-  for ((i = 0; i + 1 < ${#args[@]}; i++)); do
-    if [[ ${args[i]} == "$1" ]]; then
-      printf '%s' "${args[i + 1]}"
-      return
-    fi
-  done
-}
-query=$(arg --query)
-case $2 in
-list-hosted-zones-by-vpc)
-  case $(arg --next-token) in
-  '') printf 'page-2\nother.example.com.\tZOTHER\n' ;;
-  page-2) printf '%s\n' "$SECOND_TOKEN" && cat "$ZONES" ;;
-  *) exit 254 ;;
-  esac ;;
-get-hosted-zone)
-  if [[ $query == HostedZone.CallerReference ]]; then
-    while IFS=$'\t' read -r id ref; do
-      if [[ $id == "$(arg --id)" ]]; then echo "$ref"; fi
-    done <"$REFS"
-  else
-    echo None
-  fi ;;
-create-hosted-zone) echo /hostedzone/ZCREATED ;;
-describe-vpc-attribute) echo True ;;
-create-security-group) echo sg-0123456789abcdef0 ;;
-create-vpc-endpoint) echo vpce-0123456789abcdef0 ;;
-describe-vpc-endpoints)
-  case $query in
-  'VpcEndpoints[0].State') echo available ;;
-  'VpcEndpoints[].VpcEndpointId') echo ;;
-  *DnsEntries*) printf 'vpce-0123.vpce-svc-0.us-east-1.vpce.amazonaws.com\tZ7HUB22UULQXV\n' ;;
-  *) echo None ;;
-  esac ;;
-describe-security-group-rules) echo ;;
-describe-route-tables) cat "${ROUTES:-/dev/null}" ;;
-create-vpc-peering-connection) echo pcx-0123456789abcdef0 ;;
-describe-vpc-peering-connections)
-  if [[ $query == 'VpcPeeringConnections[].[VpcPeeringConnectionId,Status.Code]' ]]; then
-    printf 'pcx-0123456789abcdef0\tactive\n'
-  fi ;;
-*) echo None ;;
-esac
-"#;
-
-/// Runs one script of `plan` against [`PAGED_ZONES_STUB`]; the plan's zones are on the second
-/// page, with ids `ZOURS0`, `ZOURS1`, ... and the deploy script's caller references. Returns the
-/// output and the recorded calls.
-fn run_with_paged_zones(
-    plan: &Plan,
-    script: &str,
-    second_token: &str,
-) -> (std::process::Output, Vec<Vec<String>>) {
-    run_with_stub(plan, script, second_token, "")
+/// The fake `aws` of these tests: an empty account that prints `None` for what no rule answers
+/// (as the CLI prints a null), with no security group rules.
+fn fake_aws() -> FakeAws {
+    FakeAws::new()
+        .otherwise("None\n")
+        .answer("ec2 describe-security-group-rules", "\n")
 }
 
-/// [`run_with_paged_zones`], where every route table holds `routes` (rows of destination CIDR,
-/// state, target, tab-separated, as the deploy script's query prints them).
-fn run_with_stub(
-    plan: &Plan,
-    script: &str,
-    second_token: &str,
-    routes: &str,
-) -> (std::process::Output, Vec<Vec<String>>) {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("routes"), routes).unwrap();
-    let stub = dir.path().join("aws");
-    fs::write(&stub, PAGED_ZONES_STUB).unwrap();
-    Command::new("chmod").arg("+x").arg(&stub).status().unwrap();
-    let (mut zones, mut refs) = (String::new(), String::new());
+/// [`fake_aws`] for a whole peering deploy or teardown: `list-hosted-zones-by-vpc` answers in
+/// two pages, a foreign zone and the NextToken `page-2` on the first, the plan's zones (ids
+/// `ZOURS0`, `ZOURS1`, ..., with the deploy script's caller references) after `second_token`
+/// on the second; the VPCs' DNS attributes are on; every route table holds `routes` (rows of
+/// destination CIDR, state, target, tab-separated, as the deploy script's query prints them).
+fn paged_zones(plan: &Plan, second_token: &str, routes: &str) -> FakeAws {
+    let list = "route53 list-hosted-zones-by-vpc";
+    let reference =
+        || on("route53 get-hosted-zone").arg_is("--query", "HostedZone.CallerReference");
+    let (mut fake, mut page_2) = (fake_aws(), format!("{second_token}\n"));
     for (i, zone) in plan.zones().iter().enumerate() {
-        zones.push_str(&format!("{}.\tZOURS{i}\n", zone.name));
-        refs.push_str(&format!("ZOURS{i}\t{}\n", zone.caller_reference));
+        page_2.push_str(&format!("{}.\tZOURS{i}\n", zone.name));
+        let id = reference().arg_is("--id", &format!("ZOURS{i}"));
+        fake = fake.rule(id.prints(format!("{}\n", zone.caller_reference)));
     }
-    fs::write(dir.path().join("zones"), zones).unwrap();
-    fs::write(dir.path().join("refs"), refs).unwrap();
-    let file = dir.path().join("script.sh");
-    fs::write(&file, script).unwrap();
-    let log = dir.path().join("calls");
-    let path = format!(
-        "{}:{}",
-        dir.path().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = Command::new("bash")
-        .arg(&file)
-        .env("PATH", path)
-        .env("AWS_LOG", &log)
-        .env("ZONES", dir.path().join("zones"))
-        .env("REFS", dir.path().join("refs"))
-        .env("SECOND_TOKEN", second_token)
-        .env("ROUTES", dir.path().join("routes"))
-        .env("DDPL_SKIP_PREFLIGHT", "1")
-        .env("DDPL_POLL_SECONDS", "1")
-        .env("DDPL_WAIT_SECONDS", "5")
-        .output()
-        .unwrap();
-    let text = String::from_utf8(fs::read(&log).unwrap_or_default()).unwrap();
-    let calls = text
-        .split("\n\0")
-        .filter(|c| !c.is_empty())
-        .map(|c| {
-            c.split('\0')
-                .filter(|a| !a.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .collect();
-    (out, calls)
+    let endpoint_ids =
+        on("ec2 describe-vpc-endpoints").arg_is("--query", "VpcEndpoints[].VpcEndpointId");
+    let page_1 = "page-2\nother.example.com.\tZOTHER\n";
+    fake.rule(reference())
+        .rule(on(list).arg_is("--next-token", "").prints(page_1))
+        .rule(on(list).arg_is("--next-token", "page-2").prints(page_2))
+        .rule(on(list).exits(254))
+        .answer("ec2 describe-vpc-attribute", "True\n")
+        .rule(endpoint_ids.prints("\n"))
+        .answer("ec2 describe-route-tables", routes)
 }
 
 fn calls_of<'a>(calls: &'a [Vec<String>], command: &str) -> Vec<&'a Vec<String>> {
     calls.iter().filter(|c| c[1] == command).collect()
-}
-
-fn arg_of<'a>(call: &'a [String], flag: &str) -> Option<&'a str> {
-    let at = call.iter().position(|a| a == flag)?;
-    call.get(at + 1).map(String::as_str)
 }
 
 /// `list-hosted-zones-by-vpc` has no paginator in the AWS CLI: the scripts follow NextToken
@@ -927,15 +760,14 @@ fn arg_of<'a>(call: &'a [String], flag: &str) -> Option<&'a str> {
 /// deletes ours).
 #[test]
 fn zones_on_a_second_page_of_list_hosted_zones_by_vpc_are_found() {
-    if bash().is_none() {
-        eprintln!("bash not found; skipped");
+    if support::bash_or_skip().is_none() {
         return;
     }
-    let plan = plan_of(&root().join("golden/us1-peering-secrets-manager/topology.yaml"));
+    let plan = plan_of(&golden_topology("us1-peering-secrets-manager"));
     assert!(!plan.zones().is_empty());
     let stack = &plan.stacks[0];
     for (kind, script) in scripts(&plan) {
-        let (out, calls) = run_with_paged_zones(&plan, &script, "None");
+        let (out, calls) = paged_zones(&plan, "None", "").run(&script, &[], QUICK);
         assert!(
             out.status.success(),
             "{kind}: {}",
@@ -982,13 +814,12 @@ fn zones_on_a_second_page_of_list_hosted_zones_by_vpc_are_found() {
 /// A NextToken that comes back a second time stops both scripts instead of looping.
 #[test]
 fn a_repeated_next_token_of_list_hosted_zones_by_vpc_stops_the_scripts() {
-    if bash().is_none() {
-        eprintln!("bash not found; skipped");
+    if support::bash_or_skip().is_none() {
         return;
     }
-    let plan = plan_of(&root().join("golden/us1-peering-secrets-manager/topology.yaml"));
+    let plan = plan_of(&golden_topology("us1-peering-secrets-manager"));
     for (kind, script) in scripts(&plan) {
-        let (out, calls) = run_with_paged_zones(&plan, &script, "page-2");
+        let (out, calls) = paged_zones(&plan, "page-2", "").run(&script, &[], QUICK);
         assert!(!out.status.success(), "{kind} went on");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
@@ -1006,18 +837,17 @@ fn a_repeated_next_token_of_list_hosted_zones_by_vpc_stops_the_scripts() {
 /// One whose target is gone (blackhole) is replaced.
 #[test]
 fn deploy_replaces_only_routes_whose_target_is_gone() {
-    if bash().is_none() {
-        eprintln!("bash not found; skipped");
+    if support::bash_or_skip().is_none() {
         return;
     }
-    let plan = plan_of(&root().join("golden/us1-peering-cross-region/topology.yaml"));
+    let plan = plan_of(&golden_topology("us1-peering-cross-region"));
     let deploy = render::cli_deploy(&plan).unwrap();
     let agent_cidr = plan.agent_vpcs[0].cidr.as_str();
     let endpoint_cidr = plan.endpoint_vpc.cidr.as_str();
 
     let live =
         format!("{endpoint_cidr}\tactive\tlocal\n{agent_cidr}\tactive\ttgw-0123456789abcdef0\n");
-    let (out, calls) = run_with_stub(&plan, &deploy, "None", &live);
+    let (out, calls) = paged_zones(&plan, "None", &live).run(&deploy, &[], QUICK);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "the deploy went on: {stderr}");
     assert!(
@@ -1030,7 +860,7 @@ fn deploy_replaces_only_routes_whose_target_is_gone() {
     let gone = format!(
         "{agent_cidr}\tblackhole\tpcx-0dead0dead0dead0\n{endpoint_cidr}\tblackhole\tpcx-0dead0dead0dead0\n"
     );
-    let (out, calls) = run_with_stub(&plan, &deploy, "None", &gone);
+    let (out, calls) = paged_zones(&plan, "None", &gone).run(&deploy, &[], QUICK);
     assert!(
         out.status.success(),
         "{}",

@@ -1,47 +1,16 @@
 //! The command-line contract (DESIGN.md): exit codes, stdout/stderr discipline, `-f`, `-o`.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod support;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ddpl-gen"))
-}
+use std::path::Path;
+use std::process::Output;
+
+use support::fixtures::same_region_on_eu;
+use support::{example, text};
 
 fn run(args: &[&str], cwd: &Path, stdin: Option<&str>) -> Output {
-    let mut child = bin()
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run ddpl-gen");
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
+    support::run_ddpl_gen(args, Some(cwd), stdin.map(str::as_bytes))
 }
-
-fn example(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
-
-const BAD: &str = "version: 1\nname: acme\nsite: eu\nkind: same-region\nendpoint_vpc:\n  vpc_id: vpc-0123456789abcdef0\n  region: us-east-1\n  cidr: 10.0.0.0/16\n  subnet_ids: [subnet-0123456789abcdef0]\n";
 
 #[test]
 fn validate_prints_one_line_summary() {
@@ -61,7 +30,7 @@ fn validate_prints_one_line_summary() {
 fn invalid_input_exits_2_with_nothing_on_stdout() {
     let dir = tempfile::tempdir().unwrap();
     for cmd in ["validate", "terraform", "cli", "cloudformation"] {
-        let out = run(&[cmd, "-f", "-"], dir.path(), Some(BAD));
+        let out = run(&[cmd, "-f", "-"], dir.path(), Some(same_region_on_eu()));
         assert_eq!(out.status.code(), Some(2), "{cmd}");
         assert!(out.stdout.is_empty(), "{cmd} wrote to stdout");
         let err = text(&out.stderr);
@@ -128,7 +97,7 @@ fn output_dir_is_not_created_on_invalid_input() {
     let out = run(
         &["cloudformation", "-f", "-", "-o", "stacks"],
         dir.path(),
-        Some(BAD),
+        Some(same_region_on_eu()),
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(!dir.path().join("stacks").exists(), "stacks/ left behind");

@@ -2,12 +2,16 @@
 //! script's contract. Templates are parsed back with serde_yaml_ng (CloudFormation's short-form
 //! intrinsics `!Ref`, `!GetAtt`, ... arrive as tagged values).
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use ddpl_gen::plan::Tag;
 use ddpl_gen::render::{self, RenderedFile};
 use ddpl_gen::{Catalog, Plan};
 use serde_yaml_ng::Value;
+use support::fake_aws::FakeAws;
+use support::fixtures::{cross_region_ap2, same_region_two_subnets};
 
 fn plan(text: &str) -> Plan {
     ddpl_gen::plan_from_text(text, "test", &Catalog::embedded()).expect("valid topology")
@@ -83,35 +87,6 @@ fn references(v: &Value, out: &mut Vec<String>) {
     }
 }
 
-const SAME_REGION: &str = r#"
-version: 1
-name: acme-prod
-site: us1
-kind: same-region
-services: [metrics, logs-agent]
-tags: {team: platform}
-endpoint_vpc:
-  vpc_id: vpc-0123456789abcdef0
-  region: us-east-1
-  cidr: 10.0.0.0/16
-  subnet_ids: [subnet-0123456789abcdef0, subnet-0fedcba9876543210]
-  allowed_cidrs: [10.9.0.0/16]
-"#;
-
-const CROSS_REGION: &str = r#"
-version: 1
-name: acme-eu
-site: ap2
-kind: cross-region
-services: [all]
-endpoint_vpc:
-  vpc_id: vpc-0eeeeeeeeeeeeeee1
-  region: eu-west-1
-  cidr: 10.10.0.0/16
-  subnet_ids: [subnet-0eeeeeeeeeeeeeee1]
-  profile: eu-prod
-"#;
-
 /// Peering into AP2: one agent VPC in the endpoint's account and region, one in another
 /// account and region.
 const PEERING: &str = r#"
@@ -170,7 +145,7 @@ agent_vpcs:
 
 #[test]
 fn same_region_is_one_template_with_private_dns_and_a_rule_per_source() {
-    let plan = plan(SAME_REGION);
+    let plan = plan(same_region_two_subnets());
     let files = files(&plan);
     assert_eq!(names(&files), ["acme-prod-us-east-1.yaml"]);
     let text = &files[0].contents;
@@ -239,7 +214,7 @@ fn same_region_is_one_template_with_private_dns_and_a_rule_per_source() {
 
 #[test]
 fn cross_region_endpoints_name_the_site_region() {
-    let plan = plan(CROSS_REGION);
+    let plan = plan(cross_region_ap2());
     let files = files(&plan);
     assert_eq!(names(&files), ["acme-eu-eu-west-1.yaml"]);
     let t = yaml(&files[0].contents);
@@ -455,7 +430,12 @@ fn one_account_peering_needs_no_role_and_carries_the_peering_id_as_a_parameter()
 
 #[test]
 fn every_reference_points_at_a_resource_or_parameter() {
-    for text in [SAME_REGION, CROSS_REGION, PEERING, PEERING_ONE_ACCOUNT] {
+    for text in [
+        same_region_two_subnets(),
+        cross_region_ap2(),
+        PEERING,
+        PEERING_ONE_ACCOUNT,
+    ] {
         for f in files(&plan(text)) {
             if !f.name.ends_with(".yaml") {
                 continue;
@@ -488,7 +468,7 @@ fn every_reference_points_at_a_resource_or_parameter() {
 
 #[test]
 fn hostile_tag_values_are_escaped_and_read_back_intact() {
-    let mut plan = plan(SAME_REGION);
+    let mut plan = plan(same_region_two_subnets());
     let hostile = [
         ("チーム", "基盤 運用"),
         ("path", "/srv/観測=1+2"),
@@ -522,7 +502,8 @@ fn hostile_tag_values_are_escaped_and_read_back_intact() {
         assert_eq!(tags_of(r, "Tags"), want, "{name:?}");
     }
     // Nothing leaked into the structure: the same resources as with plain tags.
-    let plain = yaml(&render::cloudformation(&self::plan(SAME_REGION)).unwrap()[0].contents);
+    let plain =
+        yaml(&render::cloudformation(&self::plan(same_region_two_subnets())).unwrap()[0].contents);
     let keys = |v: &Value| -> Vec<String> {
         get(v, &["Resources"])
             .as_mapping()
@@ -534,73 +515,25 @@ fn hostile_tag_values_are_escaped_and_read_back_intact() {
     assert_eq!(keys(&t), keys(&plain));
 }
 
-/// Runs the companion script with `mode` under a stub `aws` that records its argv: every VPC
-/// attribute is off; on `all` no zone is associated yet, on `--destroy` every VPC is; an
-/// association authorization is always left over. Empty where bash is missing.
+/// Runs the companion script with `mode` under the fake `aws`; returns every call's argv.
+/// Every VPC attribute is off; on `all` no zone is associated yet, on `--destroy` every VPC is;
+/// an association authorization is always left over.
 fn run_companion(script: &str, mode: &str) -> Vec<Vec<String>> {
-    let Ok(bash) = which_bash() else {
-        eprintln!("bash not found; skipped");
-        return Vec::new();
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("calls");
-    let stub = dir.path().join("aws");
-    std::fs::write(
-        &stub,
-        r#"#!/usr/bin/env bash
-printf '%s\0' "$@" >>"$CALLS"
-printf '\n' >>"$CALLS"
-vpcs='vpc-0333333333333333a vpc-0444444444444444a vpc-0555555555555555a'
-case " $* " in
-*" describe-vpc-attribute "*) echo False ;;
-*" describe-stacks "*) echo Z0STUB ;;
-*" get-hosted-zone "*) if [[ $MODE == --destroy ]]; then echo "$vpcs"; fi ;;
-*" list-vpc-association-authorizations "*) echo "$vpcs" ;;
-esac
-"#,
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let file = dir.path().join("companion.sh");
-    std::fs::write(&file, script).unwrap();
-    let path = format!(
-        "{}:{}",
-        dir.path().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = std::process::Command::new(bash)
-        .arg(&file)
-        .arg(mode)
-        .env("PATH", path)
-        .env("CALLS", &log)
-        .env("MODE", mode)
-        .output()
-        .unwrap();
+    let vpcs = "vpc-0333333333333333a vpc-0444444444444444a vpc-0555555555555555a\n";
+    let mut fake = FakeAws::new()
+        .answer("ec2 describe-vpc-attribute", "False\n")
+        .answer("cloudformation describe-stacks", "Z0STUB\n")
+        .answer("route53 list-vpc-association-authorizations", vpcs);
+    if mode == "--destroy" {
+        fake = fake.answer("route53 get-hosted-zone", vpcs);
+    }
+    let (out, calls) = fake.run(script, &[mode], &[]);
     assert!(
         out.status.success(),
         "{mode}: {}",
-        String::from_utf8_lossy(&out.stderr)
+        support::text(&out.stderr)
     );
-    std::fs::read(&log)
-        .unwrap_or_default()
-        .split(|b| *b == b'\n')
-        .filter(|c| !c.is_empty())
-        .map(|c| {
-            c.strip_suffix(&[0])
-                .unwrap_or(c)
-                .split(|b| *b == 0)
-                .map(|a| String::from_utf8_lossy(a).into_owned())
-                .collect()
-        })
-        .collect()
-}
-
-fn which_bash() -> Result<&'static str, ()> {
-    ["/bin/bash", "/usr/bin/bash", "/usr/local/bin/bash"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-        .ok_or(())
+    calls
 }
 
 #[test]
@@ -632,7 +565,7 @@ fn companion_script_keeps_the_script_contract() {
             "{name} is built from a region argument"
         );
     }
-    // At run time, under a stub `aws` that records its argv: every call starts with the
+    // At run time, under the fake `aws`, which records its argv: every call starts with the
     // --region and --profile of a stack of the plan.
     let calls: Vec<Vec<String>> = ["all", "--destroy"]
         .iter()
@@ -702,18 +635,12 @@ fn companion_script_keeps_the_script_contract() {
 
 #[test]
 fn cloudformation_cli_writes_every_file_and_prints_a_single_template() {
-    let exe = env!("CARGO_BIN_EXE_ddpl-gen");
     let dir = tempfile::tempdir().unwrap();
     let topology = dir.path().join("ddpl.yaml");
     std::fs::write(&topology, PEERING).unwrap();
     let out = dir.path().join("stacks");
-    let status = std::process::Command::new(exe)
-        .args(["cloudformation", "-f"])
-        .arg(&topology)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let (t, o) = (topology.to_str().unwrap(), out.to_str().unwrap());
+    let status = support::run_ddpl_gen(&["cloudformation", "-f", t, "-o", o], None, None);
     assert!(status.status.success(), "{status:?}");
     let mut written: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
@@ -724,15 +651,11 @@ fn cloudformation_cli_writes_every_file_and_prints_a_single_template() {
     expected.sort();
     assert_eq!(written, expected);
 
-    std::fs::write(&topology, SAME_REGION).unwrap();
-    let single = std::process::Command::new(exe)
-        .args(["cloudformation", "-f"])
-        .arg(&topology)
-        .output()
-        .unwrap();
+    std::fs::write(&topology, same_region_two_subnets()).unwrap();
+    let single = support::run_ddpl_gen(&["cloudformation", "-f", t], None, None);
     assert!(single.status.success(), "{single:?}");
     assert_eq!(
         String::from_utf8(single.stdout).unwrap(),
-        files(&plan(SAME_REGION))[0].contents
+        files(&plan(same_region_two_subnets()))[0].contents
     );
 }

@@ -1,41 +1,37 @@
 //! The reviewer and operator commands through the binary: plan, services, schema, init,
 //! agent-config, verify, and `--catalog` on every command that reads the catalog.
 
+mod support;
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use support::text;
 
 const SAME_REGION: &str = "golden/us1-same-region-subset/topology.yaml";
 const PEERING: &str = "golden/ap2-peering-cross-account/topology.yaml";
 
 fn ddpl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ddpl-gen"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run ddpl-gen")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).to_string()
+    support::run_ddpl_gen(args, Some(support::root()), None)
 }
 
 /// Exit 2, nothing on stdout, and stderr containing every `needle`.
 fn assert_bad_input(out: &Output, needles: &[&str]) {
-    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(out));
-    assert!(out.stdout.is_empty(), "stdout: {}", stdout(out));
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", text(&out.stderr));
+    assert!(out.stdout.is_empty(), "stdout: {}", text(&out.stdout));
     for n in needles {
-        assert!(stderr(out).contains(n), "{n:?} not in: {}", stderr(out));
+        assert!(
+            text(&out.stderr).contains(n),
+            "{n:?} not in: {}",
+            text(&out.stderr)
+        );
     }
 }
 
 fn ok(out: Output) -> String {
-    assert!(out.status.success(), "stderr: {}", stderr(&out));
-    stdout(&out)
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    text(&out.stdout)
 }
 
 const SUBCOMMANDS: &[&str] = &[
@@ -133,7 +129,7 @@ fn plan_cross_region_warns_about_cloudwatch() {
 fn plan_escapes_user_text_for_markdown_tables() {
     let dir = tempfile::tempdir().unwrap();
     let topology = dir.path().join("t.yaml");
-    let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SAME_REGION))
+    let text = fs::read_to_string(support::root().join(SAME_REGION))
         .unwrap()
         .replace(
             "profile: prod admin's",
@@ -222,9 +218,9 @@ fn init_writes_a_valid_topology_for_every_kind_and_site() {
             let file = dir.path().join(format!("{kind}-{site}.yaml"));
             let f = file.to_str().unwrap();
             let out = ddpl(&["init", "--kind", kind, "--site", site, "-o", f]);
-            assert!(out.status.success(), "{kind} {site}: {}", stderr(&out));
+            assert!(out.status.success(), "{kind} {site}: {}", text(&out.stderr));
             assert!(out.stdout.is_empty());
-            assert!(stderr(&out).contains("wrote"), "{}", stderr(&out));
+            assert!(text(&out.stderr).contains("wrote"), "{}", text(&out.stderr));
             let text = fs::read_to_string(&file).unwrap();
             assert!(text.contains("# yaml-language-server: $schema="), "{text}");
             let summary = ok(ddpl(&["validate", "-f", f]));
@@ -255,12 +251,8 @@ fn init_refuses_to_overwrite_without_force() {
 #[test]
 fn init_defaults_and_stdout() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_ddpl-gen"))
-        .arg("init")
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = support::run_ddpl_gen(&["init"], Some(dir.path()), None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
     let text = fs::read_to_string(dir.path().join("ddpl.yaml")).unwrap();
     assert!(text.contains("kind: same-region") && text.contains("site: \"us1\""));
 
@@ -310,7 +302,7 @@ fn agent_config_gives_yaml_env_and_helm() {
 fn agent_config_without_logs_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("t.yaml");
-    let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SAME_REGION))
+    let text = fs::read_to_string(support::root().join(SAME_REGION))
         .unwrap()
         .replace(
             "services: [metrics, logs-agent, api, traces]",
@@ -330,7 +322,7 @@ fn bad_topology_is_exit_2_with_nothing_on_stdout() {
     let file = dir.path().join("bad.yaml");
     fs::write(
         &file,
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SAME_REGION))
+        fs::read_to_string(support::root().join(SAME_REGION))
             .unwrap()
             .replace("cidr: 10.0.0.0/16", "cidr: 10.0.0.0/33"),
     )
@@ -390,7 +382,7 @@ fn user_catalog_corrects_a_service_name() {
         "verify",
     ] {
         let out = ddpl(&[sub, "-f", SAME_REGION, "--catalog", &catalog]);
-        assert!(out.status.success(), "{sub}: {}", stderr(&out));
+        assert!(out.status.success(), "{sub}: {}", text(&out.stderr));
     }
     ok(ddpl(&["init", "-o", "-", "--catalog", &catalog]));
 }

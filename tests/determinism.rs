@@ -3,34 +3,19 @@
 //!   and working directory;
 //! - whatever the order of the keys of every mapping of the input, in YAML or JSON.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use ddpl_gen::render::{self, Format};
 use ddpl_gen::{Catalog, Plan};
 use serde_json::Value;
 
-fn golden_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("golden")
-}
-
 /// Every golden topology (golden/<case>/topology.yaml|json), sorted.
 fn topologies() -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = fs::read_dir(golden_root())
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .filter_map(|case| {
-            ["topology.yaml", "topology.json"]
-                .iter()
-                .map(|n| case.join(n))
-                .find(|p| p.exists())
-        })
-        .collect();
-    out.sort();
+    let out = support::golden_topologies();
     assert!(out.len() >= 7, "golden topologies: {out:?}");
     out
 }
@@ -254,12 +239,12 @@ fn run_all(topology: &Path, env: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
         &["validate"],
     ];
     let run = |args: &[&str]| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ddpl-gen"));
-        cmd.args(args).current_dir(dir.path());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let o = cmd.output().unwrap();
+        let o = support::ddpl_gen()
+            .args(args)
+            .current_dir(dir.path())
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
         assert_eq!(
             o.status.code(),
             Some(0),

@@ -5,40 +5,17 @@
 //! `UPDATE_GOLDEN=terraform,cli` rewrites only those formats (`plan-json` the plan snapshot).
 //! Read the diff before committing.
 
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use ddpl_gen::render::{self, Format};
 use ddpl_gen::{Catalog, Plan};
-
-fn golden_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("golden")
-}
-
-fn cases() -> Vec<PathBuf> {
-    let mut cases: Vec<PathBuf> = fs::read_dir(golden_root())
-        .expect("golden/ exists")
-        .map(|e| e.expect("readable golden/ entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
-    assert!(!cases.is_empty(), "no golden cases");
-    cases
-}
-
-fn topology_path(case: &Path) -> PathBuf {
-    ["topology.yaml", "topology.json"]
-        .iter()
-        .map(|n| case.join(n))
-        .find(|p| p.exists())
-        .unwrap_or_else(|| panic!("{} has no topology.yaml or topology.json", case.display()))
-}
+use support::{golden_cases, golden_root};
 
 fn plan_of(case: &Path) -> Plan {
-    let path = topology_path(case);
-    let text = fs::read_to_string(&path).expect("readable topology");
-    ddpl_gen::plan_from_text(&text, &path.display().to_string(), &Catalog::embedded())
-        .unwrap_or_else(|e| panic!("{}: {e}", case.display()))
+    support::plan_of_file(&support::topology_path(case))
 }
 
 fn updating(format: &str) -> bool {
@@ -106,7 +83,7 @@ fn run_format(
     generate: impl Fn(&Path, &Plan) -> (PathBuf, Vec<(String, String)>, fn(&str) -> bool),
 ) {
     let mut failures = Vec::new();
-    for case in cases() {
+    for case in golden_cases() {
         let plan = plan_of(&case);
         let (dir, produced, owned) = generate(&case, &plan);
         failures.extend(check(format, &dir, &produced, owned));
@@ -162,7 +139,7 @@ fn golden_plan_json() {
 /// order, gives identical output.
 #[test]
 fn output_is_deterministic() {
-    for case in cases() {
+    for case in golden_cases() {
         let a = plan_of(&case);
         let b = plan_of(&case);
         for format in Format::ALL {
@@ -255,7 +232,7 @@ fn golden_init() {
 /// The review formats, like the others: same input, same bytes.
 #[test]
 fn review_outputs_are_deterministic() {
-    for case in cases() {
+    for case in golden_cases() {
         let (a, b) = (plan_of(&case), plan_of(&case));
         let md = |p: &Plan| render::plan_markdown(p, &ddpl_gen::review::review(p, 0.01)).unwrap();
         assert_eq!(md(&a), md(&b));

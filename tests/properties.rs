@@ -6,16 +6,16 @@
 //! How each format is read back (the evaluated value, never the raw source):
 //! - Terraform: parsed with hcl-rs; attribute expressions are evaluated (so `$${` is read as
 //!   `${`, `\u0085` as U+0085). The shell command quoted inside the `error_message` of the
-//!   VPC postconditions is run through bash with an `aws` function that prints its argv.
+//!   VPC postconditions is run through bash under the fake `aws` (below), which records its argv.
 //! - CloudFormation: parsed with serde_yaml_ng; every `Tags`/`HostedZoneTags` list and every
 //!   scalar is read. The companion script's `dns` step runs under the fake `aws` (below).
-//! - AWS CLI: deploy.sh and destroy.sh run in bash with a fake `aws` first on PATH that records
-//!   its argv (NUL-separated) and answers like an empty account in which whatever is created
-//!   is available at once; JSON arguments are parsed and their strings read.
+//! - AWS CLI: deploy.sh and destroy.sh run in bash with the fake `aws` of tests/support first on
+//!   PATH, which records its argv and answers like an empty account in which whatever is
+//!   created is available at once; JSON arguments are parsed and their strings read.
+
+mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
-use std::process::Command;
 use std::sync::OnceLock;
 
 use ddpl_gen::{Catalog, Error, Plan, render};
@@ -23,6 +23,7 @@ use hcl::eval::{Context, Evaluate};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use serde_json::{Value, json};
+use support::fake_aws::{FakeAws, QUICK};
 
 fn catalog() -> &'static Catalog {
     static C: OnceLock<Catalog> = OnceLock::new();
@@ -410,18 +411,13 @@ fn terraform_facts(tf: &str) -> TfFacts {
 
 /// The argv of every `aws` call in a shell command line, as bash parses it.
 fn bash_aws_calls(command: &str) -> Vec<Vec<String>> {
-    let script = format!("aws() {{ printf '%s\\0' \"$#\" \"$@\"; }}\n{command}\n");
-    let out = Command::new("bash")
-        .arg("-c")
-        .arg(&script)
-        .output()
-        .expect("bash runs");
+    let (out, calls) = FakeAws::new().run(&format!("{command}\n"), &[], &[]);
     assert!(
         out.status.success(),
         "bash failed on {command:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
+        support::text(&out.stderr)
     );
-    parse_calls(&out.stdout)
+    calls
 }
 
 fn check_terraform(f: &Free, plan: &Plan, with_shell: bool) {
@@ -530,89 +526,16 @@ fn check_cloudformation(f: &Free, plan: &Plan) -> Vec<render::RenderedFile> {
 // ---------------------------------------------------------------------------------------------
 // Shell scripts under a fake `aws`
 
-const FAKE_AWS: &str = r#"#!/usr/bin/env bash
-# Records its argv (count, then each argument, NUL-terminated) and answers like an empty
-# account in which whatever is created exists, and is available, at once.
-printf '%s\0' "$#" "$@" >>"${FAKE_AWS_LOG:?}"
-query= prev=
-for a in "$@"; do
-  [[ $prev == --query ]] && query=$a
-  prev=$a
-done
-case "$1 $2" in
-"ec2 create-security-group") echo sg-0fake0fake0fake00 ;;
-"ec2 create-vpc-endpoint") echo vpce-0fake0fake0fake00 ;;
-"ec2 create-vpc-peering-connection") echo pcx-0fake0fake0fake00 ;;
-"route53 create-hosted-zone") echo /hostedzone/Z0FAKE ;;
-"ec2 describe-vpc-endpoints")
-  case $query in
-  *State*) echo available ;;
-  *DnsEntries*) printf 'vpce-0fake.example.com\tZ0FAKE\n' ;;
-  esac ;;
-"ec2 describe-vpc-peering-connections")
-  case $query in
-  *RequesterVpcInfo*) ;;
-  *Status.Code*) printf 'pcx-0fake0fake0fake00\tactive\n' ;;
-  esac ;;
-esac
-exit 0
-"#;
-
-fn parse_calls(bytes: &[u8]) -> Vec<Vec<String>> {
-    let text = std::str::from_utf8(bytes).expect("argv is UTF-8");
-    let mut fields = text.split('\0');
-    let mut calls = Vec::new();
-    while let Some(count) = fields.next() {
-        if count.is_empty() {
-            break;
-        }
-        let n: usize = count.parse().expect("argument count");
-        calls.push(
-            (0..n)
-                .map(|_| fields.next().expect("argument").to_string())
-                .collect(),
-        );
-    }
-    calls
-}
-
 /// Runs a generated script with the fake `aws` first on PATH; returns every call's argv.
-fn run_with_fake_aws(dir: &Path, script: &str, args: &[&str]) -> Vec<Vec<String>> {
-    use std::os::unix::fs::PermissionsExt;
-    let bin = dir.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let aws = bin.join("aws");
-    std::fs::write(&aws, FAKE_AWS).unwrap();
-    std::fs::set_permissions(&aws, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let log = dir.join("calls");
-    std::fs::write(&log, "").unwrap();
-    let path = dir.join("script.sh");
-    std::fs::write(&path, script).unwrap();
-    let out = Command::new("bash")
-        .arg(&path)
-        .args(args)
-        .current_dir(dir)
-        .env(
-            "PATH",
-            format!(
-                "{}:{}",
-                bin.display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        )
-        .env("FAKE_AWS_LOG", &log)
-        .env("DDPL_SKIP_PREFLIGHT", "1")
-        .env("DDPL_WAIT_SECONDS", "5")
-        .env("DDPL_POLL_SECONDS", "1")
-        .output()
-        .expect("bash runs");
+fn run_with_fake_aws(script: &str, args: &[&str]) -> Vec<Vec<String>> {
+    let (out, calls) = FakeAws::new().run(script, args, QUICK);
     assert!(
         out.status.success(),
         "script failed ({}):\n{}\n--- script ---\n{script}",
         out.status,
-        String::from_utf8_lossy(&out.stderr)
+        support::text(&out.stderr)
     );
-    parse_calls(&std::fs::read(&log).unwrap())
+    calls
 }
 
 fn flag_values(call: &[String], flag: &str) -> Vec<String> {
@@ -697,9 +620,8 @@ fn check_calls(
 }
 
 fn check_scripts(f: &Free, plan: &Plan, cfn: &[render::RenderedFile]) {
-    let dir = tempfile::tempdir().unwrap();
     let deploy = render::cli_deploy(plan).expect("deploy script renders");
-    let calls = run_with_fake_aws(dir.path(), &deploy, &[]);
+    let calls = run_with_fake_aws(&deploy, &[]);
     let seen = check_calls(f, &calls, Some(&expected_strings(f, plan)));
     assert_eq!(seen, expected_profiles(f), "profiles in deploy.sh");
     assert!(
@@ -711,12 +633,12 @@ fn check_scripts(f: &Free, plan: &Plan, cfn: &[render::RenderedFile]) {
 
     let destroy = render::cli_destroy(plan).expect("teardown script renders");
     // In an empty account the teardown finds nothing, so it may not reach every stack.
-    let calls = run_with_fake_aws(dir.path(), &destroy, &[]);
+    let calls = run_with_fake_aws(&destroy, &[]);
     assert!(!calls.is_empty(), "destroy.sh looks before it deletes");
     check_calls(f, &calls, None);
 
     if let Some(companion) = cfn.iter().find(|f| f.name.ends_with("-companion.sh")) {
-        let calls = run_with_fake_aws(dir.path(), &companion.contents, &["dns"]);
+        let calls = run_with_fake_aws(&companion.contents, &["dns"]);
         assert!(!calls.is_empty(), "the companion's dns step calls aws");
         check_calls(f, &calls, None);
     }

@@ -1,37 +1,13 @@
 //! Terraform output: escaping, per-kind arguments, alignment with optional arguments.
 
+mod support;
+
 use ddpl_gen::{Catalog, Plan, render};
+use support::fixtures::{CROSS_REGION, same_region_metrics_logs};
 
 fn plan(text: &str) -> Plan {
     ddpl_gen::plan_from_text(text, "test.yaml", &Catalog::embedded()).expect("valid topology")
 }
-
-const SAME_REGION: &str = r#"
-version: 1
-name: acme-prod
-site: us1
-kind: same-region
-services: [metrics, logs-agent]
-tags: {team: platform}
-endpoint_vpc:
-  vpc_id: vpc-0123456789abcdef0
-  region: us-east-1
-  cidr: 10.0.0.0/16
-  subnet_ids: [subnet-0123456789abcdef0]
-"#;
-
-const CROSS_REGION: &str = r#"
-version: 1
-name: acme-eu
-site: us1
-kind: cross-region
-services: [metrics]
-endpoint_vpc:
-  vpc_id: vpc-0eeeeeeeeeeeeeee1
-  region: eu-west-1
-  cidr: 10.10.0.0/16
-  subnet_ids: [subnet-0eeeeeeeeeeeeeee1]
-"#;
 
 const PEERING: &str = r#"
 version: 1
@@ -103,7 +79,7 @@ fn cross_region_sets_service_region_and_same_region_does_not() {
         tf.contains("# Warning: Cross-region PrivateLink endpoints emit no CloudWatch metrics.")
     );
 
-    let tf = render::terraform(&plan(SAME_REGION)).unwrap();
+    let tf = render::terraform(&plan(same_region_metrics_logs())).unwrap();
     assert!(!tf.contains("service_region"), "{tf}");
     let ep = block(&tf, r#"resource "aws_vpc_endpoint" "metrics""#);
     assert!(ep.contains(&"  private_dns_enabled = true"), "{tf}");
@@ -113,7 +89,7 @@ fn cross_region_sets_service_region_and_same_region_does_not() {
 
 #[test]
 fn every_block_names_its_provider() {
-    for text in [SAME_REGION, CROSS_REGION, PEERING] {
+    for text in [same_region_metrics_logs(), CROSS_REGION, PEERING] {
         let tf = render::terraform(&plan(text)).unwrap();
         let mut blocks = 0;
         for (i, line) in tf.lines().enumerate() {

@@ -1,40 +1,10 @@
 //! One test per validation rule: each asserts the error names the field and says what would
 //! be valid. Topologies start from a valid base and break one thing.
 
+mod support;
+
 use ddpl_gen::{Catalog, Error, Problem};
-
-const SAME_REGION: &str = r#"
-version: 1
-name: acme-prod
-site: us1
-kind: same-region
-endpoint_vpc:
-  vpc_id: vpc-0123456789abcdef0
-  region: us-east-1
-  cidr: 10.0.0.0/16
-  subnet_ids: [subnet-0123456789abcdef0]
-"#;
-
-const PEERING: &str = r#"
-version: 1
-name: acme-peer
-site: us1
-kind: peering
-endpoint_vpc:
-  vpc_id: vpc-0123456789abcdef0
-  region: us-east-1
-  cidr: 10.0.0.0/16
-  subnet_ids: [subnet-0123456789abcdef0]
-  route_table_ids: [rtb-0123456789abcdef0]
-  account_id: "111111111111"
-agent_vpcs:
-  - name: eu-prod
-    vpc_id: vpc-0aaaaaaaaaaaaaaaa
-    region: eu-west-1
-    cidr: 10.20.0.0/16
-    route_table_ids: [rtb-0aaaaaaaaaaaaaaaa]
-    account_id: "222222222222"
-"#;
+use support::fixtures::{PEERING, SAME_REGION, with};
 
 fn problems(text: &str) -> Vec<Problem> {
     match ddpl_gen::plan_from_text(text, "test.yaml", &Catalog::embedded()) {
@@ -58,11 +28,6 @@ fn assert_problem(text: &str, path: &str, words: &[&str]) {
             "problem at {path} lacks {w:?}: {at:#?}"
         );
     }
-}
-
-fn with(base: &str, from: &str, to: &str) -> String {
-    assert!(base.contains(from), "base lacks {from:?}");
-    base.replacen(from, to, 1)
 }
 
 #[test]

@@ -4,23 +4,14 @@
 //! private answer, 127.1.0.1 one outside the VPC (a "public" answer, never connected to) and
 //! 127.0.0.2 a private answer where nothing listens (connection refused).
 
+mod support;
+
 use std::fs;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const SAME_REGION: &str = r#"
-version: 1
-name: verify-test
-site: us1
-kind: same-region
-services: [metrics, logs-agent, api]
-endpoint_vpc:
-  vpc_id: vpc-0123456789abcdef0
-  region: us-east-1
-  cidr: 127.0.0.0/16
-  subnet_ids: [subnet-0123456789abcdef0]
-"#;
+use support::fixtures::same_region_loopback;
 
 const PEERING: &str = r#"
 version: 1
@@ -74,11 +65,7 @@ impl Fixture {
     fn script(&self, topology: &str) -> PathBuf {
         let input = self.path("ddpl.yaml");
         fs::write(&input, topology).unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_ddpl-gen"))
-            .args(["verify", "-f"])
-            .arg(&input)
-            .output()
-            .unwrap();
+        let out = support::run_ddpl_gen(&["verify", "-f", input.to_str().unwrap()], None, None);
         assert!(
             out.status.success(),
             "{}",
@@ -106,10 +93,14 @@ impl Fixture {
     }
 
     fn run(&self, script: &Path, resolver: &Path, args: &[&str]) -> Output {
-        Command::new("bash")
+        let bash = support::require_bash();
+        Command::new(bash)
             .arg(script)
             .args(args)
-            .env("DDPL_RESOLVE_CMD", format!("bash {}", resolver.display()))
+            .env(
+                "DDPL_RESOLVE_CMD",
+                format!("{} {}", bash.display(), resolver.display()),
+            )
             .env("DDPL_VERIFY_PORT", self.port.to_string())
             .env("DDPL_VERIFY_TIMEOUT", "3")
             .env_remove("DDPL_VPC")
@@ -148,7 +139,7 @@ fn entry<'a>(stdout: &'a str, host: &str) -> Vec<&'a str> {
 #[test]
 fn all_private_and_listening_passes() {
     let f = Fixture::new();
-    let script = f.script(SAME_REGION);
+    let script = f.script(same_region_loopback());
     let resolver = f.resolver(&[], "127.0.0.1");
     let out = f.run(&script, &resolver, &[]);
     let (stdout, stderr) = text(&out);
@@ -176,7 +167,7 @@ fn all_private_and_listening_passes() {
 #[test]
 fn public_answer_refused_port_and_no_answer_fail_with_their_diagnosis() {
     let f = Fixture::new();
-    let script = f.script(SAME_REGION);
+    let script = f.script(same_region_loopback());
     let resolver = f.resolver(
         &[
             (
@@ -280,7 +271,7 @@ fn scripts_are_shellcheck_clean() {
         return;
     }
     let f = Fixture::new();
-    for topology in [SAME_REGION, PEERING] {
+    for topology in [same_region_loopback(), PEERING] {
         let script = f.script(topology);
         let out = Command::new("shellcheck").arg(&script).output().unwrap();
         assert!(
