@@ -1,28 +1,20 @@
 //! `ddpl-gen generate -o DIR [--check]`: every format in one directory, all or nothing, and the
 //! check a platform repository's CI runs.
 
+mod support;
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use support::{example, run_ddpl_gen, text};
 
 fn run(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ddpl-gen"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run ddpl-gen")
-}
-
-fn example(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(name)
-        .display()
-        .to_string()
+    run_ddpl_gen(args, Some(cwd), None)
 }
 
 fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    text(&o.stderr)
 }
 
 /// Every file under `dir`, relative, sorted.
