@@ -4,7 +4,7 @@
 //! the time grows about linearly.
 //!
 //! The topologies are also written to `target/ddpl-bench/peering-{60,600}.yaml`, so the
-//! process-level figures can be taken with hyperfine (see README, "Speed").
+//! process-level figures can be taken with hyperfine (see docs/performance.md).
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Process-level timing (README, "Speed"): each generating command on each example topology and
+# Process-level timing (docs/performance.md): each generating command on each example topology and
 # the golden same-region one, against `ddpl-gen --version`, with hyperfine. Prints a Markdown
 # table: minimum and median, and the minimum as a multiple of --version's minimum.
 #

@@ -79,6 +79,20 @@ pub enum Error {
         missing: Vec<String>,
         stale: Vec<String>,
     },
+    /// A site named to a command (not in a topology) is unknown, or has no PrivateLink.
+    #[error("site {name:?} {}; supported sites: {supported}", match domain {
+        Some(domain) => format!("({domain}) does not offer AWS PrivateLink"),
+        None => "is not a known site".to_string(),
+    })]
+    UnsupportedSite {
+        name: String,
+        /// The site's domain when the catalog knows it (without PrivateLink).
+        domain: Option<String>,
+        supported: String,
+    },
+    /// A file the command would create exists, and overwriting it was not asked for.
+    #[error("{path} exists; nothing was written")]
+    Exists { path: String },
     /// The request does not fit this topology (for example stdout with several stacks).
     #[error("{0}")]
     Usage(String),
@@ -109,7 +123,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Invalid { .. } | Error::Unreadable { .. } | Error::Catalog { .. } => 2,
-            Error::Usage(_) => 2,
+            Error::Usage(_) | Error::UnsupportedSite { .. } | Error::Exists { .. } => 2,
             Error::Render { .. } | Error::Write { .. } | Error::OutOfDate { .. } => 1,
         }
     }

@@ -42,12 +42,13 @@ fn other_region(region: &str) -> &'static str {
 
 /// Resolves `site` (id or domain) and `kind` into a starter.
 pub fn starter(catalog: &Catalog, kind: Kind, site: &str) -> Result<Starter, Error> {
-    let found = catalog.find_site(site).filter(|s| s.privatelink);
-    let Some(found) = found else {
-        return Err(Error::Usage(format!(
-            "--site {site:?} is not a site with AWS PrivateLink; supported sites: {}",
-            catalog.supported_sites()
-        )));
+    let found = catalog.find_site(site);
+    let Some(found) = found.filter(|s| s.privatelink) else {
+        return Err(Error::UnsupportedSite {
+            name: site.to_string(),
+            domain: found.map(|s| s.domain.clone()),
+            supported: catalog.supported_sites(),
+        });
     };
     let site_region = found.region.clone().unwrap_or_default();
     let other = other_region(&site_region).to_string();
@@ -67,14 +68,13 @@ pub fn starter(catalog: &Catalog, kind: Kind, site: &str) -> Result<Starter, Err
     })
 }
 
-/// Writes the starter to `path`, all or nothing. An existing file is kept unless `force`: then
-/// the error says so and nothing is written.
-pub fn write(path: &Path, text: &str, force: bool) -> Result<PathBuf, Error> {
-    if !force && (path.exists() || path.is_symlink()) {
-        return Err(Error::Usage(format!(
-            "{} exists; nothing was written (use --force to overwrite it, or -o to write another file)",
-            path.display()
-        )));
+/// Writes the starter to `path`, all or nothing. An existing file is kept unless `overwrite`:
+/// then the error (`Error::Exists`) says so and nothing is written.
+pub fn write(path: &Path, text: &str, overwrite: bool) -> Result<PathBuf, Error> {
+    if !overwrite && (path.exists() || path.is_symlink()) {
+        return Err(Error::Exists {
+            path: path.display().to_string(),
+        });
     }
     let name = path
         .file_name()

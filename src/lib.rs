@@ -1,12 +1,15 @@
 //! ddpl-gen: connect AWS VPCs to Datadog over AWS PrivateLink.
 //!
-//! The flow is topology -> validate -> plan -> render:
+//! The flow is topology -> validate -> plan -> render, one public step each:
 //!
 //! ```text
-//! text --topology::load--> Topology --validate--> Validated --plan--> Plan --render--> code
+//! text --topology::load--> Topology --validate::validate--> Validated --plan::plan--> Plan
+//!      --Format::render--> files (Terraform, CloudFormation, the AWS CLI scripts)
 //! ```
 //!
 //! ```
+//! use ddpl_gen::render::Format;
+//!
 //! let text = r#"
 //! version: 1
 //! name: acme-prod
@@ -20,9 +23,26 @@
 //!   subnet_ids: [subnet-0123456789abcdef0]
 //! "#;
 //! let catalog = ddpl_gen::Catalog::embedded();
-//! let plan = ddpl_gen::plan_from_text(text, "example", &catalog).unwrap();
+//! // Each step on its own: the input problems come back as values (`Error::Invalid`).
+//! let topology = ddpl_gen::topology::load(text, "ddpl.yaml").unwrap();
+//! let validated = ddpl_gen::validate::validate(&topology, &catalog, "ddpl.yaml").unwrap();
+//! let plan = ddpl_gen::plan::plan(&validated);
+//! assert_eq!(plan.endpoint_vpc.endpoints.len(), 1);
+//! assert!(plan.peerings().is_empty());
+//!
+//! // Every format describes the same resources.
+//! for format in Format::ALL {
+//!     let files = format.render(&plan).unwrap();
+//!     assert!(!files.is_empty(), "{format}");
+//! }
 //! let main_tf = ddpl_gen::render::terraform(&plan).unwrap();
-//! assert!(main_tf.contains("aws_vpc_endpoint"));
+//! assert!(main_tf.contains("resource \"aws_vpc_endpoint\" \"metrics\""));
+//!
+//! // Or all three steps at once; a bad input is every problem, each with its field.
+//! let bad = text.replace("us-east-1", "us-east-9x");
+//! let err = ddpl_gen::plan_from_text(&bad, "ddpl.yaml", &catalog).unwrap_err();
+//! assert_eq!(err.exit_code(), 2);
+//! assert!(err.problems().iter().any(|p| p.path == "endpoint_vpc.region"));
 //! ```
 
 pub mod agent_config;

@@ -440,6 +440,17 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
     }
 }
 
+/// The library's error, worded for the command line: what the user types to fix it.
+fn worded(e: &Error) -> String {
+    match e {
+        Error::UnsupportedSite { .. } => format!("--{e}"),
+        Error::Exists { .. } => {
+            format!("{e} (use --force to overwrite it, or -o to write another file)")
+        }
+        _ => e.to_string(),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -460,7 +471,7 @@ fn main() -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("ddpl-gen: {e}");
+            eprintln!("ddpl-gen: {}", worded(&e));
             ExitCode::from(e.exit_code() as u8)
         }
     }

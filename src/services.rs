@@ -37,18 +37,12 @@ pub fn listing(catalog: &Catalog, site: Option<&str>) -> Result<Listing, Error> 
         None => catalog.sites.iter().filter(|s| s.privatelink).collect(),
         Some(name) => match catalog.find_site(name) {
             Some(s) if s.privatelink => vec![s],
-            Some(s) => {
-                return Err(Error::Usage(format!(
-                    "--site {name:?} ({}) does not offer AWS PrivateLink; supported sites: {}",
-                    s.domain,
-                    catalog.supported_sites()
-                )));
-            }
-            None => {
-                return Err(Error::Usage(format!(
-                    "--site {name:?} is not a known site; supported sites: {}",
-                    catalog.supported_sites()
-                )));
+            found => {
+                return Err(Error::UnsupportedSite {
+                    name: name.to_string(),
+                    domain: found.map(|s| s.domain.clone()),
+                    supported: catalog.supported_sites(),
+                });
             }
         },
     };

@@ -1,4 +1,4 @@
-//! The user's input: the topology format v1 (DESIGN.md), read from YAML or JSON.
+//! The user's input: the topology format v1 (README, "The topology format"), read from YAML or JSON.
 //!
 //! Loading is the first two steps of the flow: text -> document (syntax) -> schema check ->
 //! typed `Topology`. The semantic rules live in `validate`.

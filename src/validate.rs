@@ -1,4 +1,4 @@
-//! The second gate: rules a JSON Schema cannot express (DESIGN.md, "Rules beyond the schema").
+//! The second gate: rules a JSON Schema cannot express (README, "The topology format": the rules beyond the schema).
 //! Every rule reports through `Problem`, naming the field and what would be valid; all
 //! problems are collected before returning.
 

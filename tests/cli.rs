@@ -1,4 +1,4 @@
-//! The AWS CLI scripts: the script contract of DESIGN.md, checked on every golden case and
+//! The AWS CLI scripts: the script contract (README, "What each kind creates"), checked on every golden case and
 //! example (flags on every call, strict mode, header), escaping of hostile tag values, and a
 //! hermetic run of the scripts against the recording fake `aws` (tests/support/fake_aws.rs).
 

@@ -1,4 +1,4 @@
-//! The command-line contract (DESIGN.md): exit codes, stdout/stderr discipline, `-f`, `-o`.
+//! The command-line contract (README, "Commands" and "Exit codes"): exit codes, stdout/stderr discipline, `-f`, `-o`.
 
 mod support;
 

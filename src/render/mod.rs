@@ -5,18 +5,18 @@
 //! strings become complete literals (`"..."` in HCL and YAML, `'...'` in shell), lists become
 //! lists of escaped literals. A template therefore never writes quotes around `{{ ... }}`.
 
-pub mod agent_config;
+mod agent_config;
 mod bundle;
-pub mod cli;
-pub mod cloudformation;
+mod cli;
+mod cloudformation;
 pub(crate) mod commands;
-pub mod escape;
+pub(crate) mod escape;
 mod format;
-pub mod init;
-pub mod markdown;
-pub mod plan_md;
-pub mod terraform;
-pub mod verify;
+mod init;
+pub(crate) mod markdown;
+mod plan_md;
+mod terraform;
+mod verify;
 
 pub use bundle::{bundle, bundle_dirs};
 pub use format::Format;
