@@ -470,6 +470,27 @@ mod tests {
         assert_eq!(files, embedded);
     }
 
+    /// A value the view lacks is an error wherever a template reads it, never a blank.
+    #[test]
+    fn a_missing_value_is_an_error() {
+        let mut env = base_environment();
+        for (name, source) in [
+            ("interpolated.sh.j2", "{{ view.missing }}"),
+            ("tested.sh.j2", "{% if view.missing %}x{% endif %}"),
+            (
+                "looped.sh.j2",
+                "{% for x in view.missing %}{{ x }}{% endfor %}",
+            ),
+            ("none.sh.j2", "{{ view.none }}"),
+        ] {
+            env.add_template(name, source).unwrap();
+            let ctx =
+                minijinja::context! { view => minijinja::context! { present => 1, none => () } };
+            let result = env.get_template(name).unwrap().render(ctx);
+            assert!(result.is_err(), "{name}: {result:?}");
+        }
+    }
+
     #[test]
     fn escapers_round_trip_their_names() {
         for escaper in Escaper::ALL {
