@@ -6,7 +6,7 @@
 #   bash benches/startup.sh              # 300 runs each
 #   DDPL_RUNS=50 bash benches/startup.sh
 #
-# The 60- and 600-VPC topologies are timed too when `cargo bench --bench generate` has written
+# The 12- and 120-VPC topologies are timed too when `cargo bench --bench generate` has written
 # them (target/ddpl-bench/). Needs hyperfine and jq. Measure on a quiet machine: the figures are
 # fractions of a millisecond.
 set -euo pipefail
@@ -41,7 +41,7 @@ row '`--version`' '' "$base_min" "$base_median"
 
 topologies=(golden/us1-same-region-subset/topology.yaml examples/same-region.yaml
   examples/cross-region.yaml examples/peering.yaml)
-for extra in target/ddpl-bench/peering-60.yaml target/ddpl-bench/peering-600.yaml; do
+for extra in target/ddpl-bench/peering-12.yaml target/ddpl-bench/peering-120.yaml; do
   [[ -f $extra ]] && topologies+=("$extra")
 done
 for topology in "${topologies[@]}"; do

@@ -663,14 +663,15 @@ def check_end_state(ctx: Context, plan: dict[str, Any], snap: dict[str, Any], *,
         account, region = stack_of(plan, vpc)
         d = snap[f"ec2 {account} {region}"]
         sg_ids = list(vpc["existing_security_group_ids"])
-        sg_plan = vpc["security_group"]
-        if sg_plan:
+        if vpc["security_groups"]:
+            sg_ids = []
+        for sg_plan in vpc["security_groups"]:
             found = [gid for gid, g in d["security_groups"].items() if g["vpc"] == vpc["vpc_id"] and g["name"] == sg_plan["name"]]
             if len(found) != 1:
                 problems.append(f"security group {sg_plan['name']} in {vpc['vpc_id']}: {len(found)} found, want 1")
             else:
                 g = d["security_groups"][found[0]]
-                sg_ids = found
+                sg_ids += found
                 tags_ok(f"security group {sg_plan['name']}", g["tags"])
                 want = sorted(["tcp", r["port"], r["port"], r["cidr"]] for r in sg_plan["ingress"])
                 have = sorted([list(r) for r in g["ingress"]])

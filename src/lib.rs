@@ -54,6 +54,7 @@ pub mod init;
 mod naming;
 pub mod output;
 pub mod plan;
+pub mod regions;
 pub mod render;
 pub mod review;
 pub mod schema;
@@ -79,7 +80,17 @@ pub fn plan_json(plan: &Plan) -> Result<String, Error> {
 
 /// Loads, validates and plans a topology given as YAML or JSON text.
 pub fn plan_from_text(text: &str, source_name: &str, catalog: &Catalog) -> Result<Plan, Error> {
+    plan_from_text_with(text, source_name, catalog, &validate::Options::default())
+}
+
+/// `plan_from_text` with validation options (regions allowed beyond the embedded list).
+pub fn plan_from_text_with(
+    text: &str,
+    source_name: &str,
+    catalog: &Catalog,
+    options: &validate::Options,
+) -> Result<Plan, Error> {
     let topology = topology::load(text, source_name)?;
-    let validated = validate::validate(&topology, catalog, source_name)?;
+    let validated = validate::validate_with(&topology, catalog, source_name, options)?;
     Ok(plan::plan(&validated))
 }

@@ -33,6 +33,10 @@ struct Input {
     /// Use this service catalog (YAML or JSON) instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     catalog: Option<PathBuf>,
+    /// Accept this AWS region although ddpl-gen's list (catalog/regions.json) does not hold it
+    /// yet (a region opened since); repeatable. Its partition is told by its name.
+    #[arg(long = "allow-region", value_name = "REGION", value_parser = parse_allowed_region)]
+    allow_region: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -180,6 +184,22 @@ fn parse_kind(text: &str) -> Result<Kind, String> {
     }
 }
 
+fn parse_allowed_region(text: &str) -> Result<String, String> {
+    let regions = ddpl_gen::regions::Regions::embedded();
+    if regions.partition_by_shape(text).is_some() {
+        return Ok(text.to_string());
+    }
+    let prefixes: Vec<String> = regions
+        .partitions
+        .iter()
+        .map(|p| format!("{} ({})", p.region_prefixes.join("-, ") + "-", p.id))
+        .collect();
+    Err(format!(
+        "{text:?} does not have the shape of a region of any AWS partition (PREFIX-WORD-NUMBER, e.g. us-east-9; prefixes: {})",
+        prefixes.join(", ")
+    ))
+}
+
 fn parse_price(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(p) if p.is_finite() && p >= 0.0 => Ok(p),
@@ -240,7 +260,10 @@ fn load_catalog(path: &Option<PathBuf>) -> Result<Catalog, Error> {
 fn load_plan(input: &Input) -> Result<Plan, Error> {
     let catalog = load_catalog(&input.catalog)?;
     let (name, text) = read_text(&input.file)?;
-    ddpl_gen::plan_from_text(&text, &name, &catalog)
+    let options = ddpl_gen::validate::Options {
+        allowed_regions: input.allow_region.clone(),
+    };
+    ddpl_gen::plan_from_text_with(&text, &name, &catalog, &options)
 }
 
 /// What a command produced: text for stdout, and a note for stderr.
@@ -327,19 +350,28 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::Validate(input) => {
             let plan = load_plan(&input)?;
             let endpoints = plan.endpoints().count();
-            Ok(stdout_only(format!(
-                "{}: valid; {} {} on {} ({}); {} stack(s), {} VPC(s), {} endpoint(s), {} zone(s), {} peering(s)\n",
-                input.file,
-                plan.kind.as_str(),
-                plan.name,
-                plan.site.id,
-                plan.site.region,
-                plan.stacks.len(),
-                plan.vpcs().count(),
-                endpoints,
-                plan.zones().len(),
-                plan.peerings().len()
-            )))
+            // Default quotas are no error: the account may have raised them.
+            let stderr: String = plan
+                .quota_warnings
+                .iter()
+                .map(|w| format!("warning: {}\n", w.text()))
+                .collect();
+            Ok(Outcome {
+                stderr,
+                stdout: format!(
+                    "{}: valid; {} {} on {} ({}); {} stack(s), {} VPC(s), {} endpoint(s), {} zone(s), {} peering(s)\n",
+                    input.file,
+                    plan.kind.as_str(),
+                    plan.name,
+                    plan.site.id,
+                    plan.site.region,
+                    plan.stacks.len(),
+                    plan.vpcs().count(),
+                    endpoints,
+                    plan.zones().len(),
+                    plan.peerings().len()
+                ),
+            })
         }
         Command::Terraform(input) => Ok(stdout_only(render::terraform(&load_plan(&input)?)?)),
         Command::Generate {

@@ -207,13 +207,13 @@ fn stack_review(plan: &Plan, stack: &StackPlan) -> StackReview {
     rows.extend(row(
         "Security groups",
         vpcs.iter()
-            .filter_map(|v| v.security_group.as_ref().map(|sg| sg.name.clone()))
+            .flat_map(|v| v.security_groups.iter().map(|sg| sg.name.clone()))
             .collect(),
     ));
     rows.extend(row(
         "Security group rules (inbound TCP 443)",
         vpcs.iter()
-            .filter_map(|v| v.security_group.as_ref())
+            .flat_map(|v| &v.security_groups)
             .flat_map(|sg| sg.ingress.iter().map(|r| r.cidr.clone()))
             .collect(),
     ));

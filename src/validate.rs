@@ -9,6 +9,7 @@ use crate::cidr::Cidr;
 use crate::error::{Error, Problem};
 use crate::naming::pascal;
 use crate::plan::{Connectivity, ReachChoice};
+use crate::regions::Regions;
 use crate::topology::{AgentVpc, Kind, Topology};
 
 /// A topology that passed every rule, with its site and services resolved from the catalog.
@@ -27,21 +28,53 @@ pub struct Validated<'a> {
 /// The tag ddpl-gen sets on everything it creates; users may not set it themselves.
 pub const NAME_TAG: &str = "ddpl:name";
 
+/// What the caller allows beyond the embedded data.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Regions newer than `catalog/regions.json` (`--allow-region`): accepted by name, placed
+    /// in the partition whose region prefixes they have.
+    pub allowed_regions: Vec<String>,
+}
+
+/// AWS's hard limits that a topology can exceed (AWS documentation; Service Quotas cannot raise
+/// them), and the source the error names.
+/// (The others are out of a topology's reach or the schema's: at most 125 agent VPCs give each
+/// route table at most 125 routes, under the hard limit of 1,000; the schema takes at most 16
+/// `security_group_ids`, the hard limit of security groups per network interface.)
+pub const MAX_PEERINGS_PER_VPC: usize = 125;
+const LIMITS_SOURCE: &str = "AWS documentation, Amazon VPC quotas";
+
+/// Validates with the default options.
 pub fn validate<'a>(
     topology: &'a Topology,
     catalog: &'a Catalog,
     source_name: &str,
 ) -> Result<Validated<'a>, Error> {
+    validate_with(topology, catalog, source_name, &Options::default())
+}
+
+pub fn validate_with<'a>(
+    topology: &'a Topology,
+    catalog: &'a Catalog,
+    source_name: &str,
+    options: &Options,
+) -> Result<Validated<'a>, Error> {
     let mut problems = Vec::new();
     let site = check_site(topology, catalog, &mut problems);
     let keys = check_services(topology, catalog, &mut problems);
+    let regions_known = check_known_regions(topology, options, &mut problems);
     if let Some(site) = site {
         check_regions(topology, site, &mut problems);
+        if regions_known {
+            check_partitions(topology, site, options, &mut problems);
+        }
     }
     check_tags(topology, &mut problems);
     check_cidrs(topology, &mut problems);
     check_kind_shape(topology, &mut problems);
     check_accounts(topology, &mut problems);
+    check_ids_listed_once(topology, &mut problems);
+    check_hard_limits(topology, &mut problems);
 
     match site {
         Some(site) if problems.is_empty() => {
@@ -156,6 +189,141 @@ fn check_regions(t: &Topology, site: &Site, problems: &mut Vec<Problem>) {
             ),
         )),
         _ => {}
+    }
+}
+
+/// Every VPC region's field and name: the endpoint VPC's, then each agent VPC's.
+fn vpc_regions(t: &Topology) -> Vec<(String, &str)> {
+    std::iter::once((
+        "endpoint_vpc.region".to_string(),
+        t.endpoint_vpc.region.as_str(),
+    ))
+    .chain(
+        t.agent_vpcs
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (format!("agent_vpcs[{i}].region"), a.region.as_str())),
+    )
+    .collect()
+}
+
+/// The partition of a region: listed, or allowed by name and placed by its shape.
+fn partition_of<'r>(regions: &'r Regions, region: &str, options: &Options) -> Option<&'r str> {
+    regions.partition_of(region).or_else(|| {
+        options
+            .allowed_regions
+            .iter()
+            .any(|r| r == region)
+            .then(|| regions.partition_by_shape(region))
+            .flatten()
+    })
+}
+
+/// Every region is one AWS has (a typo is an error with the nearest names); true when all are.
+fn check_known_regions(t: &Topology, options: &Options, problems: &mut Vec<Problem>) -> bool {
+    let regions = Regions::embedded();
+    let mut known = true;
+    for (path, region) in vpc_regions(t) {
+        if partition_of(regions, region, options).is_some() {
+            continue;
+        }
+        known = false;
+        problems.push(Problem::new(
+            path,
+            format!(
+                "{region:?} is not an AWS region ddpl-gen knows ({} regions, from {} of {}); nearest: {}. A region opened since can be allowed by name (ddpl-gen --allow-region {region})",
+                regions.count(),
+                regions.source,
+                regions.date,
+                regions.nearest(region, 3).join(", ")
+            ),
+        ));
+    }
+    known
+}
+
+/// VPC peering and cross-region PrivateLink stay inside one AWS partition: every VPC is in the
+/// partition of the site's region.
+fn check_partitions(t: &Topology, site: &Site, options: &Options, problems: &mut Vec<Problem>) {
+    let regions = Regions::embedded();
+    let site_region = site.region.as_deref().unwrap_or_default();
+    let Some(site_partition) = regions.partition_of(site_region) else {
+        return;
+    };
+    for (path, region) in vpc_regions(t) {
+        match partition_of(regions, region, options) {
+            Some(partition) if partition != site_partition => problems.push(Problem::new(
+                path,
+                format!(
+                    "{region:?} is in the AWS partition {partition}, the site {} ({site_region}) in {site_partition}; PrivateLink and VPC peering stay inside one partition",
+                    site.id
+                ),
+            )),
+            _ => {}
+        }
+    }
+}
+
+/// A route table or subnet belongs to one VPC: an id listed twice is a mistake AWS would
+/// refuse (or, for route tables, that would route a VPC's own CIDR).
+fn check_ids_listed_once(t: &Topology, problems: &mut Vec<Problem>) {
+    let e = &t.endpoint_vpc;
+    let lists = |field: &str| -> Vec<(String, &[String])> {
+        let endpoint: &[String] = if field == "subnet_ids" {
+            &e.subnet_ids
+        } else {
+            &e.route_table_ids
+        };
+        std::iter::once((format!("endpoint_vpc.{field}"), endpoint))
+            .chain(t.agent_vpcs.iter().enumerate().map(|(i, a)| {
+                let ids: &[String] = if field == "subnet_ids" {
+                    &a.subnet_ids
+                } else {
+                    &a.route_table_ids
+                };
+                (format!("agent_vpcs[{i}].{field}"), ids)
+            }))
+            .collect()
+    };
+    for (field, what) in [("route_table_ids", "route table"), ("subnet_ids", "subnet")] {
+        let mut seen: HashMap<&str, String> = HashMap::new();
+        for (path, ids) in lists(field) {
+            for (j, id) in ids.iter().enumerate() {
+                let here = format!("{path}[{j}]");
+                match seen.get(id.as_str()) {
+                    Some(first) => problems.push(Problem::new(
+                        here,
+                        format!(
+                            "{id:?} is also {first}; a {what} belongs to one VPC, list it once"
+                        ),
+                    )),
+                    None => {
+                        seen.insert(id, here);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `endpoint-2`, `endpoint-3`, ...: the names of the endpoint VPC's second and later security
+/// groups in generated code.
+fn is_endpoint_group_name(name: &str) -> bool {
+    name.strip_prefix("endpoint-")
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// What AWS refuses whatever the account's quotas.
+fn check_hard_limits(t: &Topology, problems: &mut Vec<Problem>) {
+    let reach = Connectivity::of(t.kind).reach;
+    let agents = t.agent_vpcs.len();
+    if reach == ReachChoice::Peering && agents > MAX_PEERINGS_PER_VPC {
+        problems.push(Problem::new(
+            "agent_vpcs",
+            format!(
+                "{agents} agent VPCs need {agents} peering connections on the endpoint VPC; AWS allows at most {MAX_PEERINGS_PER_VPC} active VPC peering connections per VPC (a hard limit, {LIMITS_SOURCE}): split the agent VPCs over several topologies (endpoint VPCs)"
+            ),
+        ));
     }
 }
 
@@ -380,6 +548,14 @@ impl<'t> SeenAgents<'t> {
             problems.push(Problem::new(
                 format!("agent_vpcs[{i}].name"),
                 "\"endpoint\" names the endpoint VPC in generated code; choose another name",
+            ));
+        } else if is_endpoint_group_name(&a.name) {
+            problems.push(Problem::new(
+                format!("agent_vpcs[{i}].name"),
+                format!(
+                    "{:?} names the endpoint VPC's extra security groups in generated code (endpoint-2, endpoint-3, ...); choose another name",
+                    a.name
+                ),
             ));
         }
         if let Some(other) = self.vpc_ids.get(a.vpc_id.as_str()) {

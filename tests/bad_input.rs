@@ -615,7 +615,46 @@ const SEMANTIC: &[Mutation] = &[
         "",
         "endpoint_vpc.account_id",
         "agent_vpcs[0].account_id",
+    ), // A region AWS does not have: the nearest real ones are named.
+    (
+        same_region,
+        "  region: us-east-1",
+        "  region: us-east-9",
+        "endpoint_vpc.region",
+        "nearest: us-east-1",
     ),
+    // Peering stays inside one partition.
+    (
+        peering,
+        "    region: eu-west-1",
+        "    region: cn-north-1",
+        "agent_vpcs[0].region",
+        "partition aws-cn",
+    ),
+    // A route table or subnet belongs to one VPC.
+    (
+        peering,
+        "    route_table_ids: [rtb-0aaaaaaaaaaaaaaaa]",
+        "    route_table_ids: [rtb-0123456789abcdef0]",
+        "agent_vpcs[0].route_table_ids[0]",
+        "is also endpoint_vpc.route_table_ids[0]",
+    ),
+    (
+        peering,
+        "    route_table_ids: [rtb-0aaaaaaaaaaaaaaaa]",
+        "    route_table_ids: [rtb-0aaaaaaaaaaaaaaaa]\n    subnet_ids: [subnet-0123456789abcdef0]",
+        "agent_vpcs[0].subnet_ids[0]",
+        "is also endpoint_vpc.subnet_ids[0]",
+    ),
+    // The names of the endpoint VPC's extra security groups.
+    (
+        peering,
+        "  - name: eu-prod",
+        "  - name: endpoint-2",
+        "agent_vpcs[0].name",
+        "extra security groups",
+    ),
+    // More peerings than AWS allows on one VPC: `more_peerings_than_aws_allows_on_a_vpc`.
 ];
 
 #[test]
@@ -670,13 +709,15 @@ fn many_agents(n: usize) -> String {
 
 /// A compact JSON peering topology with `n` agent VPCs, the i-th with CIDR `cidr(i)` and the
 /// extra members `extra` (e.g. `,"route_table_ids":[...]`).
+/// `n` agent VPCs; `{rtb}` in `extra` becomes a route table id of each VPC's own.
 fn agents_json(n: usize, cidr: impl Fn(usize) -> String, extra: &str) -> String {
     let agents: Vec<String> = (0..n)
         .map(|i| {
             format!(
-                r#"{{"name":"a{i}","vpc_id":"vpc-{:08x}","region":"us-east-1","cidr":"{}"{extra}}}"#,
+                r#"{{"name":"a{i}","vpc_id":"vpc-{:08x}","region":"us-east-1","cidr":"{}"{}}}"#,
                 i + 1,
-                cidr(i)
+                cidr(i),
+                extra.replace("{rtb}", &format!("rtb-{:08x}", i + 1))
             )
         })
         .collect();
@@ -756,7 +797,7 @@ fn a_thousand_overlapping_vpcs_give_one_problem_each() {
     let t = agents_json(
         1000,
         |_| "10.0.0.0/24".to_string(),
-        r#","route_table_ids":["rtb-0123456789abcdef0"]"#,
+        r#","route_table_ids":["{rtb}"]"#,
     );
     let (_dir, path) = file_with(t.as_bytes(), "overlaps.json");
     let took = refuse(
@@ -771,7 +812,48 @@ fn a_thousand_overlapping_vpcs_give_one_problem_each() {
     assert!(took < LIMIT, "1000 overlapping agent VPCs: {took:?}");
     let (out, _) = run(&["validate", "-f", &path], None);
     let lines = text(&out.stderr).lines().count();
-    assert_eq!(lines, 1 + 999, "one line per overlapping VPC");
+    assert_eq!(
+        lines,
+        1 + 999 + 1,
+        "one line per overlapping VPC, and the peering limit"
+    );
+}
+
+/// AWS allows at most 125 active peering connections on one VPC (a hard limit): 126 agent VPCs
+/// are refused, naming the limit; 125 pass, with the default quota (50) as a warning.
+#[test]
+fn more_peerings_than_aws_allows_on_a_vpc() {
+    let topology = |n| {
+        agents_json(
+            n,
+            |i| format!("10.{}.{}.0/24", 1 + i / 256, i % 256),
+            r#","route_table_ids":["{rtb}"]"#,
+        )
+    };
+    let (_dir, path) = file_with(topology(126).as_bytes(), "126.json");
+    refuse(
+        "126 agent VPCs",
+        &path,
+        None,
+        &[
+            &at("agent_vpcs"),
+            "at most 125 active VPC peering connections",
+        ],
+    );
+    let (_dir, path) = file_with(topology(125).as_bytes(), "125.json");
+    let (out, _) = run(&["validate", "-f", &path], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("warning: agent_vpcs: needs 125 active peering connections")
+            && stderr.contains("the default quota is 50")
+            && stderr.contains("Active VPC peering connections per VPC"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: endpoint_vpc.route_table_ids: needs 125 routes"),
+        "{stderr}"
+    );
 }
 
 #[test]

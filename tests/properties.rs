@@ -314,7 +314,7 @@ fn expected_strings(f: &Free, plan: &Plan) -> BTreeSet<String> {
         .flat_map(|(k, v)| [k, v])
         .collect();
     for vpc in plan.vpcs() {
-        if let Some(sg) = &vpc.security_group {
+        for sg in &vpc.security_groups {
             set.insert(sg.name.clone());
             set.insert(sg.description.clone());
             for rule in &sg.ingress {

@@ -20,6 +20,7 @@ mod zones;
 use serde::Serialize;
 
 pub use connectivity::{Connectivity, Placement, ReachChoice, ResolutionChoice};
+pub use warnings::QuotaWarning;
 
 use crate::topology::{Kind, Topology};
 use crate::validate::{NAME_TAG, Validated};
@@ -56,6 +57,8 @@ pub struct Plan {
     pub resolution: Resolution,
     /// Datadog service names the deploy path checks before relying on them.
     pub preflight: Vec<PreflightCheck>,
+    /// The default AWS quotas the topology goes beyond (their text is in `warnings` too).
+    pub quota_warnings: Vec<QuotaWarning>,
     /// Notes a reviewer must read (rendered as comments).
     pub warnings: Vec<String>,
 }
@@ -116,8 +119,9 @@ pub struct VpcPlan {
     pub account_id: Option<String>,
     pub subnet_ids: Vec<String>,
     pub route_table_ids: Vec<String>,
-    /// The security group ddpl-gen creates for this VPC's endpoints, if any.
-    pub security_group: Option<SecurityGroupPlan>,
+    /// The security groups ddpl-gen creates for this VPC's endpoints (none when the topology
+    /// gives its own): one, or as many as keep each within AWS's default of 60 inbound rules.
+    pub security_groups: Vec<SecurityGroupPlan>,
     /// Security groups the user gave instead (endpoint VPC only).
     pub existing_security_group_ids: Vec<String>,
     pub endpoints: Vec<EndpointPlan>,
@@ -125,13 +129,6 @@ pub struct VpcPlan {
     /// otherwise): a private hosted zone is associated with it, or it holds an interface
     /// endpoint with private DNS enabled.
     pub needs_dns_attributes: bool,
-}
-
-impl VpcPlan {
-    /// The endpoints' security group ids come from the topology (no group is created).
-    pub fn uses_existing_security_groups(&self) -> bool {
-        self.security_group.is_none()
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -353,9 +350,9 @@ pub fn plan(v: &Validated<'_>) -> Plan {
             vpc.endpoints.push(endpoint);
         }
     }
-    endpoint_vpc.security_group = security_groups::endpoint_vpc(t, &endpoint_vpc, &agent_vpcs);
+    endpoint_vpc.security_groups = security_groups::endpoint_vpc(t, &endpoint_vpc, &agent_vpcs);
     for vpc in &mut agent_vpcs {
-        vpc.security_group = security_groups::agent_vpc(&t.name, vpc);
+        vpc.security_groups = security_groups::agent_vpc(&t.name, vpc);
     }
 
     let reach = reach::build(connectivity.reach, &endpoint_vpc, &agent_vpcs, &stacks);
@@ -365,9 +362,9 @@ pub fn plan(v: &Validated<'_>) -> Plan {
         vpc.needs_dns_attributes = zoned || vpc.endpoints.iter().any(|ep| ep.private_dns_enabled);
     }
     let preflight = preflight::build(&endpoint_vpc);
-    let warnings = warnings::build(&placement, &v.keys);
+    let warnings = warnings::notes(&placement, &v.keys);
 
-    Plan {
+    let mut plan = Plan {
         generator: GENERATOR.to_string(),
         name: t.name.clone(),
         kind: t.kind,
@@ -387,8 +384,13 @@ pub fn plan(v: &Validated<'_>) -> Plan {
         reach,
         resolution,
         preflight,
+        quota_warnings: Vec::new(),
         warnings,
-    }
+    };
+    plan.quota_warnings = warnings::quotas(&plan);
+    let texts = plan.quota_warnings.iter().map(QuotaWarning::text);
+    plan.warnings.extend(texts.collect::<Vec<_>>());
+    plan
 }
 
 /// The user's tags plus `ddpl:name`, sorted by key; and the `ddpl:name` tag.
@@ -423,7 +425,7 @@ fn endpoint_vpc(t: &Topology, stack: usize) -> VpcPlan {
         account_id: e.account_id.clone(),
         subnet_ids: e.subnet_ids.clone(),
         route_table_ids: e.route_table_ids.clone(),
-        security_group: None,
+        security_groups: Vec::new(),
         existing_security_group_ids: e.security_group_ids.clone(),
         endpoints: Vec::new(),
         needs_dns_attributes: false,
@@ -449,7 +451,7 @@ fn agent_vpcs(t: &Topology, connectivity: Connectivity, stacks: &[usize]) -> Vec
             account_id: a.account_id.clone(),
             subnet_ids: a.subnet_ids.clone(),
             route_table_ids: a.route_table_ids.clone(),
-            security_group: None,
+            security_groups: Vec::new(),
             existing_security_group_ids: Vec::new(),
             endpoints: Vec::new(),
             needs_dns_attributes: false,

@@ -1,8 +1,44 @@
-//! Step 7: what a reviewer must read, rendered as comments and in the plan's Warnings.
+//! Step 7: what a reviewer must read, rendered as comments and in the plan's Warnings: notes on
+//! the kind and the services, and every default AWS quota the topology goes beyond (AWS raises
+//! them on request through Service Quotas; the hard limits are refused by validation).
 
-use super::Placement;
+use serde::Serialize;
 
-pub(super) fn build(placement: &Placement, keys: &[String]) -> Vec<String> {
+use super::{Placement, Plan};
+
+/// A default quota the plan needs more of than AWS gives an account without a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuotaWarning {
+    /// The field of the topology that asks for it.
+    pub field: String,
+    /// The quota's name in Service Quotas.
+    pub quota: &'static str,
+    /// The service it belongs to in Service Quotas.
+    pub service: &'static str,
+    pub default: usize,
+    /// What the topology needs, and of what.
+    pub needs: usize,
+    pub of_what: String,
+}
+
+impl QuotaWarning {
+    /// The sentence in the plan's Warnings (and on standard error from `validate`).
+    pub fn text(&self) -> String {
+        format!(
+            "{}: needs {} {}; the default quota is {} ({}, Service Quotas \"{}\"): request an increase before deploying.",
+            self.field, self.needs, self.of_what, self.default, self.service, self.quota
+        )
+    }
+}
+
+/// Default quotas (AWS documentation, Amazon VPC and Route 53 quotas).
+const PEERINGS_PER_VPC: usize = 50;
+const ROUTES_PER_ROUTE_TABLE: usize = 50;
+const VPCS_PER_PRIVATE_ZONE: usize = 300;
+const INTERFACE_ENDPOINTS_PER_VPC: usize = 50;
+const SECURITY_GROUPS_PER_INTERFACE: usize = 5;
+
+pub(super) fn notes(placement: &Placement, keys: &[String]) -> Vec<String> {
     let mut warnings = Vec::new();
     if let Placement::CrossRegion { .. } = placement {
         warnings.push("Cross-region PrivateLink endpoints emit no CloudWatch metrics.".to_string());
@@ -14,4 +50,85 @@ pub(super) fn build(placement: &Placement, keys: &[String]) -> Vec<String> {
         );
     }
     warnings
+}
+
+/// Every default quota the plan exceeds.
+pub(super) fn quotas(plan: &Plan) -> Vec<QuotaWarning> {
+    let vpc = "Amazon Virtual Private Cloud (Amazon VPC)";
+    let mut warnings = Vec::new();
+    let mut over = |field: String, quota, service, default, needs: usize, of_what: String| {
+        if needs > default {
+            warnings.push(QuotaWarning {
+                field,
+                quota,
+                service,
+                default,
+                needs,
+                of_what,
+            });
+        }
+    };
+    let peerings = plan.peerings().len();
+    over(
+        "agent_vpcs".into(),
+        "Active VPC peering connections per VPC",
+        vpc,
+        PEERINGS_PER_VPC,
+        peerings,
+        "active peering connections on the endpoint VPC".into(),
+    );
+    over(
+        "endpoint_vpc.route_table_ids".into(),
+        "Routes per route table",
+        vpc,
+        ROUTES_PER_ROUTE_TABLE,
+        peerings,
+        "routes in each of these route tables (one per agent VPC, besides the routes they hold)"
+            .into(),
+    );
+    for zone in plan.zones() {
+        over(
+            "agent_vpcs".into(),
+            "VPCs that you can associate with a private hosted zone",
+            "Amazon Route 53",
+            VPCS_PER_PRIVATE_ZONE,
+            1 + plan.zone_associations().len(),
+            format!("VPCs associated with the private hosted zone {}", zone.name),
+        );
+    }
+    for (path, vpc_plan) in field_paths(plan) {
+        over(
+            path.clone(),
+            "Interface VPC endpoints per VPC",
+            vpc,
+            INTERFACE_ENDPOINTS_PER_VPC,
+            vpc_plan.endpoints.len(),
+            format!("interface endpoints in {}", vpc_plan.vpc_id),
+        );
+        let groups = vpc_plan
+            .security_groups
+            .len()
+            .max(vpc_plan.existing_security_group_ids.len());
+        over(
+            path,
+            "Security groups per network interface",
+            vpc,
+            SECURITY_GROUPS_PER_INTERFACE,
+            groups,
+            "security groups on each endpoint network interface".into(),
+        );
+    }
+    warnings
+}
+
+/// Each VPC with the field that names it.
+fn field_paths(plan: &Plan) -> Vec<(String, &super::VpcPlan)> {
+    std::iter::once(("endpoint_vpc".to_string(), &plan.endpoint_vpc))
+        .chain(
+            plan.agent_vpcs
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (format!("agent_vpcs[{i}]"), v)),
+        )
+        .collect()
 }

@@ -106,8 +106,9 @@ pub(crate) struct Endpoint<'p> {
     pub profile: Option<&'p str>,
     pub region_profile: [String; 2],
     pub subnet_ids: String,
-    /// The variable of the security group ddpl-gen creates, or the groups the topology gives.
-    pub security_group_var: Option<String>,
+    /// The variables of the security groups ddpl-gen creates, or (none) the groups the topology
+    /// gives.
+    pub security_group_vars: Vec<String>,
     pub existing_security_group_ids: String,
     pub private_dns_flag: &'static str,
     /// Finds the endpoint again: the deploy (a live one), the teardown (a deletable one), and
@@ -224,7 +225,11 @@ impl<'p> CliView<'p> {
                 .collect(),
             security_groups: plan
                 .vpcs()
-                .filter_map(|v| SecurityGroup::new(v, &plan.stacks[v.stack], &name_filter))
+                .flat_map(|v| {
+                    let name_filter = &name_filter;
+                    (0..v.security_groups.len())
+                        .map(move |n| SecurityGroup::new(v, n, &plan.stacks[v.stack], name_filter))
+                })
                 .collect(),
             endpoints: plan
                 .endpoints()
@@ -296,11 +301,19 @@ impl<'p> CliView<'p> {
     }
 }
 
+/// The shell variable of a VPC's `n`th security group: `sg_<vpc>`, then `sg_<vpc>_2`, ...
+fn group_var(vpc: &VpcPlan, n: usize) -> String {
+    match n {
+        0 => format!("sg_{}", snake(&vpc.name)),
+        n => format!("sg_{}_{}", snake(&vpc.name), n + 1),
+    }
+}
+
 impl<'p> SecurityGroup<'p> {
-    fn new(vpc: &'p VpcPlan, stack: &StackPlan, name_filter: &Json) -> Option<Self> {
-        let group = vpc.security_group.as_ref()?;
-        Some(SecurityGroup {
-            var: format!("sg_{}", snake(&vpc.name)),
+    fn new(vpc: &'p VpcPlan, n: usize, stack: &StackPlan, name_filter: &Json) -> Self {
+        let group = &vpc.security_groups[n];
+        SecurityGroup {
+            var: group_var(vpc, n),
             region_profile: region_profile(stack),
             vpc_id: &vpc.vpc_id,
             name: &group.name,
@@ -325,7 +338,7 @@ impl<'p> SecurityGroup<'p> {
                     }]),
                 })
                 .collect(),
-        })
+        }
     }
 }
 
@@ -354,10 +367,9 @@ impl<'p> Endpoint<'p> {
             profile: stack.profile.as_deref(),
             region_profile: region_profile(stack),
             subnet_ids: vpc.subnet_ids.join(" "),
-            security_group_var: vpc
-                .security_group
-                .as_ref()
-                .map(|_| format!("sg_{}", snake(&vpc.name))),
+            security_group_vars: (0..vpc.security_groups.len())
+                .map(|n| group_var(vpc, n))
+                .collect(),
             existing_security_group_ids: vpc.existing_security_group_ids.join(" "),
             private_dns_flag: if ep.private_dns_enabled {
                 "--private-dns-enabled"

@@ -66,13 +66,16 @@ pub(crate) struct Vpc<'p> {
     pub vpc_id: &'p str,
     pub subnet_ids: &'p [String],
     pub existing_security_group_ids: &'p [String],
-    pub security_group: Option<SecurityGroup<'p>>,
+    pub security_groups: Vec<SecurityGroup<'p>>,
     pub endpoints: Vec<Endpoint<'p>>,
 }
 
 #[derive(Serialize)]
 pub(crate) struct SecurityGroup<'p> {
-    pub logical: String,
+    /// The logical id: `EndpointSecurityGroup`, then `EndpointSecurityGroup2`, ...
+    pub resource: String,
+    /// The description of its `<resource>Id` output.
+    pub output_description: String,
     #[serde(flatten)]
     pub group: &'p SecurityGroupPlan,
 }
@@ -284,10 +287,28 @@ impl<'p> Vpc<'p> {
             vpc_id: &vpc.vpc_id,
             subnet_ids: &vpc.subnet_ids,
             existing_security_group_ids: &vpc.existing_security_group_ids,
-            security_group: vpc
-                .security_group
-                .as_ref()
-                .map(|group| SecurityGroup { logical, group }),
+            security_groups: vpc
+                .security_groups
+                .iter()
+                .enumerate()
+                .map(|(n, group)| {
+                    let (resource, of) = match n {
+                        0 => (format!("{logical}SecurityGroup"), String::new()),
+                        n => (
+                            format!("{logical}SecurityGroup{}", n + 1),
+                            format!(" ({})", group.name),
+                        ),
+                    };
+                    SecurityGroup {
+                        resource,
+                        output_description: format!(
+                            "Security group of the interface endpoints in {}{of}",
+                            vpc.vpc_id
+                        ),
+                        group,
+                    }
+                })
+                .collect(),
             endpoints: vpc
                 .endpoints
                 .iter()

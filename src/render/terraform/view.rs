@@ -70,7 +70,9 @@ pub(crate) struct EndpointVpc<'p> {
     pub vpc_id: &'p str,
     pub subnet_ids: &'p [String],
     pub existing_security_group_ids: &'p [String],
-    pub security_group: Option<SecurityGroup<'p>>,
+    pub security_groups: Vec<SecurityGroup<'p>>,
+    /// `aws_security_group.<ident>.id` of each group, for the endpoints.
+    pub security_group_refs: Vec<String>,
     pub endpoints: Vec<Endpoint<'p>>,
 }
 
@@ -149,8 +151,10 @@ impl<'p> TerraformView<'p> {
         let aliases: Vec<String> = plan.stacks.iter().map(alias).collect();
         let provider = |stack: usize| format!("aws.{}", aliases[stack]);
         let endpoints: Vec<(&VpcPlan, &EndpointPlan)> = plan.endpoints().collect();
-        let security_groups: Vec<&VpcPlan> =
-            plan.vpcs().filter(|v| v.security_group.is_some()).collect();
+        let security_groups: Vec<String> = plan
+            .vpcs()
+            .flat_map(|v| (0..v.security_groups.len()).map(move |n| group_ident(v, n)))
+            .collect();
         TerraformView {
             providers: plan
                 .stacks
@@ -216,8 +220,7 @@ impl<'p> TerraformView<'p> {
             ),
             security_group_outputs: aligned(
                 security_groups
-                    .iter()
-                    .map(|vpc| snake(&vpc.name))
+                    .into_iter()
                     .map(|ident| (ident.clone(), ident, String::new())),
                 false,
             ),
@@ -253,6 +256,15 @@ fn alias(stack: &StackPlan) -> String {
         format!("{base}_{}", stack.index)
     } else {
         base
+    }
+}
+
+/// The Terraform name of a VPC's `n`th security group: the VPC's, then `<vpc>_2`, `<vpc>_3`
+/// (validation keeps agent VPC names from taking these).
+fn group_ident(vpc: &VpcPlan, n: usize) -> String {
+    match n {
+        0 => snake(&vpc.name),
+        n => format!("{}_{}", snake(&vpc.name), n + 1),
     }
 }
 
@@ -346,26 +358,38 @@ impl<'p> EndpointVpc<'p> {
             VpcRole::Endpoint => format!("Endpoint VPC {} ({})", vpc.vpc_id, vpc.region),
             VpcRole::Agent => format!("Agent VPC {} {} ({})", vpc.name, vpc.vpc_id, vpc.region),
         };
-        let ident = snake(&vpc.name);
+        let security_groups: Vec<SecurityGroup<'p>> = vpc
+            .security_groups
+            .iter()
+            .enumerate()
+            .map(|(n, sg)| {
+                let ident = group_ident(vpc, n);
+                SecurityGroup {
+                    rules: sg
+                        .ingress
+                        .iter()
+                        .map(|rule| Rule {
+                            ident: format!("{ident}_https_{}", snake(&rule.cidr)),
+                            rule,
+                        })
+                        .collect(),
+                    ident,
+                    name: &sg.name,
+                    description: &sg.description,
+                }
+            })
+            .collect();
         EndpointVpc {
             comment,
             provider,
             vpc_id: &vpc.vpc_id,
             subnet_ids: &vpc.subnet_ids,
             existing_security_group_ids: &vpc.existing_security_group_ids,
-            security_group: vpc.security_group.as_ref().map(|sg| SecurityGroup {
-                ident: ident.clone(),
-                name: &sg.name,
-                description: &sg.description,
-                rules: sg
-                    .ingress
-                    .iter()
-                    .map(|rule| Rule {
-                        ident: format!("{ident}_https_{}", snake(&rule.cidr)),
-                        rule,
-                    })
-                    .collect(),
-            }),
+            security_group_refs: security_groups
+                .iter()
+                .map(|sg| format!("aws_security_group.{}.id", sg.ident))
+                .collect(),
+            security_groups,
             endpoints: vpc
                 .endpoints
                 .iter()
