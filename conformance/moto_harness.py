@@ -677,6 +677,10 @@ def check_end_state(ctx: Context, plan: dict[str, Any], snap: dict[str, Any], *,
                 have = sorted([list(r) for r in g["ingress"]])
                 if have != want:
                     problems.append(f"security group {sg_plan['name']}: ingress {have}, want {want}")
+                # No egress in every format (CloudFormation can only name a rule to localhost).
+                open_egress = [r for r in g["egress"] if r[3] != "127.0.0.1/32"]
+                if open_egress:
+                    problems.append(f"security group {sg_plan['name']}: egress {open_egress}, want none")
         for gid in sg_ids:
             g = d["security_groups"].get(gid)
             if g is None:
@@ -1041,6 +1045,15 @@ def cfn_peering_case(ctx: Context, plan: dict[str, Any], env: dict[str, str], ou
     ctx.note(f"README: deploy {have_deploy}; teardown {have_teardown}")
     stacks = [(st["id"], ["--region", st["region"]] + (["--profile", st["profile"]] if st["profile"] else []))
               for st in plan["stacks"]]
+    if "DDPL_CFN_BUCKET" in readme:
+        # A template over CloudFormation's inline limit goes through S3, as the README says: a
+        # bucket of the endpoint stack's account (the one whose template grows with the agents).
+        env = {**env, "DDPL_CFN_BUCKET": f"ddpl-conformance-{ctx.case.name}"}
+        endpoint = next(st for st in plan["stacks"] if st["is_endpoint_stack"])
+        flags = ["--profile", endpoint["profile"]] if endpoint["profile"] else []
+        aws_cli(ctx, env, ["s3api", "create-bucket", "--bucket", env["DDPL_CFN_BUCKET"],
+                           "--region", "us-east-1", *flags], "create-bucket")
+        ctx.note(f"templates over 51,200 bytes go through s3://{env['DDPL_CFN_BUCKET']}")
     before = snapshot(ctx)
     run_readme_steps(ctx, env, out, deploy, "deploy")
     for stack, flags in stacks:

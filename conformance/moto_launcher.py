@@ -17,6 +17,8 @@ EC2
   Tags, which moto drops.
 - Deleting a CloudFormation stack deletes its AWS::EC2::VPCEndpoint resources (moto keeps them).
 - DeleteSecurityGroup of a group a live VPC endpoint uses is DependencyViolation, as in AWS.
+- AWS::EC2::SecurityGroup with SecurityGroupEgress replaces the default allow-all egress rule
+  with the rules given, as in AWS; moto ignores SecurityGroupEgress.
 - CreateVpcEndpoint refuses what AWS refuses: private DNS on a VPC without enableDnsSupport and
   enableDnsHostnames (InvalidParameter), and two subnets in one availability zone
   (DuplicateSubnetsInSameZone).
@@ -101,7 +103,7 @@ from moto.utilities.utils import get_partition
 from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.route_tables import Route
-from moto.ec2.models.security_groups import SecurityGroupBackend
+from moto.ec2.models.security_groups import SecurityGroup, SecurityGroupBackend
 from moto.ec2.models.vpc_peering_connections import VPCPeeringConnection
 from moto.ec2.models.vpcs import VPCBackend, VPCEndPoint
 from moto.ec2.responses.vpc_peering_connections import VPCPeeringConnections
@@ -506,6 +508,33 @@ def delete_security_group(self: Any, vpc_id: str | None, group_id: str) -> None:
     return _original_delete_security_group(self, vpc_id, group_id)
 
 
+# --------------------------------------------------------------------------- EC2 security group egress in CloudFormation
+
+_original_cfn_create_security_group = SecurityGroup.create_from_cloudformation_json
+
+
+def cfn_create_security_group(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str,
+                              region_name: str, **kwargs: Any) -> Any:
+    """AWS::EC2::SecurityGroup: "the default rule is removed only when you specify one or more
+    egress rules in the SecurityGroupEgress property" (CloudFormation reference); moto ignores
+    SecurityGroupEgress and keeps the default allow-all rule."""
+    group = _original_cfn_create_security_group(resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    egress = cloudformation_json["Properties"].get("SecurityGroupEgress")
+    if egress:
+        backend = ec2_backends[account_id][region_name]
+        group.egress_rules.clear()
+        for rule in egress:
+            backend.authorize_security_group_egress(
+                group_name_or_id=group.id,
+                ip_protocol=str(rule["IpProtocol"]),
+                from_port=rule.get("FromPort"),
+                to_port=rule.get("ToPort"),
+                ip_ranges=[{"CidrIp": rule["CidrIp"], "Description": rule.get("Description", "")}],
+                vpc_id=cloudformation_json["Properties"].get("VpcId"),
+            )
+    return group
+
+
 # --------------------------------------------------------------------------- Route53
 
 
@@ -787,6 +816,7 @@ def patch() -> None:
     VPCEndPoint.has_cfn_attr = classmethod(vpc_endpoint_has_cfn_attr)  # type: ignore[method-assign,assignment]
     VPCEndPoint.get_cfn_attribute = vpc_endpoint_cfn_attribute  # type: ignore[method-assign]
     SecurityGroupBackend._delete_security_group = delete_security_group  # type: ignore[method-assign]
+    SecurityGroup.create_from_cloudformation_json = classmethod(cfn_create_security_group)  # type: ignore[method-assign,assignment]
     FakeZone.create_from_cloudformation_json = classmethod(cfn_create_hosted_zone)  # type: ignore[method-assign,assignment]
     FakeZone.delete_from_cloudformation_json = classmethod(cfn_delete_hosted_zone)  # type: ignore[method-assign,assignment]
     Route53.create_hosted_zone = create_hosted_zone  # type: ignore[method-assign]

@@ -153,6 +153,22 @@ mod tests {
         assert_eq!(regions.partition_by_shape("us-east"), None);
     }
 
+    /// The schema lets every listed region through to the check against the list.
+    #[test]
+    fn the_schema_admits_every_listed_region() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../schemas/topology.schema.json")).unwrap();
+        let pattern = schema["$defs"]["region"]["pattern"].as_str().unwrap();
+        let regex = regex::Regex::new(pattern).unwrap();
+        for region in Regions::embedded()
+            .partitions
+            .iter()
+            .flat_map(|p| &p.regions)
+        {
+            assert!(regex.is_match(region), "{pattern} refuses {region}");
+        }
+    }
+
     #[test]
     fn nearest_names_a_typo_s_region() {
         let regions = Regions::embedded();

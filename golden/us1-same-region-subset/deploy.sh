@@ -97,8 +97,8 @@ tag_spec_security_group='[{"ResourceType":"security-group","Tags":[{"Key":"cost-
 tag_spec_vpc_endpoint='[{"ResourceType":"vpc-endpoint","Tags":[{"Key":"cost-center","Value":"4711"},{"Key":"ddpl:name","Value":"acme-prod"},{"Key":"team","Value":"platform"}]}]'
 
 # ensure_security_group REGION PROFILE VAR VPC_ID NAME DESCRIPTION FILTERS: ensures the security
-# group NAME in VPC_ID (found with FILTERS, else created with the tags); sets the variable VAR to
-# its id.
+# group NAME in VPC_ID (found with FILTERS, else created with the tags) and that it has no egress
+# rule; sets the variable VAR to its id.
 ensure_security_group() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
@@ -115,6 +115,20 @@ ensure_security_group() {
     created "security group $5 $sg"
   else
     log "security group $5 $sg exists"
+  fi
+  # No egress, as in the Terraform and CloudFormation output: the endpoints only answer
+  # connections (security groups are stateful). AWS gives a new group an allow-all egress rule.
+  local egress
+  local -a egress_rules=()
+  egress=$(aws ec2 describe-security-group-rules "${at[@]}" \
+    --filters "Name=group-id,Values=$sg" \
+    --query 'SecurityGroupRules[?IsEgress].SecurityGroupRuleId' --output text)
+  if ! missing "$egress"; then
+    read -r -a egress_rules <<<"$egress"
+    aws ec2 revoke-security-group-egress "${at[@]}" \
+      --group-id "$sg" --security-group-rule-ids "${egress_rules[@]}" --output text >/dev/null
+    changes=$((changes + 1))
+    log "removed the egress rules of security group $5 $sg"
   fi
   printf -v "$3" '%s' "$sg"
 }

@@ -38,7 +38,7 @@ pub fn needs_companion(plan: &Plan) -> bool {
 /// everything, a companion script, and a README when there is more than one file.
 pub fn cloudformation(plan: &Plan) -> Result<Vec<RenderedFile>, Error> {
     let companion = needs_companion(plan).then(|| companion_name(plan));
-    let view = CloudFormationView::new(plan, companion.clone());
+    let mut view = CloudFormationView::new(plan, companion.clone());
     let plan_value = crate::render::value(plan);
     let cfn = crate::render::value(&view);
     let mut files = Vec::new();
@@ -56,6 +56,13 @@ pub fn cloudformation(plan: &Plan) -> Result<Vec<RenderedFile>, Error> {
             contents,
         });
     }
+    // The README deploys a template over CloudFormation's inline limit through S3.
+    let sizes: Vec<(String, usize)> = files
+        .iter()
+        .map(|f| (f.name.clone(), f.contents.len()))
+        .collect();
+    view.mark_large(&sizes);
+    let cfn = crate::render::value(&view);
     if let Some(name) = &companion {
         let cli = CliView::new(plan);
         let contents = render_context(

@@ -52,7 +52,14 @@ pub(crate) struct Stack<'p> {
     pub accepts_cross_account: bool,
     /// It holds something other stacks or the user read back.
     pub has_outputs: bool,
+    /// Its template is larger than CloudFormation takes inline (`INLINE_TEMPLATE_LIMIT`): it is
+    /// deployed through an S3 bucket. Known once the template is rendered.
+    pub over_inline_limit: bool,
 }
+
+/// The largest template CloudFormation takes in the request itself (TemplateBody); larger ones
+/// (up to 1 MB) must come from S3 (CloudFormation quotas, "Template body size in a request").
+pub(crate) const INLINE_TEMPLATE_LIMIT: usize = 51_200;
 
 #[derive(Serialize)]
 pub(crate) struct DnsNote<'p> {
@@ -137,6 +144,19 @@ impl<'p> CloudFormationView<'p> {
     /// Every stack, the endpoint VPC's first.
     pub(crate) fn stacks(&self) -> impl Iterator<Item = &Stack<'p>> {
         std::iter::once(&self.endpoint_stack).chain(&self.other_stacks)
+    }
+
+    /// Marks the stacks whose rendered template (by file name) is over the inline limit.
+    pub(crate) fn mark_large(&mut self, sizes: &[(String, usize)]) {
+        let large = |stack: &Stack<'_>| {
+            sizes
+                .iter()
+                .any(|(name, size)| *name == stack.template && *size > INLINE_TEMPLATE_LIMIT)
+        };
+        self.endpoint_stack.over_inline_limit = large(&self.endpoint_stack);
+        for stack in &mut self.other_stacks {
+            stack.over_inline_limit = large(stack);
+        }
     }
 
     pub(crate) fn new(plan: &'p Plan, companion: Option<String>) -> Self {
@@ -248,6 +268,7 @@ impl<'p> Stack<'p> {
             // Another account is always another stack: such an acceptance is remote.
             accepts_cross_account: accepted.iter().any(|p| p.cross_account),
             has_outputs,
+            over_inline_limit: false,
             holds_zones,
             vpcs: here.into_iter().map(Vpc::new).collect(),
             dns_notes,
