@@ -16,6 +16,9 @@ EC2
   which DescribeVpcEndpoints returns; moto drops it. The CloudFormation resource applies its
   Tags, which moto drops.
 - Deleting a CloudFormation stack deletes its AWS::EC2::VPCEndpoint resources (moto keeps them).
+- CloudFormation reads a path-style TemplateURL on an S3 endpoint given by IP address (what
+  `aws cloudformation deploy --s3-bucket` sends with AWS_ENDPOINT_URL=http://127.0.0.1:PORT)
+  from that bucket; moto takes the first label of the host for the bucket.
 - DeleteSecurityGroup of a group a live VPC endpoint uses is DependencyViolation, as in AWS.
 - AWS::EC2::SecurityGroup with SecurityGroupEgress replaces the default allow-all egress rule
   with the rules given, as in AWS; moto ignores SecurityGroupEgress.
@@ -91,11 +94,15 @@ import json
 import re
 import sys
 from typing import Any
+from urllib.parse import urlparse
 
 from moto.cloudformation import parsing as cfn_parsing
 from moto.cloudformation.exceptions import ValidationError as CfnValidationError
+from moto.cloudformation import models as cfn_models
 from moto.cloudformation.models import CloudFormationBackend
+from moto.cloudformation import responses as cfn_responses
 from moto.cloudformation.responses import CloudFormationResponse
+from moto.s3.models import s3_backends
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
@@ -251,6 +258,25 @@ def cfn_delete_vpc_endpoint(cls: Any, resource_name: str, cloudformation_json: A
                             region_name: str) -> None:
     if resource_name:
         ec2_backends[account_id][region_name].delete_vpc_endpoints([resource_name])
+
+
+# --------------------------------------------------------------------------- CloudFormation TemplateURL
+
+_original_get_stack_from_s3_url = cfn_responses.get_stack_from_s3_url
+
+
+def get_stack_from_s3_url(template_url: str, account_id: str, partition: str) -> str:
+    """A TemplateURL in path style on the S3 endpoint the caller uses (what `aws cloudformation
+    deploy --s3-bucket` sends when AWS_ENDPOINT_URL names a server by IP address) is read from
+    that bucket, as AWS reads https://s3.amazonaws.com/BUCKET/KEY; moto takes the host's first
+    label (`127`) for the bucket unless the host is `localhost`."""
+    parts = urlparse(template_url)
+    host = parts.hostname or ""
+    if host.replace(".", "").isdigit():
+        bucket_name, key_name = parts.path.lstrip("/").split("/", 1)
+        key = s3_backends[account_id][partition].get_object(bucket_name, key_name)
+        return key.value.decode("utf-8")
+    return _original_get_stack_from_s3_url(template_url, account_id, partition)
 
 
 # --------------------------------------------------------------------------- CloudFormation change sets
@@ -805,6 +831,8 @@ def patch() -> None:
     VPCEndPoint.create_from_cloudformation_json = classmethod(cfn_create_vpc_endpoint)  # type: ignore[method-assign,assignment]
     VPCEndPoint.delete_from_cloudformation_json = classmethod(cfn_delete_vpc_endpoint)  # type: ignore[method-assign,assignment]
     CloudFormationResponse.create_change_set = create_change_set  # type: ignore[method-assign]
+    cfn_responses.get_stack_from_s3_url = get_stack_from_s3_url
+    cfn_models.get_stack_from_s3_url = get_stack_from_s3_url
     CloudFormationBackend.execute_change_set = execute_change_set  # type: ignore[method-assign]
     cfn_parsing.ResourceMap.load_parameters = load_parameters  # type: ignore[method-assign]
     cfn_parsing.parse_and_update_resource = parse_and_update_resource

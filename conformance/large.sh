@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# A longer conformance run, outside .ci/run (about 16 minutes for the CLI part on the 2-CPU
+# build VM): a peering topology of N agent VPCs (default 65) over 4 accounts and 4 regions,
+# deployed against moto with the AWS CLI scripts and as CloudFormation stacks, checked, deployed
+# again and torn down, as conformance/run.sh does for the golden cases. 65 agent VPCs make 66
+# TCP 443 sources: two security groups (AWS's default of 60 inbound rules per group), and an
+# endpoint stack template over 51,200 bytes (deployed through S3).
+#
+#   conformance/large.sh [N]      needs the tools of .ci/install-tools.sh
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+n=${1:-65}
+py=$root/.ci/.venv/bin/python
+[[ -x $py ]] || { printf 'large.sh: run bash .ci/install-tools.sh first\n' >&2; exit 1; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/ddpl-large.XXXXXX")
+cargo build --locked --quiet --bin ddpl-gen
+"$py" - "$n" >"$work/large.yaml" <<'PY'
+import sys
+n = int(sys.argv[1])
+accounts = ["111111111111", "222222222222", "333333333333", "444444444444"]
+regions = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1"]
+print("""version: 1
+name: acme-large
+site: us1
+kind: peering
+services: [metrics, traces]
+endpoint_vpc:
+  vpc_id: vpc-0123456789abcdef0
+  region: us-east-1
+  cidr: 172.16.0.0/16
+  subnet_ids: [subnet-0123456789abcdef0, subnet-0123456789abcdef1]
+  route_table_ids: [rtb-0123456789abcdef0]
+  account_id: "111111111111"
+  profile: acct-111111111111
+agent_vpcs:""")
+for i in range(n):
+    account = accounts[i % 4]
+    print(f"""  - name: app-{i:04}
+    vpc_id: vpc-{i + 1:017x}
+    region: {regions[(i // 4) % 4]}
+    cidr: 10.{1 + i // 256}.{i % 256}.0/24
+    route_table_ids: [rtb-{i + 1:017x}]
+    account_id: "{account}"
+    profile: acct-{account}""")
+PY
+target/debug/ddpl-gen validate -f "$work/large.yaml"
+"$py" conformance/moto_harness.py --ddpl-gen target/debug/ddpl-gen --work "$work/behaviour" \
+  --jobs "${CONFORMANCE_JOBS:-2}" "$work/large.yaml"
+printf 'large.sh: passed; the files are in %s\n' "$work"
