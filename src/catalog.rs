@@ -444,4 +444,158 @@ mod tests {
             serde_json::to_string(&fast).unwrap()
         );
     }
+
+    fn site<'a>(catalog: &'a Catalog, id: &str) -> &'a Site {
+        catalog.find_site(id).expect(id)
+    }
+
+    /// The ten default keys map as the reference says, on every PrivateLink site.
+    #[test]
+    fn the_ten_keys_map_as_the_reference_says() {
+        let catalog = Catalog::embedded();
+        let expect = [
+            (
+                "us1",
+                "logs-agent logs-user orchid metrics containers process profiling lime dbm remote-config",
+            ),
+            (
+                "ap1",
+                "logs-agent logs-user api metrics containers process profiling traces dbm remote-config",
+            ),
+            (
+                "ap2",
+                "gold gold orchid beige linen bisque cyan lime white violet",
+            ),
+            (
+                "uk1",
+                "gold gold orchid beige linen bisque cyan lime white violet",
+            ),
+        ];
+        for (id, services) in expect {
+            let site = site(&catalog, id);
+            let got: Vec<&str> = catalog
+                .keys
+                .iter()
+                .map(|k| site.service_for_key(k).map_or("-", |s| s.id.as_str()))
+                .collect();
+            assert_eq!(got.join(" "), services, "{id}");
+        }
+        assert_eq!(site(&catalog, "uk1").region.as_deref(), Some("eu-west-2"));
+        assert_eq!(site(&catalog, "uk1").endpoint_services.len(), 14);
+        assert_eq!(site(&catalog, "ap2").endpoint_services.len(), 14);
+        assert_eq!(site(&catalog, "us1").endpoint_services.len(), 17);
+        for id in ["us3", "us5", "eu", "gov", "gov2", "us2.ddog-gov.com"] {
+            assert!(!site(&catalog, id).privatelink, "{id}");
+        }
+    }
+
+    #[test]
+    fn optional_keys_exist_where_the_site_offers_them() {
+        let catalog = Catalog::embedded();
+        let key = |site_id: &str, key: &str| {
+            site(&catalog, site_id)
+                .service_for_key(key)
+                .map(|s| s.id.clone())
+        };
+        assert_eq!(key("us1", "otlp").as_deref(), Some("brown"));
+        assert_eq!(key("us1", "rum").as_deref(), Some("gray"));
+        assert_eq!(key("us1", "webhooks").as_deref(), Some("azure"));
+        assert_eq!(key("uk1", "webhooks").as_deref(), Some("cyan"));
+        assert_eq!(key("us1", "mcp").as_deref(), Some("cornsilk"));
+        assert_eq!(key("uk1", "mcp").as_deref(), Some("cornsilk"));
+        assert_eq!(key("ap2", "mcp"), None);
+        assert_eq!(key("ap1", "otlp"), None);
+        assert_eq!(key("us1", "network-devices").as_deref(), Some("olive"));
+        assert_eq!(key("ap2", "live-logs").as_deref(), Some("indigo"));
+        assert_eq!(key("uk1", "sourcemaps").as_deref(), Some("plum"));
+        assert_eq!(key("uk1", "gcp-logs").as_deref(), Some("aqua"));
+        for k in catalog.all_keys() {
+            assert!(
+                catalog.key_descriptions.contains_key(k),
+                "{k} has no description"
+            );
+        }
+    }
+
+    #[test]
+    fn a_host_finds_its_row_its_anchor_or_the_most_specific_wildcard() {
+        let catalog = Catalog::embedded();
+        let serve = |site_id: &str, host: &str| {
+            let m = catalog.serving(site(&catalog, site_id), host).expect(host);
+            (m.service.id.as_str(), m.row, m.kind, m.catch_all)
+        };
+        use HostMatchKind::*;
+        assert_eq!(
+            serve("us1", "eu.api.datadoghq.com"),
+            ("orchid", "*.api.datadoghq.com", Wildcard, false)
+        );
+        assert_eq!(serve("us1", "api.datadoghq.com").0, "orchid");
+        assert_eq!(serve("us1", "trace.agent.datadoghq.com").0, "lime");
+        assert_eq!(serve("uk1", "trace.agent.uk1.datadoghq.com").0, "lime");
+        assert_eq!(
+            serve("uk1", "7-50-0-app.agent.uk1.datadoghq.com"),
+            ("beige", "*.agent.uk1.datadoghq.com", Wildcard, false)
+        );
+        assert_eq!(
+            serve("us1", "rum.browser-intake-datadoghq.com"),
+            ("gray", "rum.browser-intake-datadoghq.com", Row, false)
+        );
+        assert_eq!(
+            serve("ap2", "quota.browser-intake-ap2-datadoghq.com").0,
+            "orchid"
+        );
+        assert_eq!(
+            serve("us1", "BROWN.intake.datadoghq.com"),
+            ("brown", "brown.intake.datadoghq.com", Anchor, false)
+        );
+        assert_eq!(
+            serve("us1", "app.datadoghq.com"),
+            ("orange", "*.datadoghq.com", Wildcard, true)
+        );
+        assert_eq!(serve("ap2", "intake.profile.ap2.datadoghq.com").0, "cyan");
+        assert_eq!(serve("us1", "intake.profile.datadoghq.com").0, "profiling");
+        // Another site's domain is never reached through a wildcard.
+        let us1 = site(&catalog, "us1");
+        let miss = catalog.serving(us1, "otlp.ap2.datadoghq.com").unwrap_err();
+        assert_eq!(miss.other_site.map(|s| s.id.as_str()), Some("ap2"));
+        assert_eq!(miss.nearest[0], "otlp.datadoghq.com");
+        assert!(catalog.serving(us1, "app.us5.datadoghq.com").is_err());
+        assert!(
+            catalog
+                .serving(site(&catalog, "ap2"), "mcp.ap2.datadoghq.com")
+                .unwrap()
+                .catch_all
+        );
+        let (found, m) = catalog.site_of_host("otlp.uk1.datadoghq.com").unwrap();
+        assert_eq!((found.id.as_str(), m.service.id.as_str()), ("uk1", "brown"));
+        assert_eq!(
+            catalog
+                .site_of_host("rum.browser-intake-datadoghq.com")
+                .unwrap()
+                .0
+                .id,
+            "us1"
+        );
+        assert!(catalog.site_of_host("example.com").is_none());
+    }
+
+    #[test]
+    fn a_key_or_host_served_twice_on_a_site_is_refused() {
+        let twice = EMBEDDED.replacen("keys: [otlp]", "keys: [otlp, mcp]", 1);
+        let err = Catalog::parse(&twice, "twice").unwrap_err().to_string();
+        assert!(err.contains("key \"mcp\" is served by"), "{err}");
+        let unknown = EMBEDDED.replacen("keys: [otlp]", "keys: [otel]", 1);
+        let err = Catalog::parse(&unknown, "unknown").unwrap_err().to_string();
+        assert!(err.contains("unknown key \"otel\""), "{err}");
+        let host = EMBEDDED.replacen(
+            "hosts: [mcp.datadoghq.com]",
+            "hosts: [mcp.datadoghq.com, opamp.datadoghq.com]",
+            1,
+        );
+        let err = Catalog::parse(&host, "host").unwrap_err().to_string();
+        assert!(
+            err.contains("\"opamp.datadoghq.com\" is served by"),
+            "{err}"
+        );
+    }
 }
