@@ -43,6 +43,10 @@ pub struct Plan {
     /// The topology's hosts (selection by host), as listed, with the endpoint serving each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hosts: Vec<HostPlan>,
+    /// The catalog's default keys (the Agent's standard services), for the views that tell
+    /// them from the others. Not part of the plan's JSON.
+    #[serde(skip)]
+    pub default_keys: Vec<String>,
     /// The user's tags plus `ddpl:name`, sorted by key.
     pub tags: Vec<Tag>,
     pub name_tag: Tag,
@@ -408,6 +412,7 @@ pub fn plan(v: &Validated<'_>) -> Plan {
         catalog_date: v.catalog.date.clone(),
         keys: v.keys.clone(),
         hosts,
+        default_keys: v.catalog.keys.clone(),
         tags,
         name_tag,
         placement,
