@@ -93,7 +93,7 @@ fn other_services(plan: &Plan) -> Vec<OtherService> {
     plan.endpoint_vpc
         .endpoints
         .iter()
-        .filter(|e| e.datadog && !e.keys.iter().any(|k| plan.default_keys.contains(k)))
+        .filter(|e| e.datadog && !e.agent_service)
         .map(|e| OtherService {
             endpoint: e.name.clone(),
             keys: e.keys.clone(),

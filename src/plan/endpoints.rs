@@ -39,6 +39,7 @@ pub(super) fn datadog(
             private_dns_enabled,
             service_region: placement.service_region().map(str::to_string),
             datadog: true,
+            agent_service: svc.keys.iter().any(|k| v.catalog.keys.contains(k)),
             source: v
                 .catalog
                 .sources
@@ -69,6 +70,7 @@ pub(super) fn secrets_manager(catalog: &Catalog, vpc: &VpcPlan) -> EndpointPlan 
         private_dns_enabled: true,
         service_region: None,
         datadog: false,
+        agent_service: false,
         source: "AWS".into(),
         source_date: String::new(),
     }

@@ -43,10 +43,6 @@ pub struct Plan {
     /// The topology's hosts (selection by host), as listed, with the endpoint serving each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hosts: Vec<HostPlan>,
-    /// The catalog's default keys (the Agent's standard services), for the views that tell
-    /// them from the others. Not part of the plan's JSON.
-    #[serde(skip)]
-    pub default_keys: Vec<String>,
     /// The user's tags plus `ddpl:name`, sorted by key.
     pub tags: Vec<Tag>,
     pub name_tag: Tag,
@@ -193,6 +189,10 @@ pub struct EndpointPlan {
     pub service_region: Option<String>,
     /// True for Datadog services (checked by the preflight), false for AWS services.
     pub datadog: bool,
+    /// The service serves one of the catalog's default keys on its site (the Agent's standard
+    /// services), whether or not the topology chose it by key. Not part of the plan's JSON.
+    #[serde(skip)]
+    pub agent_service: bool,
     pub source: String,
     pub source_date: String,
 }
@@ -412,7 +412,6 @@ pub fn plan(v: &Validated<'_>) -> Plan {
         catalog_date: v.catalog.date.clone(),
         keys: v.keys.clone(),
         hosts,
-        default_keys: v.catalog.keys.clone(),
         tags,
         name_tag,
         placement,
