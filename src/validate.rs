@@ -169,6 +169,10 @@ fn check_hosts<'a>(
     let mut chosen = Vec::new();
     for (i, listed) in t.hosts.iter().enumerate() {
         let host = normalize_host(listed);
+        // The same name in other letters (`OTLP.datadoghq.com`) is listed once.
+        if chosen.iter().any(|c: &HostChoice<'_>| c.host == host) {
+            continue;
+        }
         match catalog.serving(site, &host) {
             Ok(matched) => chosen.push(HostChoice { host, matched }),
             Err(miss) => {

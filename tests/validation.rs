@@ -507,6 +507,13 @@ fn hosts_alone_create_only_what_they_need() {
     );
     assert_eq!(plan.hosts[2].row, "*.api.datadoghq.com");
     assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    // Host names compare without case: the same host twice chooses once.
+    let twice = plan_of(&with_hosts("", "otlp.datadoghq.com, OTLP.datadoghq.com"));
+    assert_eq!(twice.hosts.len(), 1);
+    assert_eq!(
+        twice.endpoint_vpc.endpoints[0].chosen_by,
+        vec!["otlp.datadoghq.com"]
+    );
 }
 
 #[test]
