@@ -23,6 +23,19 @@ pub struct AgentConfig {
     pub agent_regions: Vec<String>,
     /// How to run `verify` in each of those VPCs.
     pub verify_commands: Vec<String>,
+    /// Endpoints beyond the Agent's standard services (no default key): what they serve.
+    pub other_services: Vec<OtherService>,
+    /// The OTLP intake host (`otlp.<domain>`) when an endpoint serves it.
+    pub otlp_host: Option<String>,
+}
+
+/// An endpoint that serves none of the default keys (OTLP, RUM, MCP, ... or a host's anchor).
+#[derive(Debug, Clone, Serialize)]
+pub struct OtherService {
+    pub endpoint: String,
+    pub keys: Vec<String>,
+    /// The hosts it covers, wildcards included.
+    pub hosts: Vec<String>,
 }
 
 /// The Agent settings of a plan.
@@ -34,9 +47,21 @@ pub fn agent_config(plan: &Plan) -> AgentConfig {
             agent_regions.push(v.region.clone());
         }
     }
+    let otlp = format!("otlp.{}", plan.site.domain);
     AgentConfig {
         site: plan.site.domain.clone(),
-        logs: plan.keys.iter().any(|k| k == "logs-agent"),
+        // The Agent's logs intake has an endpoint (the logs-agent key, or a host it serves).
+        logs: plan.endpoint_vpc.endpoints.iter().any(|e| {
+            e.hosts
+                .contains(&format!("agent-http-intake.logs.{}", plan.site.domain))
+        }),
+        other_services: other_services(plan),
+        otlp_host: plan
+            .endpoint_vpc
+            .endpoints
+            .iter()
+            .any(|e| e.hosts.contains(&otlp))
+            .then_some(otlp),
         secrets_manager: plan
             .endpoints()
             .any(|(_, e)| e.service_id == "secretsmanager"),
@@ -61,4 +86,18 @@ pub fn agent_config(plan: &Plan) -> AgentConfig {
                 .collect()
         },
     }
+}
+
+/// The Datadog endpoints that serve none of the catalog's default keys.
+fn other_services(plan: &Plan) -> Vec<OtherService> {
+    plan.endpoint_vpc
+        .endpoints
+        .iter()
+        .filter(|e| e.datadog && !e.agent_service)
+        .map(|e| OtherService {
+            endpoint: e.name.clone(),
+            keys: e.keys.clone(),
+            hosts: e.hosts.clone(),
+        })
+        .collect()
 }

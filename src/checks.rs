@@ -47,8 +47,9 @@ pub struct CheckGroup {
     pub no_connection: String,
 }
 
-/// The names a VPC's hosts reach through `ep`: its hosts without wildcards, and with private
-/// hosted zones the zone (the private DNS name) too.
+/// The names a VPC's hosts reach through `ep`: its hosts without wildcards, the topology's
+/// hosts that chose it (`eu.api.datadoghq.com` through `*.api.datadoghq.com`), and with
+/// private hosted zones the zone (the private DNS name) too.
 fn names(ep: &EndpointPlan, with_zone: bool) -> Vec<String> {
     let mut names: Vec<String> = ep
         .hosts
@@ -56,6 +57,11 @@ fn names(ep: &EndpointPlan, with_zone: bool) -> Vec<String> {
         .filter(|h| !h.starts_with("*."))
         .cloned()
         .collect();
+    for host in &ep.chosen_by {
+        if !names.contains(host) {
+            names.push(host.clone());
+        }
+    }
     if with_zone && !names.contains(&ep.private_dns_name) {
         names.push(ep.private_dns_name.clone());
     }

@@ -23,7 +23,7 @@ pub struct Starter {
     pub endpoint_region: String,
     /// Peering: the example agent VPC's region (another region than the site's).
     pub agent_region: String,
-    /// Every service key of the catalog, in the guide's order.
+    /// The catalog's default keys the site serves, in the guide's order.
     pub keys: Vec<String>,
     /// The command that wrote it, for the header.
     pub command: String,
@@ -35,6 +35,7 @@ fn other_region(region: &str) -> &'static str {
         "us-east-1" => "us-west-2",
         "ap-northeast-1" => "ap-northeast-3",
         "ap-southeast-2" => "ap-southeast-1",
+        "eu-west-2" => "eu-west-1",
         _ if region.starts_with("us-") => "eu-west-1",
         _ => "us-east-1",
     }
@@ -63,7 +64,11 @@ pub fn starter(catalog: &Catalog, kind: Kind, site: &str) -> Result<Starter, Err
         },
         agent_region: other,
         site_region,
-        keys: catalog.keys.clone(),
+        keys: catalog
+            .site_keys(found)
+            .into_iter()
+            .filter(|k| catalog.keys.contains(k))
+            .collect(),
         command: format!("ddpl-gen init --kind {} --site {}", kind.as_str(), found.id),
     })
 }
@@ -105,6 +110,7 @@ mod tests {
             "us-east-1",
             "ap-northeast-1",
             "ap-southeast-2",
+            "eu-west-2",
             "us-west-2",
             "eu-west-1",
         ] {

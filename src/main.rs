@@ -104,14 +104,20 @@ enum Command {
         after_help = "Example:\n  ddpl-gen agent-config -f ddpl.yaml > agent-config.md"
     )]
     AgentConfig(Input),
-    /// List the catalog's PrivateLink services: keys, service name, zone, hosts, date.
+    /// List the catalog's PrivateLink services: keys, service name, zone, hosts, date; or,
+    /// with --host, which endpoint service serves a host.
     #[command(
-        after_help = "Examples:\n  ddpl-gen services\n  ddpl-gen services --site ap2 --json | jq -r '.services[].service_name'\n  ddpl-gen services --catalog my-catalog.yaml"
+        after_help = "Examples:\n  ddpl-gen services\n  ddpl-gen services --site ap2 --json | jq -r '.services[] | [.id, .service_name, (.hosts | join(\" \"))] | @tsv'\n  ddpl-gen services --host otlp.datadoghq.com --host eu.api.datadoghq.com\n  ddpl-gen services --catalog my-catalog.yaml"
     )]
     Services {
-        /// Only this site (us1, ap1, ap2, or its domain); default: every PrivateLink site.
+        /// Only this site (us1, ap1, ap2, uk1, or its domain); default: every PrivateLink site
+        /// (with --host: the site whose table has the host).
         #[arg(long, value_name = "SITE")]
         site: Option<String>,
+        /// Which anchor, service name and zone serve this host (repeatable); exit 2 with the
+        /// nearest rows when none does.
+        #[arg(long = "host", value_name = "NAME")]
+        hosts: Vec<String>,
         /// JSON for scripts instead of a table.
         #[arg(long)]
         json: bool,
@@ -127,7 +133,7 @@ enum Command {
         /// same-region, cross-region or peering.
         #[arg(long, value_name = "KIND", default_value = "same-region", value_parser = parse_kind)]
         kind: Kind,
-        /// Datadog site with PrivateLink: us1, ap1, ap2 (or its domain).
+        /// Datadog site with PrivateLink: us1, ap1, ap2, uk1 (or its domain).
         #[arg(long, value_name = "SITE", default_value = "us1")]
         site: String,
         /// The file to write; `-` writes to standard output.
@@ -430,11 +436,16 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
         }
         Command::Services {
             site,
+            hosts,
             json,
             catalog,
         } => {
             let catalog = load_catalog(&catalog)?;
-            let listing = ddpl_gen::services::listing(&catalog, site.as_deref())?;
+            let listing = if hosts.is_empty() {
+                ddpl_gen::services::listing(&catalog, site.as_deref())?
+            } else {
+                ddpl_gen::services::for_hosts(&catalog, site.as_deref(), &hosts)?
+            };
             Ok(stdout_only(if json {
                 ddpl_gen::services::json(&listing)
             } else {

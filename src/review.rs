@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::catalog::HostMatchKind;
 use crate::naming::snake;
 use crate::plan::{Plan, StackPlan, VpcPlan};
 
@@ -18,6 +19,8 @@ pub struct Review {
     pub counts: Counts,
     pub stacks: Vec<StackReview>,
     pub endpoints: Vec<EndpointReview>,
+    /// The topology's hosts (selection by host) and what serves each; empty without `hosts`.
+    pub hosts: Vec<HostReview>,
     pub zones: Vec<ZoneReview>,
     pub peerings: Vec<PeeringReview>,
     pub routes: Vec<RouteReview>,
@@ -66,7 +69,19 @@ pub struct EndpointReview {
     /// `on` or `off (private hosted zone)`.
     pub private_dns: String,
     pub hosts: Vec<String>,
+    /// The topology's hosts that chose this endpoint (selection by host).
+    pub chosen_by: Vec<String>,
     pub source_date: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HostReview {
+    pub host: String,
+    /// The endpoint's identifier, as in `endpoints`.
+    pub endpoint: String,
+    pub row: String,
+    /// `own row`, `anchor name` or `wildcard`.
+    pub how: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -183,6 +198,21 @@ pub fn review(plan: &Plan, price_per_az_hour: f64) -> Review {
         },
         stacks: plan.stacks.iter().map(|s| stack_review(plan, s)).collect(),
         endpoints: endpoint_reviews(plan),
+        hosts: plan
+            .hosts
+            .iter()
+            .map(|h| HostReview {
+                host: h.host.clone(),
+                endpoint: snake(&h.endpoint),
+                row: h.row.clone(),
+                how: match h.kind {
+                    HostMatchKind::Row => "own row",
+                    HostMatchKind::Anchor => "anchor name",
+                    HostMatchKind::Wildcard => "wildcard",
+                }
+                .to_string(),
+            })
+            .collect(),
         zones: zone_reviews(plan),
         peerings: peering_reviews(plan),
         routes: route_reviews(plan),
@@ -329,6 +359,7 @@ fn endpoint_reviews(plan: &Plan) -> Vec<EndpointReview> {
                     "off (private hosted zone)".to_string()
                 },
                 hosts: e.hosts.clone(),
+                chosen_by: e.chosen_by.clone(),
                 source_date: e.source_date.clone(),
             })
         })

@@ -200,8 +200,9 @@ fn expectation(path: &str) -> Option<&'static str> {
         "profile" => {
             "an AWS CLI profile name of 1 to 128 characters, none of them an ASCII control character (U+0000 to U+001F, U+007F)"
         }
-        "services" => "service keys such as metrics, logs-agent, or \"all\"",
-        "site" => "a Datadog site: us1, ap1 or ap2",
+        "services" => "service keys such as metrics, logs-agent, otlp, or \"all\"",
+        "hosts" => "host names such as otlp.datadoghq.com (ddpl-gen services --host NAME)",
+        "site" => "a Datadog site: us1, ap1, ap2 or uk1",
         "kind" => "one of same-region, cross-region, peering",
         _ => return None,
     })

@@ -41,6 +41,9 @@ pub struct Topology {
     pub kind: Kind,
     #[serde(default)]
     pub services: Option<Vec<String>>,
+    /// Customer-facing host names to serve (selection by host, README "The catalog").
+    #[serde(default)]
+    pub hosts: Vec<String>,
     /// Sorted, so that the order of keys in the input never changes the output.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,

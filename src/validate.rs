@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::catalog::{Catalog, EndpointService, Site};
+use crate::catalog::{Catalog, EndpointService, HostMatch, Site, normalize_host};
 use crate::cidr::Cidr;
 use crate::error::{Error, Problem};
 use crate::naming::pascal;
@@ -23,6 +23,16 @@ pub struct Validated<'a> {
     pub services: Vec<&'a EndpointService>,
     /// The selected service keys, in catalog order.
     pub keys: Vec<String>,
+    /// The topology's hosts, as listed, each with the endpoint service that serves it.
+    pub hosts: Vec<HostChoice<'a>>,
+}
+
+/// One host of the topology's `hosts` and what serves it.
+#[derive(Debug, Clone)]
+pub struct HostChoice<'a> {
+    /// The host as compared (lowercase, no trailing dot).
+    pub host: String,
+    pub matched: HostMatch<'a>,
 }
 
 /// The tag ddpl-gen sets on everything it creates; users may not set it themselves.
@@ -61,9 +71,11 @@ pub fn validate_with<'a>(
 ) -> Result<Validated<'a>, Error> {
     let mut problems = Vec::new();
     let site = check_site(topology, catalog, &mut problems);
-    let keys = check_services(topology, catalog, &mut problems);
+    let (mut keys, mut hosts) = (Vec::new(), Vec::new());
     let regions_known = check_known_regions(topology, options, &mut problems);
     if let Some(site) = site {
+        keys = check_services(topology, catalog, site, &mut problems);
+        hosts = check_hosts(topology, catalog, site, &mut problems);
         check_regions(topology, site, &mut problems);
         if regions_known {
             check_partitions(topology, site, options, &mut problems);
@@ -80,7 +92,8 @@ pub fn validate_with<'a>(
         Some(site) if problems.is_empty() => {
             let mut services: Vec<&EndpointService> = Vec::new();
             for svc in &site.endpoint_services {
-                let selected = svc.keys.iter().any(|k| keys.contains(k));
+                let selected = svc.keys.iter().any(|k| keys.contains(k))
+                    || hosts.iter().any(|h| std::ptr::eq(h.matched.service, svc));
                 if selected && !services.iter().any(|s| s.service == svc.service) {
                     services.push(svc);
                 }
@@ -91,6 +104,7 @@ pub fn validate_with<'a>(
                 site,
                 services,
                 keys,
+                hosts,
             })
         }
         _ => Err(Error::Invalid {
@@ -133,34 +147,93 @@ fn check_site<'a>(
     }
 }
 
-/// Returns the selected keys in catalog order (`all` or no list: every key).
-fn check_services(t: &Topology, catalog: &Catalog, problems: &mut Vec<Problem>) -> Vec<String> {
+/// Returns the selected keys in the site's catalog order. `all` selects the default keys; no
+/// list selects them too, unless the topology lists `hosts` (then only what those need).
+fn check_services(
+    t: &Topology,
+    catalog: &Catalog,
+    site: &Site,
+    problems: &mut Vec<Problem>,
+) -> Vec<String> {
+    let site_keys = catalog.site_keys(site);
     let Some(listed) = &t.services else {
-        return catalog.keys.clone();
+        if !t.hosts.is_empty() {
+            return Vec::new();
+        }
+        return site_keys
+            .into_iter()
+            .filter(|k| catalog.keys.contains(k))
+            .collect();
     };
-    let mut all = false;
+    let all = listed.iter().any(|k| k == "all");
     for (i, key) in listed.iter().enumerate() {
-        if key == "all" {
-            all = true;
-        } else if !catalog.keys.contains(key) {
-            problems.push(Problem::new(
-                format!("services[{i}]"),
-                format!(
-                    "unknown service {key:?}; known: {}, or all",
-                    catalog.keys.join(", ")
-                ),
-            ));
+        if key == "all" || site_keys.contains(key) {
+            continue;
+        }
+        let what = if catalog.all_keys().contains(&key.as_str()) {
+            format!("service {key:?} is not offered on site {}", site.id)
+        } else {
+            format!("unknown service {key:?}")
+        };
+        problems.push(Problem::new(
+            format!("services[{i}]"),
+            format!(
+                "{what}; known on site {} ({}): {}, or all",
+                site.id,
+                site.domain,
+                site_keys.join(", ")
+            ),
+        ));
+    }
+    site_keys
+        .into_iter()
+        .filter(|k| listed.contains(k) || (all && catalog.keys.contains(k)))
+        .collect()
+}
+
+/// Resolves each of the topology's hosts on the site; a host no row serves is a problem with
+/// the nearest rows (and the site that serves it, if another one does).
+fn check_hosts<'a>(
+    t: &Topology,
+    catalog: &'a Catalog,
+    site: &'a Site,
+    problems: &mut Vec<Problem>,
+) -> Vec<HostChoice<'a>> {
+    let mut chosen = Vec::new();
+    for (i, listed) in t.hosts.iter().enumerate() {
+        let host = normalize_host(listed);
+        // The same name in other letters (`OTLP.datadoghq.com`) is listed once.
+        if chosen.iter().any(|c: &HostChoice<'_>| c.host == host) {
+            continue;
+        }
+        match catalog.serving(site, &host) {
+            Ok(matched) => chosen.push(HostChoice { host, matched }),
+            Err(miss) => {
+                let elsewhere = match (miss.other_site, catalog.site_of_host(&host)) {
+                    (_, Some((other, m))) => format!(
+                        "; site {} serves it ({}), not this topology's site",
+                        other.id, m.service.id
+                    ),
+                    (Some(other), None) if !other.privatelink => format!(
+                        "; it is a host of site {} ({}), which does not offer AWS PrivateLink",
+                        other.id, other.domain
+                    ),
+                    _ => String::new(),
+                };
+                problems.push(Problem::new(
+                    format!("hosts[{i}]"),
+                    format!(
+                        "no row of site {} ({}) serves {host:?}{elsewhere}; nearest rows: {} (ddpl-gen services --site {} lists every host)",
+                        site.id,
+                        site.domain,
+                        miss.nearest.join(", "),
+                        site.id
+                    ),
+                ));
+            }
         }
     }
-    if all {
-        return catalog.keys.clone();
-    }
-    catalog
-        .keys
-        .iter()
-        .filter(|k| listed.contains(k))
-        .cloned()
-        .collect()
+    chosen
 }
 
 fn check_regions(t: &Topology, site: &Site, problems: &mut Vec<Problem>) {

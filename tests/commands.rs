@@ -189,6 +189,58 @@ fn services_lists_every_privatelink_site() {
 }
 
 #[test]
+fn services_host_names_the_anchor_service_and_zone() {
+    let table = ok(ddpl(&[
+        "services",
+        "--host",
+        "eu.api.datadoghq.com",
+        "--host",
+        "trace.agent.uk1.datadoghq.com",
+    ]));
+    assert!(
+        table.contains("eu.api.datadoghq.com           us1   orchid   *.api.datadoghq.com"),
+        "{table}"
+    );
+    assert!(
+        table.contains("com.amazonaws.vpce.eu-west-2.vpce-svc-08989912d1ef253f4"),
+        "{table}"
+    );
+    assert!(table.contains("lime.intake.uk1.datadoghq.com"), "{table}");
+    let json: serde_json::Value = serde_json::from_str(&ok(ddpl(&[
+        "services",
+        "--site",
+        "us1",
+        "--host",
+        "otlp.datadoghq.com",
+        "--host",
+        "opamp.datadoghq.com",
+        "--json",
+    ])))
+    .unwrap();
+    assert_eq!(json["hosts"][0]["id"], "brown");
+    assert_eq!(json["hosts"][1]["match"], "row");
+    assert_eq!(json["services"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        json["services"][0]["chosen_by"],
+        serde_json::json!(["otlp.datadoghq.com", "opamp.datadoghq.com"])
+    );
+    assert_eq!(json["services"][0]["anchor"], true);
+    assert_bad_input(
+        &ddpl(&["services", "--site", "ap2", "--host", "mcp.datadoghq.com"]),
+        &[
+            "--host \"mcp.datadoghq.com\"",
+            "site ap2",
+            "site us1 serves it (cornsilk)",
+            "nearest rows",
+        ],
+    );
+    assert_bad_input(
+        &ddpl(&["services", "--host", "otlpp.datadoghq.con"]),
+        &["no row of any PrivateLink site", "otlp.datadoghq.com"],
+    );
+}
+
+#[test]
 fn services_refuses_sites_without_privatelink() {
     assert_bad_input(
         &ddpl(&["services", "--site", "eu"]),

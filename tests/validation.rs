@@ -469,3 +469,170 @@ fn us1_uses_the_2026_anchors() {
         ]
     );
 }
+
+// --- selection by host ---
+
+fn plan_of(text: &str) -> ddpl_gen::Plan {
+    ddpl_gen::plan_from_text(text, "t", &Catalog::embedded()).unwrap()
+}
+
+fn endpoint_ids(plan: &ddpl_gen::Plan) -> Vec<&str> {
+    plan.endpoint_vpc
+        .endpoints
+        .iter()
+        .map(|e| e.service_id.as_str())
+        .collect()
+}
+
+fn with_hosts(services: &str, hosts: &str) -> String {
+    with(
+        SAME_REGION,
+        "kind: same-region",
+        &format!("kind: same-region\n{services}hosts: [{hosts}]"),
+    )
+}
+
+#[test]
+fn hosts_alone_create_only_what_they_need() {
+    let plan = plan_of(&with_hosts(
+        "",
+        "otlp.datadoghq.com, opamp.datadoghq.com, eu.api.datadoghq.com",
+    ));
+    assert!(plan.keys.is_empty());
+    assert_eq!(endpoint_ids(&plan), vec!["orchid", "brown"]);
+    let brown = &plan.endpoint_vpc.endpoints[1];
+    assert_eq!(
+        brown.chosen_by,
+        vec!["otlp.datadoghq.com", "opamp.datadoghq.com"]
+    );
+    assert_eq!(plan.hosts[2].row, "*.api.datadoghq.com");
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    // Host names compare without case: the same host twice chooses once.
+    let twice = plan_of(&with_hosts("", "otlp.datadoghq.com, OTLP.datadoghq.com"));
+    assert_eq!(twice.hosts.len(), 1);
+    assert_eq!(
+        twice.endpoint_vpc.endpoints[0].chosen_by,
+        vec!["otlp.datadoghq.com"]
+    );
+}
+
+#[test]
+fn services_and_hosts_combine() {
+    let plan = plan_of(&with_hosts(
+        "services: [metrics, api]\n",
+        "api.datadoghq.com, mcp.datadoghq.com",
+    ));
+    assert_eq!(plan.keys, vec!["api", "metrics"]);
+    assert_eq!(endpoint_ids(&plan), vec!["orchid", "metrics", "cornsilk"]);
+}
+
+#[test]
+fn optional_keys_are_selected_by_name_only() {
+    let t = with(
+        SAME_REGION,
+        "kind: same-region",
+        "kind: same-region\nservices: [all, otlp, rum]",
+    );
+    let plan = plan_of(&t);
+    assert_eq!(plan.endpoint_vpc.endpoints.len(), 12);
+    assert!(endpoint_ids(&plan).ends_with(&["brown", "gray"]));
+}
+
+#[test]
+fn a_key_the_site_lacks_lists_the_site_keys() {
+    let t = with(
+        &with(
+            &with(SAME_REGION, "site: us1", "site: ap2"),
+            "region: us-east-1",
+            "region: ap-southeast-2",
+        ),
+        "kind: same-region",
+        "kind: same-region\nservices: [metrics, mcp]",
+    );
+    assert_problem(
+        &t,
+        "services[1]",
+        &[
+            "\"mcp\" is not offered on site ap2",
+            "otlp",
+            "live-logs",
+            "or all",
+        ],
+    );
+}
+
+#[test]
+fn a_host_of_no_row_is_named_with_hints() {
+    let t = with_hosts("", "otlp.datadoghq.com, trace.agent.ap1.datadoghq.com");
+    assert_problem(
+        &t,
+        "hosts[1]",
+        &[
+            "site ap1 serves it (traces)",
+            "nearest rows: trace.agent.datadoghq.com",
+        ],
+    );
+}
+
+#[test]
+fn the_catch_all_warns_unless_named() {
+    let plan = plan_of(&with_hosts("", "app.datadoghq.com"));
+    assert_eq!(endpoint_ids(&plan), vec!["orange"]);
+    assert_eq!(plan.warnings.len(), 1, "{:?}", plan.warnings);
+    assert!(
+        plan.warnings[0]
+            .contains("app.datadoghq.com is served only by the catch-all *.datadoghq.com (orange)")
+    );
+    assert!(plan.warnings[0].contains("list orange.intake.datadoghq.com in hosts"));
+    let confirmed = plan_of(&with_hosts(
+        "",
+        "app.datadoghq.com, orange.intake.datadoghq.com",
+    ));
+    assert_eq!(endpoint_ids(&confirmed), vec!["orange"]);
+    assert!(confirmed.warnings.is_empty(), "{:?}", confirmed.warnings);
+}
+
+#[test]
+fn uk1_maps_the_ten_keys_to_its_anchors() {
+    let t = with(
+        &with(SAME_REGION, "site: us1", "site: uk1"),
+        "region: us-east-1",
+        "region: eu-west-2",
+    );
+    let plan = plan_of(&t);
+    assert_eq!(
+        endpoint_ids(&plan),
+        vec![
+            "gold", "orchid", "beige", "linen", "bisque", "cyan", "lime", "white", "violet"
+        ]
+    );
+    assert!(
+        plan.endpoint_vpc.endpoints[0]
+            .service_name
+            .starts_with("com.amazonaws.vpce.eu-west-2.vpce-svc-03fb3a3dd752ef336")
+    );
+    assert_problem(
+        &with(&t, "site: uk1", "site: gov2"),
+        "site",
+        &[
+            "us2.ddog-gov.com",
+            "does not offer AWS PrivateLink",
+            "uk1 (uk1.datadoghq.com)",
+        ],
+    );
+}
+
+#[test]
+fn peering_gives_one_zone_per_anchor() {
+    let t = with(
+        PEERING,
+        "kind: peering",
+        "kind: peering\nhosts: [otlp.datadoghq.com, opamp.datadoghq.com, eu.api.datadoghq.com]",
+    );
+    let plan = plan_of(&t);
+    let zones: Vec<&str> = plan.zones().iter().map(|z| z.name.as_str()).collect();
+    assert_eq!(
+        zones,
+        vec!["orchid.intake.datadoghq.com", "brown.intake.datadoghq.com"]
+    );
+}

@@ -184,22 +184,22 @@ else
   found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-northeast-1' \
     --service-names 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b' \
     --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b' "$status" "$found" 'agent-http-intake.logs.ap1.datadoghq.com' 'seed'
+  check_service 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b' "$status" "$found" 'agent-http-intake.logs.ap1.datadoghq.com' '2026'
   status=0
   found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-northeast-1' \
     --service-names 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3' \
     --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3' "$status" "$found" 'http-intake.logs.ap1.datadoghq.com' 'seed'
+  check_service 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3' "$status" "$found" 'http-intake.logs.ap1.datadoghq.com' '2026'
   status=0
   found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-northeast-1' \
     --service-names 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad' \
     --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad' "$status" "$found" 'metrics.agent.ap1.datadoghq.com' 'seed'
+  check_service 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad' "$status" "$found" 'metrics.agent.ap1.datadoghq.com' '2026'
   status=0
   found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-northeast-1' \
     --service-names 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977' \
     --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977' "$status" "$found" 'dbm-metrics-intake.ap1.datadoghq.com' 'seed'
+  check_service 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977' "$status" "$found" 'dbm-metrics-intake.ap1.datadoghq.com' '2026'
   if ((unknown > 0)); then
     die "$unknown Datadog service name(s) unknown to AWS; the catalog of" '2026-11-26' \
       "may be stale: fix the entry (ddpl-gen --catalog FILE) and generate again"

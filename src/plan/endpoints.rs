@@ -29,10 +29,17 @@ pub(super) fn datadog(
                 .cloned()
                 .collect(),
             hosts: svc.hosts.clone(),
+            chosen_by: v
+                .hosts
+                .iter()
+                .filter(|h| h.matched.service.service == svc.service)
+                .map(|h| h.host.clone())
+                .collect(),
             private_dns_name: svc.private_dns_name.clone(),
             private_dns_enabled,
             service_region: placement.service_region().map(str::to_string),
             datadog: true,
+            agent_service: svc.keys.iter().any(|k| v.catalog.keys.contains(k)),
             source: v
                 .catalog
                 .sources
@@ -58,10 +65,12 @@ pub(super) fn secrets_manager(catalog: &Catalog, vpc: &VpcPlan) -> EndpointPlan 
             .unwrap_or_default(),
         keys: Vec::new(),
         hosts: vec![host.clone()],
+        chosen_by: Vec::new(),
         private_dns_name: host,
         private_dns_enabled: true,
         service_region: None,
         datadog: false,
+        agent_service: false,
         source: "AWS".into(),
         source_date: String::new(),
     }

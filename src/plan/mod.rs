@@ -22,6 +22,7 @@ use serde::Serialize;
 pub use connectivity::{Connectivity, Placement, ReachChoice, ResolutionChoice};
 pub use warnings::QuotaWarning;
 
+use crate::catalog::HostMatchKind;
 use crate::topology::{Kind, Topology};
 use crate::validate::{NAME_TAG, Validated};
 
@@ -40,6 +41,9 @@ pub struct Plan {
     pub catalog_date: String,
     /// The selected service keys, in catalog order.
     pub keys: Vec<String>,
+    /// The topology's hosts (selection by host), as listed, with the endpoint serving each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<HostPlan>,
     /// The user's tags plus `ddpl:name`, sorted by key.
     pub tags: Vec<Tag>,
     pub name_tag: Tag,
@@ -68,6 +72,18 @@ pub struct SitePlan {
     pub id: String,
     pub domain: String,
     pub region: String,
+}
+
+/// One host of the topology's `hosts`: the endpoint that serves it and the row that chose it.
+#[derive(Debug, Clone, Serialize)]
+pub struct HostPlan {
+    pub host: String,
+    /// The endpoint's name (`brown`) in `endpoint_vpc.endpoints`.
+    pub endpoint: String,
+    /// The catalog row that matched (`*.api.datadoghq.com`), or the anchor's own name.
+    pub row: String,
+    #[serde(rename = "match")]
+    pub kind: HostMatchKind,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -160,6 +176,9 @@ pub struct EndpointPlan {
     pub keys: Vec<String>,
     /// Customer-facing hosts reached through it.
     pub hosts: Vec<String>,
+    /// The topology's hosts that chose this endpoint (selection by host).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chosen_by: Vec<String>,
     /// The service's private DNS name (the zone name with private hosted zones).
     pub private_dns_name: String,
     pub private_dns_enabled: bool,
@@ -167,6 +186,10 @@ pub struct EndpointPlan {
     pub service_region: Option<String>,
     /// True for Datadog services (checked by the preflight), false for AWS services.
     pub datadog: bool,
+    /// The service serves one of the catalog's default keys on its site (the Agent's standard
+    /// services), whether or not the topology chose it by key. Not part of the plan's JSON.
+    #[serde(skip)]
+    pub agent_service: bool,
     pub source: String,
     pub source_date: String,
 }
@@ -362,7 +385,17 @@ pub fn plan(v: &Validated<'_>) -> Plan {
         vpc.needs_dns_attributes = zoned || vpc.endpoints.iter().any(|ep| ep.private_dns_enabled);
     }
     let preflight = preflight::build(&endpoint_vpc);
-    let warnings = warnings::notes(&placement, &v.keys);
+    let warnings = warnings::notes(v, &placement, &endpoint_vpc);
+    let hosts = v
+        .hosts
+        .iter()
+        .map(|h| HostPlan {
+            host: h.host.clone(),
+            endpoint: h.matched.service.id.clone(),
+            row: h.matched.row.to_string(),
+            kind: h.matched.kind,
+        })
+        .collect();
 
     let mut plan = Plan {
         generator: GENERATOR.to_string(),
@@ -375,6 +408,7 @@ pub fn plan(v: &Validated<'_>) -> Plan {
         },
         catalog_date: v.catalog.date.clone(),
         keys: v.keys.clone(),
+        hosts,
         tags,
         name_tag,
         placement,

@@ -4,7 +4,9 @@
 
 use serde::Serialize;
 
-use super::{Placement, Plan};
+use super::{Placement, Plan, VpcPlan};
+use crate::catalog::HostMatchKind;
+use crate::validate::Validated;
 
 /// A default quota the plan needs more of than AWS gives an account without a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -38,17 +40,28 @@ const VPCS_PER_PRIVATE_ZONE: usize = 300;
 const INTERFACE_ENDPOINTS_PER_VPC: usize = 50;
 const SECURITY_GROUPS_PER_INTERFACE: usize = 5;
 
-pub(super) fn notes(placement: &Placement, keys: &[String]) -> Vec<String> {
+pub(super) fn notes(
+    v: &Validated<'_>,
+    placement: &Placement,
+    endpoint_vpc: &VpcPlan,
+) -> Vec<String> {
     let mut warnings = Vec::new();
     if let Placement::CrossRegion { .. } = placement {
         warnings.push("Cross-region PrivateLink endpoints emit no CloudWatch metrics.".to_string());
     }
-    if keys.iter().any(|k| k == "logs-agent") {
+    // The Agent's logs intake has an endpoint (the logs-agent key, or a host it serves).
+    let agent_logs = format!("agent-http-intake.logs.{}", v.site.domain);
+    if endpoint_vpc
+        .endpoints
+        .iter()
+        .any(|ep| ep.hosts.contains(&agent_logs))
+    {
         warnings.push(
             "Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink."
                 .to_string(),
         );
     }
+    warnings.extend(catch_all(v));
     warnings
 }
 
@@ -122,7 +135,7 @@ pub(super) fn quotas(plan: &Plan) -> Vec<QuotaWarning> {
 }
 
 /// Each VPC with the field that names it.
-fn field_paths(plan: &Plan) -> Vec<(String, &super::VpcPlan)> {
+fn field_paths(plan: &Plan) -> Vec<(String, &VpcPlan)> {
     std::iter::once(("endpoint_vpc".to_string(), &plan.endpoint_vpc))
         .chain(
             plan.agent_vpcs
@@ -130,5 +143,31 @@ fn field_paths(plan: &Plan) -> Vec<(String, &super::VpcPlan)> {
                 .enumerate()
                 .map(|(i, v)| (format!("agent_vpcs[{i}]"), v)),
         )
+        .collect()
+}
+
+/// Hosts that only the site's catch-all (orange) serves, unless the topology confirms the
+/// catch-all by listing its anchor's own name.
+fn catch_all(v: &Validated<'_>) -> Vec<String> {
+    let confirmed = |service: &str| {
+        v.hosts.iter().any(|h| {
+            h.matched.kind == HostMatchKind::Anchor && h.matched.service.service == service
+        })
+    };
+    v.hosts
+        .iter()
+        .filter(|h| h.matched.catch_all && !confirmed(&h.matched.service.service))
+        .map(|h| {
+            let svc = h.matched.service;
+            format!(
+                "{} is served only by the catch-all {} ({}), the web application's anchor, which Datadog does not offer for customer PrivateLink setups: the deploy's check of {} may fail. Nearest rows: {}. To keep it, list {} in hosts too.",
+                h.host,
+                h.matched.row,
+                svc.id,
+                svc.service,
+                v.site.nearest_rows(&h.host, 3).join(", "),
+                svc.private_dns_name
+            )
+        })
         .collect()
 }

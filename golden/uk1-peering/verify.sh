@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# ddpl-gen 0.1.0: topology acme-uk-peer, catalog 2026-11-26.
+# Checks, from a host inside one VPC of the topology, that every Datadog host it covers resolves
+# to private addresses of the VPC that holds its endpoint and accepts TCP connections on 443
+# (the troubleshooting steps of Datadog's PrivateLink guide).
+#
+# Usage: bash verify.sh [VPC]    VPC: endpoint, dublin-apps
+#
+# Exit status: 0 every check passed, 1 a check failed, 2 usage or missing tools.
+# Environment:
+#   DDPL_VPC             the VPC, instead of the argument
+#   DDPL_RESOLVE_CMD     command that prints the IPv4 addresses (and CNAMEs) of the host given as
+#                        its last argument, one per line; default: dig +short, else getent ahostsv4
+#   DDPL_VERIFY_PORT     port to connect to (default 443)
+#   DDPL_VERIFY_TIMEOUT  seconds to wait for a connection (default 5)
+set -euo pipefail
+
+port="${DDPL_VERIFY_PORT:-443}"
+timeout_s="${DDPL_VERIFY_TIMEOUT:-5}"
+width=51
+checks=0
+failures=0
+
+resolve_cmd=()
+if [[ -n "${DDPL_RESOLVE_CMD:-}" ]]; then
+  read -r -a resolve_cmd <<<"$DDPL_RESOLVE_CMD"
+elif command -v dig >/dev/null 2>&1; then
+  resolve_cmd=(dig +short A)
+elif ! command -v getent >/dev/null 2>&1; then
+  echo "verify.sh: needs dig (bind-utils, dnsutils) or getent to resolve names" >&2
+  exit 2
+fi
+if ! command -v timeout >/dev/null 2>&1; then
+  echo "verify.sh: needs timeout (coreutils)" >&2
+  exit 2
+fi
+
+# Prints the answers for one name, one per line: addresses and CNAME targets.
+resolve() {
+  if ((${#resolve_cmd[@]} > 0)); then
+    "${resolve_cmd[@]}" "$1" 2>/dev/null || true
+  else
+    getent ahostsv4 "$1" 2>/dev/null | while read -r address _; do echo "$address"; done | sort -u || true
+  fi
+}
+
+ip_to_int() {
+  local IFS=. a b c d
+  read -r a b c d <<<"$1"
+  echo $(((10#$a << 24) | (10#$b << 16) | (10#$c << 8) | 10#$d))
+}
+
+# in_cidr ADDRESS CIDR: true when the address lies inside the block.
+in_cidr() {
+  local len=${2#*/} mask address network
+  mask=$(((len == 0) ? 0 : ((0xFFFFFFFF << (32 - len)) & 0xFFFFFFFF)))
+  address=$(ip_to_int "$1")
+  network=$(ip_to_int "${2%/*}")
+  (((address & mask) == (network & mask)))
+}
+
+# connects ADDRESS: true when a TCP connection to ADDRESS:port opens within the timeout.
+connects() {
+  # shellcheck disable=SC2016 # $0 and $1 belong to the inner shell.
+  timeout "$timeout_s" "$BASH" -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$port" >/dev/null 2>&1
+}
+
+row() {
+  printf '%-6s  %-*s  %s\n' "$1" "$width" "$2" "$3"
+}
+
+# What a failure of the names checked next means (set before each group of checks).
+no_answer=""
+outside_cidr=""
+no_connection=""
+
+# check HOST CIDR: one line of the table, and the diagnosis of a failure.
+check() {
+  local host=$1 cidr=$2 line address
+  local -a addresses=() cnames=() outside=() refused=()
+  checks=$((checks + 1))
+  while IFS= read -r line; do
+    line=${line%.}
+    if [[ $line =~ ^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$ ]]; then
+      [[ " ${addresses[*]} " == *" $line "* ]] || addresses+=("$line")
+    elif [[ -n $line ]]; then
+      cnames+=("$line")
+    fi
+  done < <(resolve "$host")
+  if ((${#addresses[@]} == 0)); then
+    failures=$((failures + 1))
+    row FAIL "$host" "-"
+    echo "      -> no answer: the name does not resolve here; $no_answer"
+    return 0
+  fi
+  for address in "${addresses[@]}"; do
+    in_cidr "$address" "$cidr" || outside+=("$address")
+  done
+  if ((${#outside[@]} > 0)); then
+    failures=$((failures + 1))
+    row FAIL "$host" "${addresses[*]}"
+    echo "      -> ${outside[*]} not in $cidr (a public answer: traffic would leave the VPC): $outside_cidr"
+    for line in "${cnames[@]}"; do
+      if [[ $line == *.elb.*.amazonaws.com ]]; then
+        echo "      -> CNAME $line: the name resolves to a public load balancer"
+      fi
+    done
+    return 0
+  fi
+  for address in "${addresses[@]}"; do
+    connects "$address" || refused+=("$address")
+  done
+  if ((${#refused[@]} > 0)); then
+    failures=$((failures + 1))
+    row FAIL "$host" "${addresses[*]}"
+    echo "      -> DNS is right, but no TCP connection to ${refused[*]} on port $port within ${timeout_s}s: $no_connection"
+    return 0
+  fi
+  row PASS "$host" "${addresses[*]}"
+}
+
+vpc_endpoint() {
+  printf 'Checking from %s (%s, %s, %s): %s name(s), port %s\n' 'endpoint' 'vpc-0b1b1b1b1b1b1b1b1' '10.61.0.0/16' 'eu-west-2' 17 "$port"
+  row RESULT HOST ANSWERS
+  # Endpoint gold
+  no_answer='check that vpc-0b1b1b1b1b1b1b1b1 has enableDnsSupport on and uses the Amazon-provided DNS server'
+  outside_cidr='the private hosted zone gold.intake.uk1.datadoghq.com is not associated with vpc-0b1b1b1b1b1b1b1b1 or its A record is missing'
+  no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0b1b1b1b1b1b1b1b1'
+  check 'agent-http-intake.logs.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'aws-kinesis-http-intake.logs.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'eventbridge-intake.logs.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'http-intake.logs.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'lambda-http-intake.logs.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'obpipeline-intake.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'runtime-security-http-intake.logs.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'gold.intake.uk1.datadoghq.com' '10.61.0.0/16'
+  # Endpoint beige
+  no_answer='check that vpc-0b1b1b1b1b1b1b1b1 has enableDnsSupport on and uses the Amazon-provided DNS server'
+  outside_cidr='the private hosted zone beige.intake.uk1.datadoghq.com is not associated with vpc-0b1b1b1b1b1b1b1b1 or its A record is missing'
+  no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0b1b1b1b1b1b1b1b1'
+  check 'agent.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'metrics.agent.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'beige.intake.uk1.datadoghq.com' '10.61.0.0/16'
+  # Endpoint lime
+  no_answer='check that vpc-0b1b1b1b1b1b1b1b1 has enableDnsSupport on and uses the Amazon-provided DNS server'
+  outside_cidr='the private hosted zone lime.intake.uk1.datadoghq.com is not associated with vpc-0b1b1b1b1b1b1b1b1 or its A record is missing'
+  no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0b1b1b1b1b1b1b1b1'
+  check 'data-obs-intake.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'trace.agent.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'lime.intake.uk1.datadoghq.com' '10.61.0.0/16'
+  # Endpoint brown
+  no_answer='check that vpc-0b1b1b1b1b1b1b1b1 has enableDnsSupport on and uses the Amazon-provided DNS server'
+  outside_cidr='the private hosted zone brown.intake.uk1.datadoghq.com is not associated with vpc-0b1b1b1b1b1b1b1b1 or its A record is missing'
+  no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0b1b1b1b1b1b1b1b1'
+  check 'opamp.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'otlp.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'brown.intake.uk1.datadoghq.com' '10.61.0.0/16'
+}
+
+vpc_dublin_apps() {
+  printf 'Checking from %s (%s, %s, %s): %s name(s), port %s\n' 'dublin-apps' 'vpc-0c1c1c1c1c1c1c1c1' '10.62.0.0/16' 'eu-west-1' 17 "$port"
+  row RESULT HOST ANSWERS
+  # Endpoint gold
+  no_answer='check that vpc-0c1c1c1c1c1c1c1c1 has enableDnsSupport on and uses the Amazon-provided DNS server'
+  outside_cidr='the private hosted zone gold.intake.uk1.datadoghq.com is not associated with vpc-0c1c1c1c1c1c1c1c1 or its A record is missing'
+  no_connection='check that the peering connection between vpc-0b1b1b1b1b1b1b1b1 and vpc-0c1c1c1c1c1c1c1c1 is active, that the route tables of both VPCs route 10.61.0.0/16 and 10.62.0.0/16 through it, and that the endpoint security group admits TCP 443 from 10.62.0.0/16'
+  check 'agent-http-intake.logs.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'aws-kinesis-http-intake.logs.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'eventbridge-intake.logs.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'http-intake.logs.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'lambda-http-intake.logs.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'obpipeline-intake.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'runtime-security-http-intake.logs.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'gold.intake.uk1.datadoghq.com' '10.61.0.0/16'
+  # Endpoint beige
+  no_answer='check that vpc-0c1c1c1c1c1c1c1c1 has enableDnsSupport on and uses the Amazon-provided DNS server'
+  outside_cidr='the private hosted zone beige.intake.uk1.datadoghq.com is not associated with vpc-0c1c1c1c1c1c1c1c1 or its A record is missing'
+  no_connection='check that the peering connection between vpc-0b1b1b1b1b1b1b1b1 and vpc-0c1c1c1c1c1c1c1c1 is active, that the route tables of both VPCs route 10.61.0.0/16 and 10.62.0.0/16 through it, and that the endpoint security group admits TCP 443 from 10.62.0.0/16'
+  check 'agent.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'metrics.agent.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'beige.intake.uk1.datadoghq.com' '10.61.0.0/16'
+  # Endpoint lime
+  no_answer='check that vpc-0c1c1c1c1c1c1c1c1 has enableDnsSupport on and uses the Amazon-provided DNS server'
+  outside_cidr='the private hosted zone lime.intake.uk1.datadoghq.com is not associated with vpc-0c1c1c1c1c1c1c1c1 or its A record is missing'
+  no_connection='check that the peering connection between vpc-0b1b1b1b1b1b1b1b1 and vpc-0c1c1c1c1c1c1c1c1 is active, that the route tables of both VPCs route 10.61.0.0/16 and 10.62.0.0/16 through it, and that the endpoint security group admits TCP 443 from 10.62.0.0/16'
+  check 'data-obs-intake.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'trace.agent.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'lime.intake.uk1.datadoghq.com' '10.61.0.0/16'
+  # Endpoint brown
+  no_answer='check that vpc-0c1c1c1c1c1c1c1c1 has enableDnsSupport on and uses the Amazon-provided DNS server'
+  outside_cidr='the private hosted zone brown.intake.uk1.datadoghq.com is not associated with vpc-0c1c1c1c1c1c1c1c1 or its A record is missing'
+  no_connection='check that the peering connection between vpc-0b1b1b1b1b1b1b1b1 and vpc-0c1c1c1c1c1c1c1c1 is active, that the route tables of both VPCs route 10.61.0.0/16 and 10.62.0.0/16 through it, and that the endpoint security group admits TCP 443 from 10.62.0.0/16'
+  check 'opamp.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'otlp.uk1.datadoghq.com' '10.61.0.0/16'
+  check 'brown.intake.uk1.datadoghq.com' '10.61.0.0/16'
+}
+
+vpc="${1:-${DDPL_VPC:-}}"
+case "$vpc" in
+  'endpoint') vpc_endpoint ;;
+  'dublin-apps') vpc_dublin_apps ;;
+  *)
+    echo "usage: bash verify.sh VPC (on a host inside that VPC); VPC is one of: "'endpoint, dublin-apps' >&2
+    exit 2
+    ;;
+esac
+
+echo "$checks check(s): $((checks - failures)) passed, $failures failed"
+if ((failures > 0)); then
+  exit 1
+fi
