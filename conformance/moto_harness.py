@@ -3,7 +3,8 @@
 
 Usage:
   moto_harness.py --ddpl-gen BIN --work DIR [--jobs N] [--part cli|cloudformation|all]
-                  [--mutate-deploy SED] [--mutate-destroy SED] [--mutate-companion SED] TOPOLOGY...
+                  [--mutate-deploy SED] [--mutate-destroy SED] [--mutate-companion SED]
+                  [--mutate-terraform SED] TOPOLOGY...
 
 Each TOPOLOGY is a case (golden/<case>/topology.* or examples/<name>.yaml). For every case, in a
 moto server of its own (started by moto_launcher.py on 127.0.0.1, a free port, stopped at the
@@ -1121,6 +1122,9 @@ def tf_case(ctx: Context) -> None:
     root = ctx.dir / "terraform"
     for note in tf_root.prepare_root(gen / "terraform", root):
         ctx.note(note)
+    if MUTATE.get("terraform"):  # the harness's own test: a broken Terraform must fail the case
+        for f in sorted(root.glob("*.tf")):
+            subprocess.run(["sed", "-i", "-e", MUTATE["terraform"], str(f)], check=True)
     tf = tf_root.terraform_bin()
     flags = ["-input=false", "-no-color"]
     before = snapshot(ctx)
@@ -1176,7 +1180,7 @@ def worker(queues: list[queue.Queue[tuple[str, Case]]], results: list[Result], a
            index: int, lock: threading.Lock, stop: threading.Event) -> None:
     """Takes tasks from the first of QUEUES that has one, until all are empty."""
     moto = Moto(args.work / f"moto-{index}.log")
-    scripts = len(queues) > 1 or any(part != "terraform" for part, _ in list(queues[0].queue))
+    scripts = any(part != "terraform" for q in queues for part, _ in list(q.queue))  # needs `aws`
     forkserver = AwsForkserver(Path(args.sockets) / f"w{index}") if args.forkserver and scripts else None
     try:
         moto.start()
@@ -1229,10 +1233,12 @@ def main() -> int:
     ap.add_argument("--mutate-destroy", metavar="SED", help="testing the harness: edit destroy.sh with sed")
     ap.add_argument("--mutate-companion", metavar="SED",
                     help="testing the harness: edit the peering stacks' companion script with sed")
+    ap.add_argument("--mutate-terraform", metavar="SED",
+                    help="testing the harness: edit the generated *.tf files with sed")
     ap.add_argument("topologies", nargs="+", type=Path)
     args = ap.parse_args()
     MUTATE.update({"deploy": args.mutate_deploy or "", "destroy": args.mutate_destroy or "",
-                   "companion": args.mutate_companion or ""})
+                   "companion": args.mutate_companion or "", "terraform": args.mutate_terraform or ""})
     # Set CONFORMANCE_AWS_FORKSERVER=0 to run the scripts with the plain `aws` entry point.
     args.forkserver = os.environ.get("CONFORMANCE_AWS_FORKSERVER", "1") != "0"
     args.work.mkdir(parents=True, exist_ok=True)
