@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the conformance suite's tools, from the package registries only:
+# Installs the conformance suite's tools from the package registries (and checks terraform and
+# its AWS provider, which come from the machine image):
 #   .ci/.venv/                     Python venv: cfn-lint, checkov, moto[server], awscli,
 #                                  python-hcl2, pyyaml (pinned in .ci/requirements.txt)
 #   .ci/tools/terraform.tfrc       terraform's CLI configuration: the AWS provider 5.100.0
