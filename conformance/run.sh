@@ -5,15 +5,23 @@
 #   conformance/run.sh            build ddpl-gen, generate every output, run every part
 #
 # Parts, each printing one count line: generate, cfn-lint, terraform fmt, terraform-schema,
-# bash -n, shellcheck, checkov, cli behaviour, cloudformation behaviour (the last two against
-# moto, see moto_harness.py). Every part runs; any failure makes the script exit 1 at the end,
-# after a summary naming the failed parts (the generated files are then kept for a look).
+# terraform validate, bash -n, shellcheck, checkov, cli behaviour, cloudformation behaviour,
+# terraform behaviour (the last three against moto, see moto_harness.py). Every part runs; any
+# failure makes the script exit 1 at the end, after a summary naming the failed parts (the
+# generated files are then kept for a look).
+#
+# terraform is the machine's (on PATH, 1.11.4) with the AWS provider 5.100.0 from its
+# filesystem mirror (.ci/tools/terraform.tfrc, written by .ci/install-tools.sh). For now the
+# copies that terraform init/validate/apply say `version = ">= 5.83"` where the generator
+# writes ">= 6.0" (conformance/tf_root.py): to go once the generator admits 5.100.
 #
 # Environment:
 #   DDPL_GEN=PATH            use this ddpl-gen binary instead of building one
 #   CONFORMANCE_PROFILE=P    cargo profile to build (default dev: after `cargo test` it is
 #                            already built; `release` costs a second full compile)
 #   CONFORMANCE_JOBS=N       parallel moto workers for the behaviour parts (default: CPUs)
+#   CONFORMANCE_TF_JOBS=N    more workers for the terraform behaviour part only (default 2:
+#                            terraform mostly waits on the provider's polling)
 #   CONFORMANCE_KEEP=1       keep the work directory even when everything passed
 set -euo pipefail
 
@@ -21,9 +29,11 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 venv=$root/.ci/.venv
 py=$venv/bin/python
-terraform=$root/.ci/tools/terraform
 jsii=$root/.ci/tools/aws-provider.jsii
+terraform_version=1.11.4
+tfrc=$root/.ci/tools/terraform.tfrc
 export CHECKPOINT_DISABLE=1 BC_SKIP_MAPPING=TRUE PIP_DISABLE_PIP_VERSION_CHECK=1
+export TF_CLI_CONFIG_FILE=$tfrc TF_IN_AUTOMATION=1
 export PATH="$venv/bin:$PATH"
 
 start=$SECONDS
@@ -46,11 +56,26 @@ result() {
 
 missing_tools=()
 [[ -x $py ]] || missing_tools+=(".ci/.venv")
-[[ -x $terraform ]] || missing_tools+=(".ci/tools/terraform")
+terraform=$(command -v terraform || true)
+if [[ -z $terraform ]]; then
+  missing_tools+=("terraform $terraform_version on PATH")
+else
+  tf_version=$("$terraform" version 2>/dev/null) || tf_version="(terraform version failed)"
+  if [[ ${tf_version%%$'\n'*} != "Terraform v$terraform_version" ]]; then
+    missing_tools+=("terraform $terraform_version ($terraform is ${tf_version%%$'\n'*})")
+  fi
+fi
+if [[ ! -s $tfrc ]]; then
+  missing_tools+=(".ci/tools/terraform.tfrc (the AWS provider mirror)")
+else
+  mirror=$(sed -n 's/^ *path *= *"\(.*\)"/\1/p' "$tfrc")
+  [[ -d $mirror/registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64 ]] ||
+    missing_tools+=("the AWS provider 5.100.0 in the mirror ${mirror:-?} that .ci/tools/terraform.tfrc names")
+fi
 [[ -s $jsii ]] || missing_tools+=(".ci/tools/aws-provider.jsii")
 command -v shellcheck >/dev/null 2>&1 || missing_tools+=(shellcheck)
 if ((${#missing_tools[@]} > 0)); then
-  printf 'conformance: missing %s; run: bash .ci/install-tools.sh\n' "${missing_tools[*]}" >&2
+  printf 'conformance: missing %s; run: bash .ci/install-tools.sh\n' "$(printf '%s, ' "${missing_tools[@]}" | sed 's/, $//')" >&2
   exit 1
 fi
 
@@ -151,7 +176,26 @@ else
   result terraform-schema 0 "${#tf_files[@]}"
 fi
 
-# 6. bash -n on every generated script.
+# 6. terraform init (the provider from the mirror, no backend) + terraform validate, per case.
+roots=()
+for f in "${tf_files[@]}"; do
+  dir=$(dirname "$f")
+  roots+=("$(basename "$(dirname "$dir")")=$dir")
+done
+status=0
+val=$("$py" conformance/tf_validate.py --work "$work/validate" --jobs "${CONFORMANCE_JOBS:-$(nproc)}" \
+  "${roots[@]}" 2>&1) || status=$?
+grep -v '^terraform validate: ' <<<"$val" || true
+count=$(grep -E '^terraform validate: [0-9]+/[0-9]+' <<<"$val" | tail -n 1 || true)
+if [[ $count =~ ^terraform\ validate:\ ([0-9]+)/([0-9]+) ]]; then
+  result "terraform validate" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
+  if ((status != 0)) && [[ " ${failed[*]} " != *" terraform validate "* ]]; then failed+=("terraform validate"); fi
+else
+  printf '  tf_validate.py exited %d without a count\n' "$status"
+  result "terraform validate" 0 "${#tf_files[@]}"
+fi
+
+# 7. bash -n on every generated script.
 clean=0
 for f in "${scripts[@]}"; do
   if out=$(bash -n "$f" 2>&1); then
@@ -162,7 +206,7 @@ for f in "${scripts[@]}"; do
 done
 result "bash -n" "$clean" "${#scripts[@]}"
 
-# 7. shellcheck (all severities) on every generated script.
+# 8. shellcheck (all severities) on every generated script.
 status=0
 sc=$(shellcheck -f gcc -- "${scripts[@]}" 2>&1) || status=$?
 declare -A flagged=()
@@ -178,7 +222,7 @@ if ((status != 0 && ${#flagged[@]} == 0)); then
 fi
 result shellcheck $((${#scripts[@]} - ${#flagged[@]})) "${#scripts[@]}"
 
-# 8. checkov on the Terraform and CloudFormation output; exceptions only from checkov-skips.txt.
+# 9. checkov on the Terraform and CloudFormation output; exceptions only from checkov-skips.txt.
 status=0
 ck=$("$py" conformance/checkov_check.py --skips conformance/checkov-skips.txt --work "$work/checkov" \
   --terraform "${tf_files[@]}" --cloudformation "${templates[@]}" 2>&1) || status=$?
@@ -192,11 +236,12 @@ else
   result checkov 0 $((${#tf_files[@]} + ${#templates[@]}))
 fi
 
-# 9. Behaviour against moto: the CLI scripts, and the CloudFormation stacks.
+# 10. Behaviour against moto: the CLI scripts, the CloudFormation stacks, the Terraform.
 status=0
 "$py" conformance/moto_harness.py --ddpl-gen "$bin" --work "$work/behaviour" \
-  --jobs "${CONFORMANCE_JOBS:-$(nproc)}" "${topologies[@]}" | tee "$work/behaviour.txt" || status=$?
-for label in "cli behaviour" "cloudformation behaviour"; do
+  --jobs "${CONFORMANCE_JOBS:-$(nproc)}" --terraform-jobs "${CONFORMANCE_TF_JOBS:-2}" \
+  "${topologies[@]}" | tee "$work/behaviour.txt" || status=$?
+for label in "cli behaviour" "cloudformation behaviour" "terraform behaviour"; do
   line=$(grep -E "^$label: [0-9]+/[0-9]+" "$work/behaviour.txt" | tail -n 1 || true)
   if [[ $line =~ :\ ([0-9]+)/([0-9]+) ]] && ((BASH_REMATCH[2] > 0 && BASH_REMATCH[1] == BASH_REMATCH[2])); then
     continue
