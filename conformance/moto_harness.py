@@ -1190,6 +1190,23 @@ def next_task(queues: list[queue.Queue[tuple[str, Case]]]) -> tuple[str, Case] |
     return None
 
 
+def run_case(moto: Any, case: Case, work: Path, args: argparse.Namespace, part: str,
+             aws_dir: Path | None) -> Result:
+    """One part of one case on a freshly reset moto server."""
+    start = time.monotonic()
+    ctx = None
+    try:
+        moto.reset()
+        ctx = Context(moto, case, work, args.ddpl_gen, part, aws_dir)
+        PARTS[part](ctx)
+        return Result(part, case.name, True, time.monotonic() - start, ctx.lines, ctx.api_calls)
+    except CaseFailure as e:
+        return Result(part, case.name, False, time.monotonic() - start, (ctx.lines if ctx else []) + [str(e)])
+    except Exception:  # a harness or moto problem: still a failure, with its trace
+        return Result(part, case.name, False, time.monotonic() - start,
+                      (ctx.lines if ctx else []) + ["harness error:\n" + traceback.format_exc()])
+
+
 def worker(queues: list[queue.Queue[tuple[str, Case]]], results: list[Result], args: argparse.Namespace,
            index: int, lock: threading.Lock, stop: threading.Event) -> None:
     """Takes tasks from the first of QUEUES that has one, until all are empty."""
@@ -1204,25 +1221,25 @@ def worker(queues: list[queue.Queue[tuple[str, Case]]], results: list[Result], a
             if task is None:
                 return
             part, case = task
-            start = time.monotonic()
-            ctx = None
-            try:
-                moto.reset()
-                ctx = Context(moto, case, args.work, args.ddpl_gen, part, aws_dir)
-                PARTS[part](ctx)
-                res = Result(part, case.name, True, time.monotonic() - start, ctx.lines, ctx.api_calls)
-            except CaseFailure as e:
-                res = Result(part, case.name, False, time.monotonic() - start, (ctx.lines if ctx else []) + [str(e)])
-            except Exception:  # a harness or moto problem: still a failure, with its trace
-                res = Result(part, case.name, False, time.monotonic() - start,
-                             (ctx.lines if ctx else []) + ["harness error:\n" + traceback.format_exc()])
+            res = run_case(moto, case, args.work, args, part, aws_dir)
+            if not res.ok and part == "terraform":
+                # A flake of the provider against moto, seen in 2 of 28 case runs (two full runs,
+                # never on the same case twice): a create landing twice, probably a call the SDK
+                # retried (InvalidGroup.Duplicate; two associations of one zone and VPC). One
+                # second run on a fresh moto; a generator bug fails both, and the first
+                # failure is printed either way. To investigate (conformance/README.md).
+                first = res
+                res = run_case(moto, case, args.work / "second-run", args, part, aws_dir)
+                res.seconds += first.seconds
+                res.lines = ["first run failed, second passed; the first run's failure:",
+                             *("  " + line for line in first.lines)] + res.lines if res.ok else first.lines + res.lines
             with lock:
                 results.append(res)
                 status = "ok  " if res.ok else "FAIL"
                 calls = ", ".join(f"{k} {v}" for k, v in res.api_calls.items())
                 calls = f"; API calls: {calls}" if calls else ""
                 print(f"  {status} {part:<14} {case.name} ({res.seconds:.0f}s{calls})", flush=True)
-                if not res.ok:
+                if not res.ok or (res.lines and res.lines[0].startswith("first run failed")):
                     for line in res.lines:
                         print("       " + line.replace("\n", "\n       "), flush=True)
     except Exception as e:  # moto would not start
