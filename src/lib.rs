@@ -36,7 +36,10 @@
 //!     assert!(!files.is_empty(), "{format}");
 //! }
 //! let main_tf = ddpl_gen::render::terraform(&plan).unwrap();
-//! assert!(main_tf.contains("resource \"aws_vpc_endpoint\" \"metrics\""));
+//! assert!(main_tf.contains("resource \"aws_vpc_endpoint\" \"endpoint\""));
+//! // The same resources as a module's files (no provider blocks).
+//! let module = ddpl_gen::render::terraform_files(&plan, ddpl_gen::render::TerraformShape::Module);
+//! assert!(module.unwrap().iter().any(|f| f.name == "README.md"));
 //!
 //! // Or all three steps at once; a bad input is every problem, each with its field.
 //! let bad = text.replace("us-east-1", "us-east-9x");

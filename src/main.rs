@@ -44,11 +44,23 @@ enum Command {
     /// Check a topology; print a one-line summary, or every problem (exit 2).
     #[command(after_help = "Example:\n  ddpl-gen validate -f examples/same-region.yaml")]
     Validate(Input),
-    /// Write one main.tf (Terraform, AWS provider >= 6.0) to standard output.
+    /// Write Terraform (AWS provider 5.83 or later): one root main.tf to standard output, the
+    /// root's files with -o DIR, or a reusable module with --module -o DIR.
     #[command(
-        after_help = "Example:\n  ddpl-gen terraform -f examples/same-region.yaml > main.tf\n  terraform init && terraform plan"
+        after_help = "Examples:\n  ddpl-gen terraform -f examples/same-region.yaml > main.tf\n  terraform init && terraform plan\n  ddpl-gen terraform -f ddpl.yaml -o infra/datadog/\n  ddpl-gen terraform -f ddpl.yaml --module -o modules/datadog-privatelink/"
     )]
-    Terraform(Input),
+    Terraform {
+        #[command(flatten)]
+        input: Input,
+        /// Write the files into DIR (created if missing): versions.tf, providers.tf,
+        /// variables.tf, main.tf, moved.tf, outputs.tf; with --module, a module's.
+        #[arg(short = 'o', long = "output-dir", value_name = "DIR")]
+        output_dir: Option<PathBuf>,
+        /// A reusable module (no provider blocks; the caller passes one provider
+        /// configuration per account and region; README.md shows the module block). Needs -o.
+        #[arg(long, requires = "output_dir")]
+        module: bool,
+    },
     /// Write one CloudFormation template per stack (account + region).
     #[command(
         name = "cloudformation",
@@ -379,7 +391,37 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
                 ),
             })
         }
-        Command::Terraform(input) => Ok(stdout_only(render::terraform(&load_plan(&input)?)?)),
+        Command::Terraform {
+            input,
+            output_dir,
+            module,
+        } => {
+            let plan = load_plan(&input)?;
+            let Some(dir) = output_dir else {
+                return Ok(stdout_only(render::terraform(&plan)?));
+            };
+            let shape = if module {
+                render::TerraformShape::Module
+            } else {
+                render::TerraformShape::Root
+            };
+            let files = render::terraform_files(&plan, shape)?;
+            let done = output::write_all(&dir, &files)?;
+            // A file of the other shape (providers.tf, README.md), or a moved.tf with nothing
+            // left to move, would change what the directory means: it goes.
+            let removed = output::remove_stale(&dir, &files, &[""])?;
+            let mut stderr = written_note(&done);
+            if !removed.is_empty() {
+                stderr.push_str(&format!(
+                    "removed (not generated any more): {}\n",
+                    list(&removed)
+                ));
+            }
+            Ok(Outcome {
+                stdout: String::new(),
+                stderr,
+            })
+        }
         Command::Generate {
             input,
             output_dir,

@@ -313,7 +313,7 @@ fn two_processes_give_identical_bytes() {
         let at = |name: &str| format!("{}: {name}", path.display());
         assert_eq!(
             a["terraform"],
-            lib["terraform/main.tf"].as_bytes(),
+            render::terraform(&plan).unwrap().as_bytes(),
             "{}",
             at("main.tf")
         );
@@ -367,6 +367,8 @@ fn templates_are_parsed_once_per_process() {
     .expect("us1 starter");
     let everything = |plan: &Plan| {
         outputs(plan);
+        render::terraform(plan).expect("terraform renders");
+        render::terraform_files(plan, render::TerraformShape::Module).expect("module renders");
         render::init_yaml(&starter).expect("init renders");
     };
     std::thread::scope(|s| {

@@ -56,11 +56,23 @@ fn writes_every_format_then_checks_it() {
             "cloudformation/acme-apac-companion.sh",
             "plan.md",
             "terraform/main.tf",
+            "terraform/moved.tf",
+            "terraform/outputs.tf",
+            "terraform/providers.tf",
+            "terraform/variables.tf",
+            "terraform/versions.tf",
         ]
     );
     // The same bytes as the single commands.
-    let tf = run(&["terraform", "-f", &topology], tmp.path());
-    assert_eq!(fs::read(dir.join("terraform/main.tf")).unwrap(), tf.stdout);
+    let tf = run(&["terraform", "-f", &topology, "-o", "root"], tmp.path());
+    assert_eq!(tf.status.code(), Some(0), "{}", stderr(&tf));
+    for name in files(&tmp.path().join("root")) {
+        assert_eq!(
+            fs::read(dir.join("terraform").join(&name)).unwrap(),
+            fs::read(tmp.path().join("root").join(&name)).unwrap(),
+            "{name}"
+        );
+    }
     let deploy = run(&["cli", "-f", &topology], tmp.path());
     assert_eq!(fs::read(dir.join("cli/deploy.sh")).unwrap(), deploy.stdout);
     #[cfg(unix)]
@@ -169,4 +181,57 @@ fn a_file_where_the_directory_should_be_is_a_write_error() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("out/cli"), "{}", stderr(&o));
     assert_eq!(files(&tmp.path().join("out")), ["cli"]);
+}
+
+/// `terraform --module -o DIR`: a module's files; switching a directory between the shapes
+/// removes the files of the other (they would change what the directory means).
+#[test]
+fn terraform_shapes_replace_each_other_in_a_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let topology = example("peering.yaml");
+    let root = run(&["terraform", "-f", &topology, "-o", "tf"], tmp.path());
+    assert_eq!(root.status.code(), Some(0), "{}", stderr(&root));
+    assert!(root.stdout.is_empty());
+    let dir = tmp.path().join("tf");
+    fs::write(dir.join("backend.tf"), "terraform {}\n").unwrap();
+    let module = run(
+        &["terraform", "-f", &topology, "--module", "-o", "tf"],
+        tmp.path(),
+    );
+    assert_eq!(module.status.code(), Some(0), "{}", stderr(&module));
+    assert!(
+        stderr(&module).contains("removed (not generated any more)"),
+        "{}",
+        stderr(&module)
+    );
+    assert_eq!(
+        files(&dir),
+        [
+            "README.md",
+            "backend.tf",
+            "main.tf",
+            "outputs.tf",
+            "variables.tf",
+            "versions.tf"
+        ]
+    );
+    let versions = fs::read_to_string(dir.join("versions.tf")).unwrap();
+    assert!(versions.contains("configuration_aliases = ["), "{versions}");
+    assert!(
+        !fs::read_to_string(dir.join("main.tf"))
+            .unwrap()
+            .contains("provider \"aws\" {")
+    );
+}
+
+#[test]
+fn terraform_module_needs_an_output_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = run(
+        &["terraform", "-f", &example("peering.yaml"), "--module"],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("--output-dir"), "{}", stderr(&o));
 }

@@ -95,7 +95,7 @@ fn run_format(
 /// (so that a file it no longer makes is noticed).
 fn layout(format: Format, case: &Path) -> (PathBuf, fn(&str) -> bool) {
     match format {
-        Format::Terraform => (case.to_path_buf(), |n| n == "main.tf"),
+        Format::Terraform => (case.join("terraform"), |_| true),
         Format::CloudFormation => (case.join("cloudformation"), |_| true),
         Format::Cli => (case.to_path_buf(), |n| {
             n == "deploy.sh" || n == "destroy.sh"
@@ -119,6 +119,54 @@ fn golden_formats() {
             )
         });
     }
+}
+
+/// `ddpl-gen terraform` (one root main.tf on stdout) is the root's files one after the
+/// other under one header (so the golden root files stand for it).
+#[test]
+fn terraform_main_is_the_root_files() {
+    for case in golden_cases() {
+        let plan = plan_of(&case);
+        let files = render::terraform_files(&plan, render::TerraformShape::Root).unwrap();
+        let header_lines = files[0]
+            .contents
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .count();
+        let mut joined = files[0]
+            .contents
+            .lines()
+            .take(header_lines)
+            .collect::<Vec<_>>()
+            .join("\n");
+        joined.push('\n');
+        for f in &files {
+            let body: Vec<&str> = f.contents.lines().skip(header_lines + 1).collect();
+            joined.push('\n');
+            joined.push_str(&body.join("\n"));
+            joined.push('\n');
+        }
+        assert_eq!(
+            render::terraform(&plan).unwrap(),
+            joined,
+            "{}",
+            case.display()
+        );
+    }
+}
+
+/// `ddpl-gen terraform --module -o DIR`: the module's files.
+#[test]
+fn golden_terraform_module() {
+    run_format("terraform", |case, plan| {
+        let files = render::terraform_files(plan, render::TerraformShape::Module)
+            .expect("the module renders");
+        (
+            case.join("terraform-module"),
+            files.into_iter().map(|f| (f.name, f.contents)).collect(),
+            |_| true,
+        )
+    });
 }
 
 /// The plan itself (`ddpl-gen plan-json`), so that a reviewer sees a decision change before

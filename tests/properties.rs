@@ -365,14 +365,85 @@ fn hcl_strings(value: &hcl::Value, out: &mut BTreeSet<String>) {
     }
 }
 
+/// The functions main.tf calls where the facts are: `merge` (tags), `lookup` (profiles),
+/// `format` (`%s` only: error messages).
+fn terraform_context(variables: hcl::Map<String, hcl::Value>) -> Context<'static> {
+    use hcl::eval::{FuncArgs, FuncDef, ParamType};
+    fn merge(args: FuncArgs) -> Result<hcl::Value, String> {
+        let mut out = hcl::Map::new();
+        for arg in args.iter() {
+            match arg {
+                hcl::Value::Object(map) => out.extend(map.clone()),
+                other => return Err(format!("merge of {other:?}")),
+            }
+        }
+        Ok(hcl::Value::Object(out))
+    }
+    fn lookup(args: FuncArgs) -> Result<hcl::Value, String> {
+        match (&args[0], &args[1]) {
+            (hcl::Value::Object(map), hcl::Value::String(key)) => {
+                Ok(map.get(key).cloned().unwrap_or_else(|| args[2].clone()))
+            }
+            other => Err(format!("lookup of {other:?}")),
+        }
+    }
+    fn format(args: FuncArgs) -> Result<hcl::Value, String> {
+        let hcl::Value::String(spec) = &args[0] else {
+            return Err("format without a string".into());
+        };
+        let mut out = spec.replace("%%", "\u{0}");
+        for arg in args.iter().skip(1) {
+            let hcl::Value::String(text) = arg else {
+                return Err(format!("format argument {arg:?}"));
+            };
+            out = out.replacen("%s", text, 1);
+        }
+        Ok(hcl::Value::String(out.replace('\u{0}', "%")))
+    }
+    let mut ctx = Context::new();
+    ctx.declare_func(
+        "merge",
+        FuncDef::builder()
+            .variadic_param(ParamType::Any)
+            .build(merge),
+    );
+    ctx.declare_func(
+        "lookup",
+        FuncDef::builder()
+            .params([ParamType::Any, ParamType::Any, ParamType::Any])
+            .build(lookup),
+    );
+    ctx.declare_func(
+        "format",
+        FuncDef::builder()
+            .variadic_param(ParamType::Any)
+            .build(format),
+    );
+    ctx.declare_var("var", hcl::Value::Object(variables));
+    // A postcondition's VPC and a per-stack check's agent VPC.
+    ctx.declare_var("self", hcl::value!({ id = "vpc-0fedcba9876543210" }));
+    ctx.declare_var("each", hcl::value!({ key = "agent" }));
+    ctx
+}
+
 fn terraform_facts(tf: &str) -> TfFacts {
     let body = hcl::parse(tf).unwrap_or_else(|e| panic!("main.tf does not parse: {e}\n{tf}"));
-    let ctx = Context::new();
+    // The variables' defaults first: tags and profiles are read through them.
+    let mut variables = hcl::Map::new();
+    for block in body.blocks().filter(|b| b.identifier() == "variable") {
+        let name = block.labels()[0].as_str().to_string();
+        if let Some(default) = block.body().attributes().find(|a| a.key() == "default") {
+            if let Ok(value) = default.expr.evaluate(&Context::new()) {
+                variables.insert(name, value);
+            }
+        }
+    }
+    let ctx = terraform_context(variables);
     let mut facts = TfFacts::default();
     fn walk(body: &hcl::Body, path: &str, ctx: &Context, facts: &mut TfFacts) {
         for attr in body.attributes() {
-            // References (local.tags, aws_vpc_endpoint.x.id, self.enable_...) do not evaluate
-            // without a context; literals do.
+            // References (aws_vpc_endpoint.x.id, self.enable_...) do not evaluate without a
+            // resource; literals and the facts' expressions do.
             let Ok(value) = attr.expr.evaluate(ctx) else {
                 continue;
             };
@@ -386,6 +457,8 @@ fn terraform_facts(tf: &str) -> TfFacts {
                             other => panic!("tag {k:?} is not a string: {other:?}"),
                         })
                         .collect();
+                    // A Terraform map has no order; the expected tags are sorted by key.
+                    facts.tags.sort();
                 }
                 ("provider", "profile", hcl::Value::String(s)) => {
                     facts.profiles.insert(s.clone());

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ddpl-gen 0.1.0: topology acme-sg, catalog 2026-11-26.
+# ddpl-gen 0.2.0: topology acme-sg, catalog 2026-11-26.
 # Checks, from a host inside one VPC of the topology, that every Datadog host it covers resolves
 # to private addresses of the VPC that holds its endpoint and accepts TCP connections on 443
 # (the troubleshooting steps of Datadog's PrivateLink guide).

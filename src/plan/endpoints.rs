@@ -20,6 +20,7 @@ pub(super) fn datadog(
         .iter()
         .map(|svc| EndpointPlan {
             name: svc.id.clone(),
+            key: address_key(svc, &v.keys),
             service_id: svc.id.clone(),
             service_name: svc.service_name(site_region),
             keys: svc
@@ -59,6 +60,7 @@ pub(super) fn secrets_manager(catalog: &Catalog, vpc: &VpcPlan) -> EndpointPlan 
             super::VpcRole::Endpoint => "secretsmanager".to_string(),
             super::VpcRole::Agent => format!("{}-secretsmanager", vpc.name),
         },
+        key: "secrets-manager".into(),
         service_id: "secretsmanager".into(),
         service_name: catalog
             .aws_service_name("secretsmanager", &vpc.region)
@@ -74,4 +76,15 @@ pub(super) fn secrets_manager(catalog: &Catalog, vpc: &VpcPlan) -> EndpointPlan 
         source: "AWS".into(),
         source_date: String::new(),
     }
+}
+
+/// What the endpoint serves, in a word a reviewer knows: the first service key the topology
+/// chose that it serves, else its first key on the site (chosen by host), else its anchor.
+fn address_key(svc: &crate::catalog::EndpointService, chosen: &[String]) -> String {
+    svc.keys
+        .iter()
+        .find(|k| chosen.contains(k))
+        .or(svc.keys.first())
+        .unwrap_or(&svc.id)
+        .clone()
 }

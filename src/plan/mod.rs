@@ -168,6 +168,9 @@ pub struct EndpointPlan {
     /// Unique over the plan: the catalog id in the endpoint VPC (`orchid`), the VPC's name and
     /// the service elsewhere (`eu-prod-secretsmanager`). Formats derive their names from it.
     pub name: String,
+    /// Unique within its VPC: the service key it is known by (`traces`, `logs-agent`;
+    /// `secrets-manager` for AWS's). Terraform addresses endpoints and zones by it.
+    pub key: String,
     /// The catalog id (`orchid`) or `secretsmanager`.
     pub service_id: String,
     /// Full service name: `com.amazonaws.vpce.us-east-1.vpce-svc-...`.

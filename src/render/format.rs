@@ -1,14 +1,17 @@
 //! The output formats that describe the same resources: one list, which the command line, the
 //! golden and determinism tests, the fuzz target, the benchmark and conformance all walk.
 
-use super::{RenderedFile, cli_deploy, cli_destroy, cloudformation, terraform};
+use super::{
+    RenderedFile, TerraformShape, cli_deploy, cli_destroy, cloudformation, terraform_files,
+};
 use crate::error::Error;
 use crate::plan::Plan;
 
 /// An output format of the infrastructure code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
-    /// One `main.tf` (Terraform HCL).
+    /// A Terraform root (HCL): versions.tf, providers.tf, variables.tf, main.tf, moved.tf,
+    /// outputs.tf.
     Terraform,
     /// One CloudFormation template per stack, with a companion script and a README where needed.
     CloudFormation,
@@ -34,7 +37,7 @@ impl Format {
         Format::ALL.into_iter().find(|f| f.name() == name)
     }
 
-    /// Every file of the format for a plan: `main.tf`; the CloudFormation files
+    /// Every file of the format for a plan: the Terraform root's files; the CloudFormation files
     /// (`<stack>.yaml`, companion, README); `deploy.sh` and `destroy.sh`.
     pub fn render(self, plan: &Plan) -> Result<Vec<RenderedFile>, Error> {
         let file = |name: &str, contents: String| RenderedFile {
@@ -42,7 +45,7 @@ impl Format {
             contents,
         };
         Ok(match self {
-            Format::Terraform => vec![file("main.tf", terraform(plan)?)],
+            Format::Terraform => terraform_files(plan, TerraformShape::Root)?,
             Format::CloudFormation => cloudformation(plan)?,
             Format::Cli => vec![
                 file("deploy.sh", cli_deploy(plan)?),

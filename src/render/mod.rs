@@ -26,7 +26,7 @@ pub use cli::{cli_deploy, cli_destroy};
 pub use cloudformation::cloudformation;
 pub use init::init_yaml;
 pub use plan_md::plan_markdown;
-pub use terraform::terraform;
+pub use terraform::{Shape as TerraformShape, terraform, terraform_files};
 pub use verify::verify_script;
 
 use minijinja::syntax::SyntaxConfig;
@@ -61,8 +61,15 @@ macro_rules! embedded {
 
 /// The templates. Each is parsed on its first use, once per process.
 const TEMPLATES: &[EmbeddedTemplate] = &[
-    embedded!("terraform/main.tf.j2", imports: ["terraform/peering.tf.j2"]),
-    embedded!("terraform/peering.tf.j2"),
+    embedded!("terraform/header.tf.j2"),
+    embedded!("terraform/versions.tf.j2"),
+    embedded!("terraform/providers.tf.j2"),
+    embedded!("terraform/variables.tf.j2"),
+    embedded!("terraform/main.tf.j2", imports: ["terraform/agents.tf.j2"]),
+    embedded!("terraform/agents.tf.j2"),
+    embedded!("terraform/moved.tf.j2"),
+    embedded!("terraform/outputs.tf.j2"),
+    embedded!("terraform/README.md.j2"),
     embedded!("cloudformation/stack.yaml.j2"),
     embedded!("cloudformation/companion.sh.j2", imports: ["cli/macros.sh.j2"]),
     embedded!("cloudformation/README.md.j2"),
@@ -252,6 +259,15 @@ fn ident_filter(value: String) -> Result<Value, TemplateError> {
     }
 }
 
+/// `value|ornull`: HCL's `null` for a missing value, else the value (escaped as usual).
+fn or_null_filter(value: Value) -> Value {
+    if value.is_none() || value.is_undefined() {
+        Value::from_safe_string("null".to_string())
+    } else {
+        value
+    }
+}
+
 /// Pads `text` with spaces to `width` characters (for `terraform fmt` alignment).
 fn pad_filter(text: String, width: usize) -> Value {
     let len = text.chars().count();
@@ -283,6 +299,7 @@ fn base_environment() -> Environment<'static> {
     env.add_filter("tojson", json_filter);
     env.add_filter("ident", ident_filter);
     env.add_filter("pad", pad_filter);
+    env.add_filter("ornull", or_null_filter);
     env.add_filter("spaces", spaces_filter);
     env.add_filter("hcl", |s: String| {
         Value::from_safe_string(escape::hcl_string(&s))

@@ -1,26 +1,91 @@
-//! Terraform: one `main.tf` for every stack (a provider alias per account and region).
+//! Terraform: a root (one `main.tf`, or its usual files) or a reusable module, for every
+//! stack (a provider alias, or a provider configuration the caller passes, per account and
+//! region).
 //!
 //! The output is already in `terraform fmt` form. `fmt` aligns the `=` of consecutive
 //! single-line arguments to the widest left-hand side, counted in grapheme clusters
 //! ([`columns`]); the view computes the widths and paddings, the template writes them.
 
+mod moved;
 mod view;
 
-use super::render_context;
+use super::{RenderedFile, render_context};
 use crate::error::Error;
 use crate::plan::Plan;
+pub use view::Shape;
 pub(crate) use view::TerraformView;
 
-/// Terraform: one `main.tf`.
+/// Whether a shape has a file.
+type HasFile = fn(Shape) -> bool;
+
+/// The files of each shape, in the order a single `main.tf` holds them: the file name and
+/// its template, and whether the shape has it.
+const FILES: &[(&str, &str, HasFile)] = &[
+    ("versions.tf", "terraform/versions.tf.j2", |_| true),
+    ("providers.tf", "terraform/providers.tf.j2", |s| {
+        s == Shape::Root
+    }),
+    ("variables.tf", "terraform/variables.tf.j2", |_| true),
+    ("main.tf", "terraform/main.tf.j2", |_| true),
+    ("moved.tf", "terraform/moved.tf.j2", |s| s == Shape::Root),
+    ("outputs.tf", "terraform/outputs.tf.j2", |_| true),
+    ("README.md", "terraform/README.md.j2", |s| {
+        s == Shape::Module
+    }),
+];
+
+/// Terraform as one root `main.tf` (what `ddpl-gen terraform` prints): the root's files one
+/// after the other, under one header.
 pub fn terraform(plan: &Plan) -> Result<String, Error> {
-    let view = TerraformView::new(plan);
+    let parts = render_parts(plan, Shape::Root)?;
+    let mut text = header(plan)?;
+    for (_, body) in parts {
+        text.push('\n');
+        text.push_str(&body);
+    }
+    Ok(text)
+}
+
+/// Terraform as the files of a root (`versions.tf`, `providers.tf`, `variables.tf`,
+/// `main.tf`, `moved.tf` when an address changed since 0.1.0, `outputs.tf`) or of a module
+/// (no provider blocks or `moved` blocks; a `README.md` with the calling block).
+pub fn terraform_files(plan: &Plan, shape: Shape) -> Result<Vec<RenderedFile>, Error> {
+    let header = header(plan)?;
+    render_parts(plan, shape).map(|parts| {
+        parts
+            .into_iter()
+            .map(|(name, body)| RenderedFile {
+                contents: if name.ends_with(".tf") {
+                    format!("{header}\n{body}")
+                } else {
+                    body
+                },
+                name: name.to_string(),
+            })
+            .collect()
+    })
+}
+
+/// The comment every file starts with.
+fn header(plan: &Plan) -> Result<String, Error> {
     render_context(
-        "terraform/main.tf.j2",
-        minijinja::context! {
-            plan => crate::render::value(plan),
-            tf => crate::render::value(&view),
-        },
+        "terraform/header.tf.j2",
+        minijinja::context! { plan => crate::render::value(plan) },
     )
+}
+
+/// Each file of the shape (a `moved.tf` only with something to move): name and text.
+fn render_parts(plan: &Plan, shape: Shape) -> Result<Vec<(&'static str, String)>, Error> {
+    let view = TerraformView::new(plan, shape);
+    let ctx = minijinja::context! {
+        plan => crate::render::value(plan),
+        tf => crate::render::value(&view),
+    };
+    FILES
+        .iter()
+        .filter(|(name, _, has)| has(shape) && (*name != "moved.tf" || !view.moved.is_empty()))
+        .map(|(name, template, _)| Ok((*name, render_context(template, ctx.clone())?)))
+        .collect()
 }
 
 /// Hangul syllable types (Unicode `Hangul_Syllable_Type`).

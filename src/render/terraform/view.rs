@@ -1,46 +1,73 @@
-//! What `main.tf.j2` reads: the plan's resources with their Terraform names, providers,
-//! comments and `terraform fmt` alignment already decided. Terraform names are snake_case
-//! forms of the plan's names (`naming::snake`); a provider alias per stack.
+//! What the Terraform templates read: the plan's resources as the tables that `for_each` runs
+//! over, with their Terraform names, providers, comments and `terraform fmt` alignment already
+//! decided.
+//!
+//! Names a reviewer reads: resources in the endpoint VPC are named `endpoint` and keyed by
+//! what they serve (`aws_vpc_endpoint.endpoint["traces"]`, by CIDR for ingress rules); what
+//! one provider repeats for many agent VPCs is one resource per provider (stack), keyed by the
+//! agent VPC's name (`aws_vpc_peering_connection_accepter.a222222222222_eu_west_1["eu-prod"]`).
+//! The ids the topology gives are variables defaulting to its values (`var.endpoint_vpc`,
+//! `var.agent_vpcs`), so the same main.tf serves the root and the module.
 
 use serde::Serialize;
 
 use super::columns;
+use super::moved::{Moved, moved_from_0_1};
 use crate::naming::snake;
-use crate::plan::{
-    EndpointPlan, IngressRule, PeeringPlan, Plan, RoutePlan, StackPlan, VpcPlan, VpcRole,
-};
-use crate::render::commands::dns_attribute_fixes;
+use crate::plan::{EndpointPlan, Plan, StackPlan, VpcPlan};
+use crate::render::commands::region_flags;
 use crate::render::escape::hcl_string;
+
+/// Which Terraform the files make up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Shape {
+    /// A root module: provider blocks, the profiles variable, `moved` blocks from 0.1.0.
+    Root,
+    /// A reusable module: `configuration_aliases` instead of provider blocks.
+    Module,
+}
 
 #[derive(Serialize)]
 pub(crate) struct TerraformView<'p> {
+    pub shape: Shape,
+    /// The provider constraint: what the generated code needs (`service_region`: 5.83).
+    pub provider_version: &'static str,
     pub providers: Vec<Provider<'p>>,
+    /// `var.profiles` default (root only): alias -> the topology's profile, aligned.
+    pub profiles: Vec<Aligned>,
     /// `aws.<alias>` of the endpoint VPC's stack (endpoints, zones, peering requests).
     pub endpoint_provider: String,
-    /// `local.tags`, aligned.
+    /// `var.tags` default: the user's tags, aligned.
     pub tags: Vec<Aligned>,
-    /// VPCs whose DNS attributes the plan checks (a `data "aws_vpc"` with a postcondition).
-    pub dns_checks: Vec<DnsCheck<'p>>,
-    /// VPCs with endpoints.
-    pub endpoint_vpcs: Vec<EndpointVpc<'p>>,
-    pub zones: Vec<Zone<'p>>,
-    /// `local.zones`: zone key -> zone id, aligned.
-    pub zone_keys: Vec<Aligned>,
-    pub associations: Vec<Association<'p>>,
-    pub peerings: Vec<Peering<'p>>,
-    /// Output map keys, aligned: endpoints, security groups, zones (by name), peerings.
-    pub endpoint_outputs: Vec<Aligned>,
-    pub security_group_outputs: Vec<Aligned>,
-    pub zone_outputs: Vec<Aligned>,
-    pub peering_outputs: Vec<Aligned>,
+    /// The `ddpl:name` tag, merged over `var.tags`.
+    pub name_tag: Aligned,
+    pub endpoint_vpc: EndpointVpc<'p>,
+    /// The agent VPCs (peering), as listed: `local.agent_vpcs` and `var.agent_vpcs`.
+    pub agent_vpcs: Vec<AgentVpc<'p>>,
+    /// The stacks that hold agent VPCs, in stack order, with what each does for them.
+    pub agent_stacks: Vec<AgentStack>,
+    /// Private hosted zones, by the key of the endpoint they answer for.
+    pub zones: Vec<Aligned>,
+    /// A peering connection per agent VPC.
+    pub peering: bool,
+    /// An agent VPC in another account than the endpoint VPC's: zone association authorizations.
+    pub cross_account_associations: bool,
+    /// Same-account agent VPCs: associated by the endpoint provider.
+    pub same_account_associations: bool,
+    /// `data.aws_vpc.*` the zone associations wait for (their DNS attribute checks).
+    pub association_checks: Vec<String>,
+    /// Secrets Manager endpoints in agent VPCs.
+    pub agent_endpoints: bool,
+    /// `moved` blocks from the addresses of ddpl-gen 0.1.0 (root only).
+    pub moved: Vec<Moved>,
 }
 
-/// A map entry: its key, the Terraform name it refers to, and the spaces after the key that
-/// line up the `=` as `terraform fmt` does.
+/// A map entry: its key, the padding after it that lines up the `=` as `terraform fmt`
+/// does, and its value.
 #[derive(Serialize)]
 pub(crate) struct Aligned {
     pub key: String,
-    pub ident: String,
     pub pad: usize,
     pub value: String,
 }
@@ -56,24 +83,22 @@ pub(crate) struct Provider<'p> {
 }
 
 #[derive(Serialize)]
-pub(crate) struct DnsCheck<'p> {
-    pub ident: String,
-    pub provider: String,
-    pub vpc_id: &'p str,
-    pub error_message: String,
-}
-
-#[derive(Serialize)]
 pub(crate) struct EndpointVpc<'p> {
     pub comment: String,
     pub provider: String,
-    pub vpc_id: &'p str,
-    pub subnet_ids: &'p [String],
-    pub existing_security_group_ids: &'p [String],
+    pub vpc: &'p VpcPlan,
+    /// `format()` text of the DNS attribute check's message (`%s`: the VPC id), when the VPC
+    /// needs the attributes.
+    pub dns_check: Option<String>,
     pub security_groups: Vec<SecurityGroup<'p>>,
     /// `aws_security_group.<ident>.id` of each group, for the endpoints.
     pub security_group_refs: Vec<String>,
+    /// The endpoints, by key.
     pub endpoints: Vec<Endpoint<'p>>,
+    /// Any endpoint has a service region (cross-region): the entries carry one.
+    pub service_regions: bool,
+    /// The widest attribute name of `var.endpoint_vpc`'s type.
+    pub variable_width: usize,
 }
 
 #[derive(Serialize)]
@@ -81,173 +106,118 @@ pub(crate) struct SecurityGroup<'p> {
     pub ident: String,
     pub name: &'p str,
     pub description: &'p str,
-    pub rules: Vec<Rule<'p>>,
-}
-
-#[derive(Serialize)]
-pub(crate) struct Rule<'p> {
-    pub ident: String,
-    #[serde(flatten)]
-    pub rule: &'p IngressRule,
+    /// Padding after its name in the `security_group_ids` output.
+    pub pad: usize,
+    /// CIDR -> rule description, aligned.
+    pub rules: Vec<Aligned>,
 }
 
 #[derive(Serialize)]
 pub(crate) struct Endpoint<'p> {
-    pub ident: String,
     #[serde(flatten)]
     pub endpoint: &'p EndpointPlan,
     pub comment: String,
     /// Datadog services: where the catalog entry comes from.
     pub source_comment: Option<String>,
-    /// The `data.aws_vpc` check the endpoint waits for (private DNS needs the attributes).
-    pub depends_on: Option<String>,
 }
 
 #[derive(Serialize)]
-pub(crate) struct Zone<'p> {
-    pub ident: String,
-    pub name: &'p str,
-    pub endpoint_ident: String,
-    pub depends_on: Option<String>,
-    pub vpc_id: &'p str,
-    pub vpc_region: &'p str,
-    pub width: usize,
-}
-
-#[derive(Serialize)]
-pub(crate) struct Association<'p> {
-    pub ident: String,
+pub(crate) struct AgentVpc<'p> {
+    pub vpc: &'p VpcPlan,
+    /// The provider alias of its stack.
+    pub stack: String,
+    pub peer_region: Option<&'p str>,
+    pub peer_owner_id: Option<&'p str>,
     pub cross_account: bool,
-    /// Another account's VPC: a comment naming it.
-    pub comment: String,
-    /// The VPC owner's provider (it associates).
+    /// Its Secrets Manager endpoint's security group.
+    pub secrets_manager: Option<SecretsManager<'p>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct SecretsManager<'p> {
+    pub service_name: &'p str,
+    pub group_name: &'p str,
+    pub group_description: &'p str,
+    pub rule_description: &'p str,
+}
+
+#[derive(Serialize)]
+pub(crate) struct AgentStack {
+    pub alias: String,
     pub provider: String,
-    pub depends_on: Option<String>,
-    pub vpc_id: &'p str,
-    pub vpc_region: &'p str,
-}
-
-#[derive(Serialize)]
-pub(crate) struct Peering<'p> {
-    pub ident: String,
     pub comment: String,
-    pub accepter_provider: String,
-    #[serde(flatten)]
-    pub peering: &'p PeeringPlan,
-    pub requester_routes: Vec<Route<'p>>,
-    pub accepter_routes: Vec<Route<'p>>,
-    pub width: usize,
-}
-
-#[derive(Serialize)]
-pub(crate) struct Route<'p> {
-    pub ident: String,
-    #[serde(flatten)]
-    pub route: &'p RoutePlan,
+    /// Accepts the peering connections of its agent VPCs (always, with peering).
+    pub peering: bool,
+    /// Its agent VPCs are in another account: it associates them with the zones.
+    pub associates: bool,
+    /// Some of its agent VPCs need DNS attribute checks: the `format()` text (`%s`: VPC id,
+    /// agent VPC name, VPC id, VPC id).
+    pub dns_check: Option<String>,
+    /// Some of its agent VPCs have a Secrets Manager endpoint.
+    pub secrets_manager: bool,
 }
 
 impl<'p> TerraformView<'p> {
-    pub(crate) fn new(plan: &'p Plan) -> Self {
+    pub(crate) fn new(plan: &'p Plan, shape: Shape) -> Self {
         let aliases: Vec<String> = plan.stacks.iter().map(alias).collect();
         let provider = |stack: usize| format!("aws.{}", aliases[stack]);
-        let endpoints: Vec<(&VpcPlan, &EndpointPlan)> = plan.endpoints().collect();
-        let security_groups: Vec<String> = plan
-            .vpcs()
-            .flat_map(|v| (0..v.security_groups.len()).map(move |n| group_ident(v, n)))
-            .collect();
+        let agent_vpcs = agent_vpcs(plan, &aliases);
+        let agent_stacks = agent_stacks(plan, &aliases);
+        let associations = plan.zone_associations();
         TerraformView {
+            shape,
+            provider_version: ">= 5.83, < 7.0",
             providers: plan
                 .stacks
                 .iter()
                 .zip(&aliases)
                 .map(|(stack, alias)| Provider::new(stack, alias))
                 .collect(),
+            profiles: aligned(
+                plan.stacks
+                    .iter()
+                    .zip(&aliases)
+                    .filter_map(|(s, a)| Some((a.clone(), s.profile.clone()?))),
+                false,
+            ),
             endpoint_provider: provider(plan.endpoint_vpc.stack),
             tags: aligned(
                 plan.tags
                     .iter()
-                    .map(|t| (t.key.clone(), String::new(), t.value.clone())),
+                    .filter(|t| t.key != plan.name_tag.key)
+                    .map(|t| (t.key.clone(), t.value.clone())),
                 true,
             ),
-            dns_checks: plan
-                .vpcs()
-                .filter(|vpc| vpc.needs_dns_attributes)
-                .map(|vpc| DnsCheck::new(plan, vpc, provider(vpc.stack)))
-                .collect(),
-            endpoint_vpcs: plan
-                .vpcs()
-                .filter(|vpc| !vpc.endpoints.is_empty())
-                .map(|vpc| EndpointVpc::new(vpc, provider(vpc.stack)))
-                .collect(),
-            zones: plan.zones().iter().map(|z| Zone::new(plan, z)).collect(),
-            zone_keys: aligned(
+            name_tag: Aligned {
+                key: plan.name_tag.key.clone(),
+                pad: 0,
+                value: plan.name_tag.value.clone(),
+            },
+            endpoint_vpc: EndpointVpc::new(plan, provider(plan.endpoint_vpc.stack)),
+            agent_vpcs,
+            agent_stacks,
+            zones: aligned(
                 plan.zones()
                     .iter()
-                    .map(|z| endpoint_ident(plan.zone_endpoint(z)))
-                    .map(|ident| (ident.clone(), ident, String::new())),
-                false,
-            ),
-            associations: plan
-                .zone_associations()
-                .iter()
-                .map(|a| {
-                    let vpc = &plan.agent_vpcs[a.agent_vpc];
-                    Association {
-                        ident: snake(&vpc.name),
-                        cross_account: a.cross_account,
-                        comment: format!(
-                            "Another account's VPC ({}): the zone owner authorizes, the VPC owner associates.",
-                            vpc.name
-                        ),
-                        provider: provider(a.stack),
-                        depends_on: vpc.needs_dns_attributes.then(|| dns_check(vpc)),
-                        vpc_id: &a.vpc_id,
-                        vpc_region: &a.vpc_region,
-                    }
-                })
-                .collect(),
-            peerings: plan
-                .peerings()
-                .iter()
-                .map(|p| Peering::new(plan, p, provider(p.accepter_stack)))
-                .collect(),
-            endpoint_outputs: aligned(
-                endpoints
-                    .iter()
-                    .map(|(_, ep)| endpoint_ident(ep))
-                    .map(|ident| (ident.clone(), ident, String::new())),
-                false,
-            ),
-            security_group_outputs: aligned(
-                security_groups
-                    .into_iter()
-                    .map(|ident| (ident.clone(), ident, String::new())),
-                false,
-            ),
-            zone_outputs: aligned(
-                plan.zones().iter().map(|z| {
-                    (
-                        z.name.clone(),
-                        endpoint_ident(plan.zone_endpoint(z)),
-                        String::new(),
-                    )
-                }),
+                    .map(|z| (plan.zone_endpoint(z).key.clone(), z.name.clone())),
                 true,
             ),
-            peering_outputs: aligned(
-                plan.peerings()
-                    .iter()
-                    .map(|p| snake(&plan.agent_vpcs[p.agent_vpc].name))
-                    .map(|ident| (ident.clone(), ident, String::new())),
-                false,
-            ),
+            peering: !plan.peerings().is_empty(),
+            cross_account_associations: associations.iter().any(|a| a.cross_account),
+            same_account_associations: associations.iter().any(|a| !a.cross_account),
+            association_checks: association_checks(plan, &aliases),
+            agent_endpoints: plan.agent_vpcs.iter().any(|v| !v.endpoints.is_empty()),
+            moved: match shape {
+                Shape::Root => moved_from_0_1(plan, &aliases),
+                Shape::Module => Vec::new(),
+            },
         }
     }
 }
 
 /// The provider alias of a stack: `us_east_1`, `a222222222222_eu_west_1`, with the stack's
 /// index appended when an earlier stack has the same account and region.
-fn alias(stack: &StackPlan) -> String {
+pub(crate) fn alias(stack: &StackPlan) -> String {
     let base = match &stack.account_id {
         Some(account) => format!("a{account}_{}", snake(&stack.region)),
         None => snake(&stack.region),
@@ -259,22 +229,18 @@ fn alias(stack: &StackPlan) -> String {
     }
 }
 
-/// The Terraform name of a VPC's `n`th security group: the VPC's, then `<vpc>_2`, `<vpc>_3`
-/// (validation keeps agent VPC names from taking these).
-fn group_ident(vpc: &VpcPlan, n: usize) -> String {
+/// The Terraform name of the endpoint VPC's `n`th security group: `endpoint`, then
+/// `endpoint_2`, `endpoint_3`.
+pub(crate) fn group_ident(n: usize) -> String {
     match n {
-        0 => snake(&vpc.name),
-        n => format!("{}_{}", snake(&vpc.name), n + 1),
+        0 => "endpoint".to_string(),
+        n => format!("endpoint_{}", n + 1),
     }
 }
 
-fn endpoint_ident(ep: &EndpointPlan) -> String {
-    snake(&ep.name)
-}
-
-/// The `data.aws_vpc` check of a VPC's DNS attributes.
-fn dns_check(vpc: &VpcPlan) -> String {
-    format!("data.aws_vpc.{}", snake(&vpc.name))
+/// The name of a per-stack resource for agent VPCs: `agents_<alias>`.
+pub(crate) fn agents_ident(alias: &str) -> String {
+    format!("agents_{alias}")
 }
 
 /// The widest of the argument names a block writes.
@@ -284,8 +250,8 @@ fn widest(names: &[&str]) -> usize {
 
 /// Map entries with the padding after each key that `terraform fmt` gives them; `quoted`:
 /// the keys are written as HCL strings (the template interpolates them), else bare.
-fn aligned(entries: impl Iterator<Item = (String, String, String)>, quoted: bool) -> Vec<Aligned> {
-    let entries: Vec<(String, String, String)> = entries.collect();
+fn aligned(entries: impl Iterator<Item = (String, String)>, quoted: bool) -> Vec<Aligned> {
+    let entries: Vec<(String, String)> = entries.collect();
     let width = |key: &str| {
         if quoted {
             columns(&hcl_string(key))
@@ -293,16 +259,32 @@ fn aligned(entries: impl Iterator<Item = (String, String, String)>, quoted: bool
             columns(key)
         }
     };
-    let max = entries.iter().map(|(k, _, _)| width(k)).max().unwrap_or(0);
+    let max = entries.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
     entries
         .into_iter()
-        .map(|(key, ident, value)| Aligned {
+        .map(|(key, value)| Aligned {
             pad: max - width(&key),
             key,
-            ident,
             value,
         })
         .collect()
+}
+
+/// The `format()` text of a DNS attribute check's message. `%s` stands for the VPC id
+/// (`what` may hold more `%s`); a `%` of the topology's text is doubled.
+fn dns_check_message(plan: &Plan, vpc: &VpcPlan, what: &str) -> String {
+    let needs = if plan.zones().is_empty() {
+        "interface endpoints with private DNS enabled"
+    } else {
+        "private hosted zones"
+    };
+    let flags = region_flags(&vpc.region, plan.stacks[vpc.stack].profile.as_deref());
+    let fix = "aws ec2 modify-vpc-attribute --vpc-id %s";
+    format!(
+        "VPC %s ({what}, {region}) needs enableDnsSupport and enableDnsHostnames for private DNS ({needs}); run: {fix} --enable-dns-support Value=true{flags} && {fix} --enable-dns-hostnames Value=true{flags} and plan again.",
+        region = vpc.region,
+        flags = flags.replace('%', "%%"),
+    )
 }
 
 impl<'p> Provider<'p> {
@@ -328,157 +310,157 @@ impl<'p> Provider<'p> {
     }
 }
 
-impl<'p> DnsCheck<'p> {
-    fn new(plan: &Plan, vpc: &'p VpcPlan, provider: String) -> Self {
-        let [support, hostnames] = dns_attribute_fixes(plan, vpc);
-        let what = match vpc.role {
-            VpcRole::Endpoint => "endpoint VPC".to_string(),
-            VpcRole::Agent => format!("agent VPC {}", vpc.name),
-        };
-        let needs = if plan.zones().is_empty() {
-            "interface endpoints with private DNS enabled"
-        } else {
-            "private hosted zones"
-        };
-        DnsCheck {
-            ident: snake(&vpc.name),
-            provider,
-            vpc_id: &vpc.vpc_id,
-            error_message: format!(
-                "VPC {} ({what}, {}) needs enableDnsSupport and enableDnsHostnames for private DNS ({needs}); run: {support} && {hostnames} and plan again.",
-                vpc.vpc_id, vpc.region
-            ),
-        }
-    }
-}
-
 impl<'p> EndpointVpc<'p> {
-    fn new(vpc: &'p VpcPlan, provider: String) -> Self {
-        let comment = match vpc.role {
-            VpcRole::Endpoint => format!("Endpoint VPC {} ({})", vpc.vpc_id, vpc.region),
-            VpcRole::Agent => format!("Agent VPC {} {} ({})", vpc.name, vpc.vpc_id, vpc.region),
-        };
+    fn new(plan: &'p Plan, provider: String) -> Self {
+        let vpc = &plan.endpoint_vpc;
         let security_groups: Vec<SecurityGroup<'p>> = vpc
             .security_groups
             .iter()
             .enumerate()
-            .map(|(n, sg)| {
-                let ident = group_ident(vpc, n);
-                SecurityGroup {
-                    rules: sg
-                        .ingress
+            .map(|(n, sg)| SecurityGroup {
+                ident: group_ident(n),
+                pad: group_ident(vpc.security_groups.len() - 1).len() - group_ident(n).len(),
+                name: &sg.name,
+                description: &sg.description,
+                rules: aligned(
+                    sg.ingress
                         .iter()
-                        .map(|rule| Rule {
-                            ident: format!("{ident}_https_{}", snake(&rule.cidr)),
-                            rule,
-                        })
-                        .collect(),
-                    ident,
-                    name: &sg.name,
-                    description: &sg.description,
-                }
+                        .map(|r| (r.cidr.clone(), r.description.clone())),
+                    true,
+                ),
             })
             .collect();
         EndpointVpc {
-            comment,
+            comment: format!("Endpoint VPC {} ({})", vpc.vpc_id, vpc.region),
             provider,
-            vpc_id: &vpc.vpc_id,
-            subnet_ids: &vpc.subnet_ids,
-            existing_security_group_ids: &vpc.existing_security_group_ids,
+            vpc,
+            dns_check: vpc
+                .needs_dns_attributes
+                .then(|| dns_check_message(plan, vpc, "endpoint VPC")),
             security_group_refs: security_groups
                 .iter()
                 .map(|sg| format!("aws_security_group.{}.id", sg.ident))
                 .collect(),
             security_groups,
-            endpoints: vpc
-                .endpoints
-                .iter()
-                .map(|ep| Endpoint::new(vpc, ep))
-                .collect(),
+            endpoints: vpc.endpoints.iter().map(Endpoint::new).collect(),
+            service_regions: vpc.endpoints.iter().any(|ep| ep.service_region.is_some()),
+            variable_width: if !vpc.existing_security_group_ids.is_empty() {
+                "security_group_ids".len()
+            } else if !vpc.route_table_ids.is_empty() {
+                "route_table_ids".len()
+            } else {
+                "subnet_ids".len()
+            },
         }
     }
 }
 
 impl<'p> Endpoint<'p> {
-    fn new(vpc: &VpcPlan, endpoint: &'p EndpointPlan) -> Self {
-        let keys = if endpoint.keys.is_empty() || endpoint.keys == [endpoint.service_id.clone()] {
+    fn new(endpoint: &'p EndpointPlan) -> Self {
+        let serves = if endpoint.keys.is_empty() || endpoint.keys == [endpoint.key.clone()] {
             String::new()
         } else {
-            format!(" ({})", endpoint.keys.join(", "))
+            format!(" (serves {})", endpoint.keys.join(", "))
+        };
+        let anchor = if endpoint.datadog && endpoint.service_id != endpoint.key {
+            format!(", anchor {}", endpoint.service_id)
+        } else {
+            String::new()
         };
         Endpoint {
-            ident: endpoint_ident(endpoint),
             endpoint,
             comment: format!(
-                "{}{keys}: {}",
-                endpoint.service_id,
+                "{}{serves}{anchor}: {}",
+                endpoint.key,
                 endpoint.hosts.join(", ")
             ),
             source_comment: endpoint
                 .datadog
                 .then(|| format!("Source ({}): {}", endpoint.source_date, endpoint.source)),
-            depends_on: (vpc.needs_dns_attributes && endpoint.private_dns_enabled)
-                .then(|| dns_check(vpc)),
         }
     }
 }
 
-impl<'p> Zone<'p> {
-    fn new(plan: &'p Plan, zone: &'p crate::plan::ZonePlan) -> Self {
-        let vpc = &plan.endpoint_vpc;
-        let depends_on = vpc.needs_dns_attributes.then(|| dns_check(vpc));
-        let mut names = vec!["provider", "name", "tags"];
-        if depends_on.is_some() {
-            names.push("depends_on");
-        }
-        let ident = endpoint_ident(plan.zone_endpoint(zone));
-        Zone {
-            endpoint_ident: ident.clone(),
-            ident,
-            name: &zone.name,
-            depends_on,
-            vpc_id: &vpc.vpc_id,
-            vpc_region: &vpc.region,
-            width: widest(&names),
-        }
-    }
+/// The agent VPCs' rows of `local.agent_vpcs`.
+fn agent_vpcs<'p>(plan: &'p Plan, aliases: &[String]) -> Vec<AgentVpc<'p>> {
+    plan.agent_vpcs
+        .iter()
+        .enumerate()
+        .map(|(i, vpc)| {
+            let peering = plan.peerings().iter().find(|p| p.agent_vpc == i);
+            let association = plan.zone_associations().iter().find(|a| a.agent_vpc == i);
+            AgentVpc {
+                vpc,
+                stack: aliases[vpc.stack].clone(),
+                peer_region: peering.and_then(|p| p.peer_region.as_deref()),
+                peer_owner_id: peering.and_then(|p| p.peer_owner_id.as_deref()),
+                cross_account: association.is_some_and(|a| a.cross_account),
+                secrets_manager: secrets_manager(vpc),
+            }
+        })
+        .collect()
 }
 
-impl<'p> Peering<'p> {
-    fn new(plan: &'p Plan, peering: &'p PeeringPlan, accepter_provider: String) -> Self {
-        let agent = &plan.agent_vpcs[peering.agent_vpc];
-        let ident = snake(&agent.name);
-        let routes = |side: &str, routes: &'p [RoutePlan]| -> Vec<Route<'p>> {
-            routes
+fn secrets_manager(vpc: &VpcPlan) -> Option<SecretsManager<'_>> {
+    let endpoint = vpc.endpoints.first()?;
+    let group = vpc.security_groups.first()?;
+    let rule = group.ingress.first()?;
+    Some(SecretsManager {
+        service_name: &endpoint.service_name,
+        group_name: &group.name,
+        group_description: &group.description,
+        rule_description: &rule.description,
+    })
+}
+
+/// The stacks that hold agent VPCs.
+fn agent_stacks(plan: &Plan, aliases: &[String]) -> Vec<AgentStack> {
+    plan.stacks
+        .iter()
+        .filter_map(|stack| {
+            let agents: Vec<&VpcPlan> = plan
+                .agent_vpcs
                 .iter()
-                .map(|route| Route {
-                    ident: format!("{ident}_{side}_{}", snake(&route.route_table_id)),
-                    route,
-                })
-                .collect()
-        };
-        let mut names = vec!["provider", "vpc_id", "peer_vpc_id", "tags"];
-        if peering.peer_region.is_some() {
-            names.push("peer_region");
-        }
-        if peering.peer_owner_id.is_some() {
-            names.push("peer_owner_id");
-        }
-        Peering {
-            comment: format!(
-                "Peering: endpoint VPC {} ({}) <-> agent VPC {} {} ({})",
-                peering.requester_vpc_id,
-                peering.requester_cidr,
-                agent.name,
-                peering.accepter_vpc_id,
-                peering.accepter_cidr
-            ),
-            accepter_provider,
-            peering,
-            requester_routes: routes("to_agent", &peering.requester_routes),
-            accepter_routes: routes("to_endpoint", &peering.accepter_routes),
-            width: widest(&names),
-            ident,
+                .filter(|v| v.stack == stack.index)
+                .collect();
+            let first = agents.first()?;
+            let alias = &aliases[stack.index];
+            Some(AgentStack {
+                alias: alias.clone(),
+                provider: format!("aws.{alias}"),
+                comment: format!(
+                    "Agent VPCs of stack {}: {}",
+                    stack.id,
+                    agents
+                        .iter()
+                        .map(|v| v.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                peering: !plan.peerings().is_empty(),
+                associates: plan
+                    .zone_associations()
+                    .iter()
+                    .any(|a| a.stack == stack.index && a.cross_account),
+                dns_check: agents
+                    .iter()
+                    .any(|v| v.needs_dns_attributes)
+                    .then(|| dns_check_message(plan, first, "agent VPC %s")),
+                secrets_manager: agents.iter().any(|v| !v.endpoints.is_empty()),
+            })
+        })
+        .collect()
+}
+
+/// The DNS attribute checks the zone associations wait for.
+fn association_checks(plan: &Plan, aliases: &[String]) -> Vec<String> {
+    let mut checks: Vec<String> = Vec::new();
+    for a in plan.zone_associations() {
+        let vpc = &plan.agent_vpcs[a.agent_vpc];
+        let check = format!("data.aws_vpc.{}", agents_ident(&aliases[vpc.stack]));
+        if vpc.needs_dns_attributes && !checks.contains(&check) {
+            checks.push(check);
         }
     }
+    checks
 }

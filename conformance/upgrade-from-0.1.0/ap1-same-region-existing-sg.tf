@@ -58,7 +58,7 @@ data "aws_vpc" "endpoint" {
 # Endpoint VPC vpc-0a1b2c3d4e5f60718 (ap-northeast-1)
 
 # logs-agent: agent-http-intake.logs.ap1.datadoghq.com
-# Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
+# Source (seed): Connect to Datadog over AWS PrivateLink, Japanese edition this project started from: service table
 resource "aws_vpc_endpoint" "logs_agent" {
   provider            = aws.a123456789012_ap_northeast_1
   depends_on          = [data.aws_vpc.endpoint]
@@ -72,7 +72,7 @@ resource "aws_vpc_endpoint" "logs_agent" {
 }
 
 # logs-user: http-intake.logs.ap1.datadoghq.com
-# Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
+# Source (seed): Connect to Datadog over AWS PrivateLink, Japanese edition this project started from: service table
 resource "aws_vpc_endpoint" "logs_user" {
   provider            = aws.a123456789012_ap_northeast_1
   depends_on          = [data.aws_vpc.endpoint]
@@ -86,7 +86,7 @@ resource "aws_vpc_endpoint" "logs_user" {
 }
 
 # metrics: metrics.agent.ap1.datadoghq.com
-# Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
+# Source (seed): Connect to Datadog over AWS PrivateLink, Japanese edition this project started from: service table
 resource "aws_vpc_endpoint" "metrics" {
   provider            = aws.a123456789012_ap_northeast_1
   depends_on          = [data.aws_vpc.endpoint]
@@ -100,7 +100,7 @@ resource "aws_vpc_endpoint" "metrics" {
 }
 
 # dbm: dbm-metrics-intake.ap1.datadoghq.com
-# Source (2026): Connect to Datadog over AWS PrivateLink, English and Japanese editions of 2026: VPC Endpoint Service IDs tables
+# Source (seed): Connect to Datadog over AWS PrivateLink, Japanese edition this project started from: service table
 resource "aws_vpc_endpoint" "dbm" {
   provider            = aws.a123456789012_ap_northeast_1
   depends_on          = [data.aws_vpc.endpoint]
