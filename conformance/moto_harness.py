@@ -1124,11 +1124,77 @@ def cfn_peering_case(ctx: Context, plan: dict[str, Any], env: dict[str, str], ou
 
 
 # terraform part: the generated Terraform root (the terraform/ directory of `ddpl-gen generate`,
-# whatever files it holds), with the real terraform and AWS provider (tf_root.py), against moto.
+# whatever files it holds), with the real terraform and AWS provider (tf_root.py), against moto:
+# first the upgrade from ddpl-gen 0.1.0 (its root of the case, conformance/upgrade-from-0.1.0/,
+# applied, then today's root over its state), then today's root from nothing.
+UPGRADE_FIXTURES = Path(__file__).resolve().parent / "upgrade-from-0.1.0"
+
+
+def tf_plan_changes(ctx: Context, env: dict[str, str], tf: str, root: Path, label: str) -> dict[str, Any]:
+    """`terraform plan -out` and its JSON: the resource changes, by action."""
+    flags = ["-input=false", "-no-color"]
+    run_command(ctx, env, [tf, "plan", "-out=tfplan", *flags], label, root)
+    shown = subprocess.run([tf, "show", "-json", "tfplan"], cwd=root, env=env, capture_output=True, text=True)
+    if shown.returncode != 0:
+        raise CaseFailure(f"{label}: terraform show -json exited {shown.returncode}: {shown.stderr.strip()}")
+    (root / f"{label}.json").write_text(shown.stdout)
+    return json.loads(shown.stdout)
+
+
+def tf_upgrade(ctx: Context, env: dict[str, str], tf: str, root: Path, before: dict[str, Any]) -> None:
+    """Applies the 0.1.0 root, then today's root over its state: the plan may only rename
+    (moved blocks) and leave alone, never create, destroy or replace; a plan after the apply
+    is empty; destroy restores what existed before."""
+    fixture = UPGRADE_FIXTURES / f"{ctx.case.name}.tf"
+    if not fixture.is_file():
+        raise CaseFailure(f"no 0.1.0 root for the case: {fixture}")
+    old = ctx.dir / "terraform-0.1.0"
+    old.mkdir()
+    text = fixture.read_text(encoding="utf-8")
+    # What 0.1.0 generates for the case's topology with moto's ids: the ids wherever they
+    # appear (values, descriptions) and in the addresses named after them (rtb_0aaa...).
+    for golden_id in sorted(ctx.mapping, key=len, reverse=True):
+        moto_id = ctx.mapping[golden_id]
+        text = text.replace(golden_id, moto_id).replace(golden_id.replace("-", "_"), moto_id.replace("-", "_"))
+    (old / "main.tf").write_text(text, encoding="utf-8")
+    for note in tf_root.prepare_root(old, old):
+        ctx.note(note)
+    flags = ["-input=false", "-no-color"]
+    run_command(ctx, env, [tf, "init", *flags], "terraform-0.1.0-init", old)
+    run_command(ctx, env, [tf, "apply", "-auto-approve", *flags], "terraform-0.1.0-apply", old)
+    shutil.copy(old / "terraform.tfstate", root / "terraform.tfstate")
+    report = tf_plan_changes(ctx, env, tf, root, "terraform-upgrade-plan")
+    moved, bad = 0, []
+    for change in report.get("resource_changes", []):
+        actions = change["change"]["actions"]
+        if change.get("previous_address"):
+            moved += 1
+        if actions not in (["no-op"], ["read"]):
+            bad.append(f"{change['address']}: {'/'.join(actions)}")
+    if bad:
+        raise CaseFailure("upgrading from 0.1.0 would change resources (moved blocks must rename them):\n      "
+                          + "\n      ".join(bad[:40]))
+    run_command(ctx, env, [tf, "apply", *flags, "tfplan"], "terraform-upgrade-apply", root)
+    code, out = run_command(ctx, env, [tf, "plan", "-detailed-exitcode", *flags], "terraform-upgrade-plan-again",
+                            root, ok=(0, 2))
+    if code == 2:
+        raise CaseFailure("terraform plan after the upgrade wants changes (exit 2):\n      "
+                          + "\n      ".join(plan_lines(out)[:40]))
+    ctx.note(f"upgrade from 0.1.0: {moved} resources renamed, nothing else changed")
+    run_command(ctx, env, [tf, "destroy", "-auto-approve", *flags], "terraform-upgrade-destroy", root)
+    expect_same("terraform destroy after the upgrade did not restore the state before", before, snapshot(ctx))
+    for leftover in ("terraform.tfstate", "terraform.tfstate.backup", "tfplan"):
+        (root / leftover).unlink(missing_ok=True)
+
+
+def plan_lines(out: str) -> list[str]:
+    return [line.strip() for line in out.splitlines()
+            if line.lstrip().startswith(("# ", "~ ", "+ ", "- ", "-/+ ", "Plan:"))]
 
 
 def tf_case(ctx: Context) -> None:
-    """init; apply; the end state; a plan with no change; destroy back to the state before."""
+    """The upgrade from 0.1.0; then init; apply; the end state; a plan with no change;
+    destroy back to the state before."""
     plan, topo = prepare(ctx)
     env = tf_root.env(ctx.write_profiles(plan["stacks"]))
     gen = ctx.dir / "generated"
@@ -1143,6 +1209,8 @@ def tf_case(ctx: Context) -> None:
     flags = ["-input=false", "-no-color"]
     before = snapshot(ctx)
     run_command(ctx, env, [tf, "init", *flags], "terraform-init", root)
+    if not MUTATE.get("terraform"):
+        tf_upgrade(ctx, env, tf, root, before)
     mark = ctx.moto.requests_mark()
     run_command(ctx, env, [tf, "apply", "-auto-approve", *flags], "terraform-apply", root)
     ctx.api_calls["terraform apply"] = ctx.moto.requests_since(mark)
@@ -1156,9 +1224,8 @@ def tf_case(ctx: Context) -> None:
                             ok=(0, 2))
     ctx.api_calls["terraform no-op plan"] = ctx.moto.requests_since(mark)
     if code == 2:
-        changes = [line.strip() for line in out.splitlines()
-                   if line.lstrip().startswith(("# ", "~ ", "+ ", "- ", "-/+ ", "Plan:"))]
-        raise CaseFailure("terraform plan after apply wants changes (exit 2):\n      " + "\n      ".join(changes[:40]))
+        raise CaseFailure("terraform plan after apply wants changes (exit 2):\n      "
+                          + "\n      ".join(plan_lines(out)[:40]))
     expect_same("terraform plan changed resources", created, snapshot(ctx))
     mark = ctx.moto.requests_mark()
     run_command(ctx, env, [tf, "destroy", "-auto-approve", *flags], "terraform-destroy", root)

@@ -11,17 +11,17 @@
 # generated files are then kept for a look).
 #
 # terraform is the machine's (on PATH, 1.11.4) with the AWS provider 5.100.0 from its
-# filesystem mirror (.ci/tools/terraform.tfrc, written by .ci/install-tools.sh). For now the
-# copies that terraform init/validate/apply say `version = ">= 5.83"` where the generator
-# writes ">= 6.0" (conformance/tf_root.py): to go once the generator admits 5.100.
+# filesystem mirror (.ci/tools/terraform.tfrc, written by .ci/install-tools.sh). Terraform is
+# checked in its three shapes: the root of `generate` (terraform/), the single main.tf of
+# `ddpl-gen terraform`, and the module of `terraform --module -o` through a calling root.
 #
 # Environment:
 #   DDPL_GEN=PATH            use this ddpl-gen binary instead of building one
 #   CONFORMANCE_PROFILE=P    cargo profile to build (default dev: after `cargo test` it is
 #                            already built; `release` costs a second full compile)
 #   CONFORMANCE_JOBS=N       parallel moto workers for the behaviour parts (default: CPUs)
-#   CONFORMANCE_TF_JOBS=N    more workers for the terraform behaviour part only (default 2:
-#                            terraform mostly waits on the provider's polling)
+#   CONFORMANCE_TF_JOBS=N    more workers for the terraform behaviour part only (default 4:
+#                            terraform mostly waits on the provider's polling of Route 53)
 #   CONFORMANCE_KEEP=1       keep the work directory even when everything passed
 set -euo pipefail
 
@@ -121,7 +121,10 @@ for topology in "${topologies[@]}"; do
   *) name=example-$(basename "$topology" .yaml) ;;
   esac
   out=$work/gen/$name
-  if "$bin" generate -f "$topology" -o "$out" 2>"$work/gen/$name.errors" >/dev/null; then
+  mkdir -p "$work/tf-single/$name"
+  if "$bin" generate -f "$topology" -o "$out" 2>"$work/gen/$name.errors" >/dev/null &&
+    "$bin" terraform -f "$topology" >"$work/tf-single/$name/main.tf" 2>>"$work/gen/$name.errors" &&
+    "$bin" terraform -f "$topology" --module -o "$work/tf-module/$name" 2>>"$work/gen/$name.errors"; then
     generated=$((generated + 1))
   else
     printf '  FAIL generate %s:\n' "$topology"
@@ -131,7 +134,8 @@ done
 result generate "$generated" "${#topologies[@]}" cases
 
 shopt -s nullglob
-tf_files=("$work"/gen/*/terraform/main.tf)
+tf_files=("$work"/gen/*/terraform/*.tf "$work"/tf-single/*/main.tf "$work"/tf-module/*/*.tf)
+tf_mains=("$work"/gen/*/terraform/main.tf)
 templates=("$work"/gen/*/cloudformation/*.yaml)
 scripts=("$work"/gen/*/cli/*.sh "$work"/gen/*/cloudformation/*.sh)
 shopt -u nullglob
@@ -176,11 +180,13 @@ else
   result terraform-schema 0 "${#tf_files[@]}"
 fi
 
-# 6. terraform init (the provider from the mirror, no backend) + terraform validate, per case.
+# 6. terraform init (the provider from the mirror, no backend) + terraform validate, per case
+#    and shape: root, single main.tf, module (through a calling root).
 roots=()
-for f in "${tf_files[@]}"; do
+for f in "${tf_mains[@]}"; do
   dir=$(dirname "$f")
-  roots+=("$(basename "$(dirname "$dir")")=$dir")
+  name=$(basename "$(dirname "$dir")")
+  roots+=("$name=$dir" "$name-single=$work/tf-single/$name" "$name-module=module:$work/tf-module/$name:$dir")
 done
 status=0
 val=$("$py" conformance/tf_validate.py --work "$work/validate" --jobs "${CONFORMANCE_JOBS:-$(nproc)}" \
@@ -192,7 +198,7 @@ if [[ $count =~ ^terraform\ validate:\ ([0-9]+)/([0-9]+) ]]; then
   if ((status != 0)) && [[ " ${failed[*]} " != *" terraform validate "* ]]; then failed+=("terraform validate"); fi
 else
   printf '  tf_validate.py exited %d without a count\n' "$status"
-  result "terraform validate" 0 "${#tf_files[@]}"
+  result "terraform validate" 0 "${#roots[@]}"
 fi
 
 # 7. bash -n on every generated script.
@@ -225,7 +231,7 @@ result shellcheck $((${#scripts[@]} - ${#flagged[@]})) "${#scripts[@]}"
 # 9. checkov on the Terraform and CloudFormation output; exceptions only from checkov-skips.txt.
 status=0
 ck=$("$py" conformance/checkov_check.py --skips conformance/checkov-skips.txt --work "$work/checkov" \
-  --terraform "${tf_files[@]}" --cloudformation "${templates[@]}" 2>&1) || status=$?
+  --terraform "${tf_mains[@]}" --cloudformation "${templates[@]}" 2>&1) || status=$?
 grep -v '^checkov: ' <<<"$ck" | sed "s#$work/gen/##g" || true
 count=$(grep -E '^checkov: [0-9]+/[0-9]+' <<<"$ck" | tail -n 1 || true)
 if [[ $count =~ ^checkov:\ ([0-9]+)/([0-9]+) ]]; then
@@ -233,13 +239,13 @@ if [[ $count =~ ^checkov:\ ([0-9]+)/([0-9]+) ]]; then
   if ((status != 0)) && [[ " ${failed[*]} " != *" checkov "* ]]; then failed+=(checkov); fi
 else
   printf '  checkov_check.py exited %d without a count\n' "$status"
-  result checkov 0 $((${#tf_files[@]} + ${#templates[@]}))
+  result checkov 0 $((${#tf_mains[@]} + ${#templates[@]}))
 fi
 
 # 10. Behaviour against moto: the CLI scripts, the CloudFormation stacks, the Terraform.
 status=0
 "$py" conformance/moto_harness.py --ddpl-gen "$bin" --work "$work/behaviour" \
-  --jobs "${CONFORMANCE_JOBS:-$(nproc)}" --terraform-jobs "${CONFORMANCE_TF_JOBS:-2}" \
+  --jobs "${CONFORMANCE_JOBS:-$(nproc)}" --terraform-jobs "${CONFORMANCE_TF_JOBS:-4}" \
   "${topologies[@]}" | tee "$work/behaviour.txt" || status=$?
 for label in "cli behaviour" "cloudformation behaviour" "terraform behaviour"; do
   line=$(grep -E "^$label: [0-9]+/[0-9]+" "$work/behaviour.txt" | tail -n 1 || true)

@@ -7,13 +7,12 @@ moto_harness.py's terraform part.
   registry.terraform.io/hashicorp/aws/<version>/linux_amd64/), named in the CLI configuration
   file that .ci/install-tools.sh writes (.ci/tools/terraform.tfrc; TF_CLI_CONFIG_FILE names
   it); terraform installs nothing from the network.
-- prepare_root(SRC, DST): a copy of a generated Terraform root (every *.tf of SRC) that the
-  provider of the mirror accepts. TEMPORARY: the generator still writes
-  `version = ">= 6.0"` for hashicorp/aws, which no 5.x provider satisfies, and 6.x cannot be
-  installed here; the copy says `">= 5.83"` instead (the lowest version with the
-  aws_vpc_endpoint argument service_region). This substitution must go once the generator emits
-  a constraint that admits 5.100: prepare_root then copies the files unchanged (it substitutes
-  only what it finds, and reports it).
+- prepare_root(SRC, DST): a copy of a Terraform root (every *.tf of SRC) that the provider of
+  the mirror accepts. ddpl-gen 0.2 writes `">= 5.83, < 7.0"`, copied unchanged; the roots of
+  ddpl-gen 0.1.0 that the upgrade check applies (conformance/upgrade-from-0.1.0/) say
+  `">= 6.0"`, which no 5.x provider satisfies (6.x cannot be installed here): their copy says
+  `">= 5.83"` (the lowest version with the aws_vpc_endpoint argument service_region), and the
+  substitution is reported.
 """
 
 from __future__ import annotations
@@ -29,28 +28,47 @@ PROVIDER_VERSION = "5.100.0"
 HERE = Path(__file__).resolve().parent
 CLI_CONFIG = HERE.parent / ".ci" / "tools" / "terraform.tfrc"
 
-# The one temporary edit of the generated Terraform (see the module's docstring).
+# The one edit, of 0.1.0's roots only (see the module's docstring).
 CONSTRAINT_FROM = '">= 6.0"'
 CONSTRAINT_TO = '">= 5.83"'
 
 
 def prepare_root(src: Path, dst: Path) -> list[str]:
     """Copies the *.tf files of SRC into DST (created); returns notes on what was substituted."""
+    files = sorted(src.glob("*.tf"))
+    if not files:
+        raise FileNotFoundError(f"no *.tf file in {src}")
+    texts = [(f.name, f.read_text(encoding="utf-8")) for f in files]
     if dst.exists():
         shutil.rmtree(dst)
     dst.mkdir(parents=True)
     notes = []
-    files = sorted(src.glob("*.tf"))
-    if not files:
-        raise FileNotFoundError(f"no *.tf file in {src}")
-    for f in files:
-        text = f.read_text(encoding="utf-8")
+    for name, text in texts:
         n = text.count(CONSTRAINT_FROM)
         if n:
             text = text.replace(CONSTRAINT_FROM, CONSTRAINT_TO)
-            notes.append(f"{f.name}: provider constraint {CONSTRAINT_FROM} -> {CONSTRAINT_TO} (x{n}, temporary)")
-        (dst / f.name).write_text(text, encoding="utf-8")
+            notes.append(f"{name}: provider constraint {CONSTRAINT_FROM} -> {CONSTRAINT_TO} (x{n}, a 0.1.0 root)")
+        (dst / name).write_text(text, encoding="utf-8")
     return notes
+
+
+def module_caller(module: Path, root: Path, dst: Path) -> None:
+    """A calling root in DST for the module in MODULE (`ddpl-gen terraform --module -o`): the
+    versions.tf and providers.tf of the same topology's root (ROOT, `ddpl-gen terraform -o`),
+    and a `module` block passing every provider alias, as the module's README shows."""
+    providers = (root / "providers.tf").read_text(encoding="utf-8")
+    aliases = re.findall(r'^  alias\s*=\s*"([^"]+)"', providers, flags=re.M)
+    if not aliases:
+        raise ValueError(f"no provider alias in {root / 'providers.tf'}")
+    if dst.exists():
+        shutil.rmtree(dst)
+    shutil.copytree(module, dst / "module")
+    shutil.copy(root / "versions.tf", dst / "versions.tf")
+    (dst / "providers.tf").write_text(providers, encoding="utf-8")
+    passed = "".join(f"    aws.{a} = aws.{a}\n" for a in aliases)
+    (dst / "main.tf").write_text(
+        'module "datadog_privatelink" {\n  source = "./module"\n\n  providers = {\n' + passed + "  }\n}\n",
+        encoding="utf-8")
 
 
 def env(base: dict[str, str] | None = None) -> dict[str, str]:

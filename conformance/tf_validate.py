@@ -2,12 +2,14 @@
 """`terraform init` (the AWS provider from the filesystem mirror, no backend) and
 `terraform validate` of generated Terraform roots, with the real terraform (tf_root.py).
 
-Usage: tf_validate.py --work DIR [--jobs N] CASE=ROOT...
+Usage: tf_validate.py --work DIR [--jobs N] CASE=ROOT... CASE=module:MODULE:ROOT...
 
 Each ROOT is a directory of generated *.tf files (the terraform/ directory of
-`ddpl-gen generate`), named CASE in the output. Each is copied into DIR/CASE by
-tf_root.prepare_root (which makes the provider constraint admit the mirror's 5.100.0, for now;
-see tf_root.py), then `terraform init -backend=false` and `terraform validate` run there.
+`ddpl-gen generate`, or one holding the single main.tf of `ddpl-gen terraform`), named CASE in
+the output: it is copied into DIR/CASE (tf_root.prepare_root). A MODULE (`ddpl-gen terraform
+--module -o`) is checked through a calling root (tf_root.module_caller: the providers of the
+same topology's ROOT and a `module` block). Then `terraform init -backend=false` and
+`terraform validate` run there, the provider from the mirror (shared through a plugin cache).
 Prints `  FAIL CASE: ...` with terraform's diagnostics for each failure, then
 `terraform validate: N/M clean`; exit 1 unless every root is clean.
 """
@@ -26,14 +28,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import tf_root  # noqa: E402
 
 
-def check(name: str, src: Path, work: Path) -> tuple[str, bool, list[str]]:
+def check(name: str, src: str, work: Path) -> tuple[str, bool, list[str]]:
     root = work / name
     try:
-        notes = tf_root.prepare_root(src, root)
-    except OSError as e:
+        if src.startswith("module:"):
+            _, module, caller = src.split(":", 2)
+            tf_root.module_caller(Path(module), Path(caller), root)
+            notes = []
+        else:
+            notes = tf_root.prepare_root(Path(src), root)
+    except (OSError, ValueError) as e:
         return name, False, [str(e)]
     tf = tf_root.terraform_bin()
     env = tf_root.env()
+    # One copy of the provider for every root (terraform links it from the cache).
+    env["TF_PLUGIN_CACHE_DIR"] = str(work / "plugin-cache")
+    (work / "plugin-cache").mkdir(parents=True, exist_ok=True)
     init = subprocess.run([tf, "init", "-backend=false", "-input=false", "-no-color"], cwd=root, env=env,
                           capture_output=True, text=True)
     (root / "init.log").write_text(init.stdout + init.stderr)
@@ -69,7 +79,7 @@ def main() -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     pairs = [r.split("=", 1) for r in args.roots]
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        results = list(pool.map(lambda p: check(p[0], Path(p[1]), args.work), pairs))
+        results = list(pool.map(lambda p: check(p[0], p[1], args.work), pairs))
     clean = 0
     for name, ok, lines in results:
         if ok:
