@@ -669,6 +669,21 @@ def without_dns_attributes(snap: dict[str, Any]) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------ assertions
 
 
+REGIONAL_DNS = re.compile(r"^vpce-[0-9a-z]+-[0-9a-z]+\.")
+
+
+def alias_target(part: str, entries: list[list[str]]) -> list[str]:
+    """The DNS entry (name, hosted zone) an endpoint's alias record must target: the regional
+    one (moto_launcher lists the zonal ones first). CloudFormation can only select an entry by
+    its position: its stacks take the first, which `ddpl-gen verify` flags on AWS (fewer
+    addresses than subnets) when it is zonal."""
+    if not entries:
+        return ["", ""]
+    if part == "cloudformation":
+        return entries[0]
+    return next((e for e in entries if REGIONAL_DNS.match(e[0])), entries[0])
+
+
 def check_end_state(ctx: Context, plan: dict[str, Any], snap: dict[str, Any], *, with_peering: bool,
                     kept_authorizations: bool = False) -> list[str]:
     """Every problem of the end state against the plan (empty when right).
@@ -730,7 +745,7 @@ def check_end_state(ctx: Context, plan: dict[str, Any], snap: dict[str, Any], *,
                 problems.append(f"endpoint {ep['name']} ({ep['service_name']}) in {vpc['vpc_id']}: {len(found)} found, want 1")
                 continue
             eid, e = next(iter(found.items()))
-            endpoint_dns[ep["name"]] = e["dns"][0] if e["dns"] else ["", ""]
+            endpoint_dns[ep["name"]] = alias_target(ctx.part, e["dns"])
             if e["type"] != "Interface":
                 problems.append(f"endpoint {ep['name']}: type {e['type']}")
             if (e["state"] or "").lower() != "available":

@@ -25,6 +25,10 @@ EC2
 - CreateVpcEndpoint refuses what AWS refuses: private DNS on a VPC without enableDnsSupport and
   enableDnsHostnames (InvalidParameter), and two subnets in one availability zone
   (DuplicateSubnetsInSameZone).
+- An interface endpoint has, as in AWS, a zonal DNS entry per subnet's availability zone
+  (vpce-<id>-<suffix>-<zone>.<service>) beside the regional one; moto has only the regional.
+  AWS promises no order; the zonal entries come first here, so that a format that takes the
+  first entry instead of the regional one is caught.
 - Fn::GetAtt of AWS::EC2::VPCEndpoint (moto has none): DnsEntries, a list of
   "HostedZoneId:DnsName" strings in the order of DescribeVpcEndpoints' DnsEntries (what the peering
   stacks' alias records split), and Id, CreationTimestamp, NetworkInterfaceIds.
@@ -240,7 +244,17 @@ def backend_create_vpc_endpoint(self: Any, *args: Any, **kwargs: Any) -> Any:
                     "by the VPC endpoint service.",
                 )
             zones[zone] = subnet_id
-    return _original_backend_create_vpc_endpoint(self, *args, **kwargs)
+    endpoint = _original_backend_create_vpc_endpoint(self, *args, **kwargs)
+    if (given.get("endpoint_type") or "").lower() == "interface" and endpoint.dns_entries:
+        # AWS lists a regional DNS entry and one per zone, in no promised order (for partner
+        # services a zonal one can come first): zonal first here, so that a format taking the
+        # first entry is caught.
+        regional = endpoint.dns_entries[0]
+        label, rest = regional["dns_name"].split(".", 1)
+        zonal = [{"dns_name": f"{label}-{zone}.{rest}", "hosted_zone_id": regional["hosted_zone_id"]}
+                 for zone in sorted(zones)]
+        endpoint.dns_entries = zonal + [regional]
+    return endpoint
 
 
 _original_cfn_create_vpc_endpoint = VPCEndPoint.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]

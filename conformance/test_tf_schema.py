@@ -322,6 +322,14 @@ class SchemaTest(unittest.TestCase):
         text = 'output "o" {\n  value = [for each in [{ key = "a" }] : each.key]\n}\n'
         self.assertEqual(tf_schema.check_text(self.schema, text), [])
 
+    def test_moved_from_is_gone_and_to_is_declared(self):
+        resource = 'resource "aws_vpc_endpoint" "endpoint" {\n  for_each = {}\n  vpc_id = "v"\n  service_name = "s"\n}\n'
+        moved = 'moved {\n  from = aws_vpc_endpoint.lime\n  to   = %s\n}\n'
+        good = resource + moved % 'aws_vpc_endpoint.endpoint["traces"]'
+        self.assertEqual(tf_schema.check_text(self.schema, good), [])
+        bad = resource + moved % 'aws_vpc_endpoint.nowhere["traces"]'
+        self.assertTrue(any("undeclared aws_vpc_endpoint.nowhere" in p for p in tf_schema.check_text(self.schema, bad)))
+
     def test_mini_is_good(self):
         # the base of the bad cases is itself clean, so each bad case fails for its one reason
         self.assertEqual(tf_schema.check_text(self.schema, MINI), [])

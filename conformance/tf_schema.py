@@ -665,6 +665,14 @@ class Checker:
                     self.check_top_block(item)
                 elif isinstance(item, Block) and item.type == "assert":
                     self.check_condition(f"check {' '.join(b.labels)}", item, None, None)
+        elif b.type == "moved":
+            # `from` names an address the configuration no longer declares (that is the point);
+            # `to` must be declared.
+            for item in b.body:
+                if isinstance(item, Attribute) and item.name == "to":
+                    self.check_refs("moved", item, None, None)
+                elif not (isinstance(item, Attribute) and item.name == "from"):
+                    self.problem("moved", "only from and to belong in a moved block", item.line)
         elif b.type in IGNORED_TOP:
             # A module call may iterate too; no other of these blocks has each / count.
             if b.type == "module":

@@ -45,6 +45,11 @@ pub struct CheckGroup {
     pub outside: String,
     /// What it means when DNS is right but TCP 443 fails.
     pub no_connection: String,
+    /// How many addresses a name must resolve to: one per subnet of the endpoint (an interface
+    /// endpoint has a network interface in each, and its regional DNS name answers with all).
+    pub addresses: usize,
+    /// What it means when a name resolves to fewer (one availability zone's).
+    pub few: String,
 }
 
 /// The names a VPC's hosts reach through `ep`: its hosts without wildcards, the topology's
@@ -87,7 +92,21 @@ fn datadog_checks(plan: &Plan, here: &VpcPlan) -> Vec<CheckGroup> {
         )
     };
     let mut checks = Vec::new();
+    let subnets = endpoint_vpc.subnet_ids.len();
     for ep in endpoint_vpc.endpoints.iter().filter(|e| e.datadog) {
+        let few = if zoned {
+            // CloudFormation can only take the first of the endpoint's DNS entries, and AWS
+            // does not promise that the regional one comes first.
+            format!(
+                "the alias A record of the private hosted zone {} targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint's regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values={} --query 'VpcEndpoints[].DnsEntries[].DnsName')",
+                ep.private_dns_name, endpoint_vpc.vpc_id
+            )
+        } else {
+            format!(
+                "the endpoint {} has no network interface in some of its {subnets} subnets of {}",
+                ep.service_id, endpoint_vpc.vpc_id
+            )
+        };
         let outside = if zoned {
             format!(
                 "the private hosted zone {} is not associated with {} or its A record is missing",
@@ -106,6 +125,8 @@ fn datadog_checks(plan: &Plan, here: &VpcPlan) -> Vec<CheckGroup> {
             no_answer: no_answer.clone(),
             outside,
             no_connection: no_connection.clone(),
+            addresses: subnets,
+            few,
         });
     }
     checks
@@ -132,6 +153,13 @@ fn own_checks(here: &VpcPlan) -> Vec<CheckGroup> {
                 no_connection: format!(
                     "check that the {} endpoint's security group admits TCP 443 from this host's address",
                     ep.service_id
+                ),
+                addresses: here.subnet_ids.len(),
+                few: format!(
+                    "the {} endpoint has no network interface in some of its {} subnets of {}",
+                    ep.service_id,
+                    here.subnet_ids.len(),
+                    here.vpc_id
                 ),
             });
         }

@@ -407,12 +407,14 @@ fn scripts_are_strict_bash_with_a_header() {
                 .lines()
                 .find(|l| !l.starts_with('#') && !l.trim().is_empty())
                 .unwrap_or_default();
+            // The bash version check first, then strict mode.
             assert_eq!(
                 first_command,
-                "set -euo pipefail",
+                "if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 404)); then",
                 "{} {kind}",
                 path.display()
             );
+            assert!(script.contains("\nfi\nset -euo pipefail\n"), "{kind}");
             let header: String = script
                 .lines()
                 .take_while(|l| l.starts_with('#'))
@@ -617,10 +619,11 @@ fn header_values_cannot_break_out_of_comments() {
         .push("first line\ntouch /tmp/ddpl-pwned\r\u{2028}x".into());
     plan.catalog_date = "2026-11-26\nrm -rf /".into();
     for (kind, script) in scripts(&plan) {
-        // Everything up to `set -euo pipefail` is comment; the values appear there flattened.
+        // Everything up to the bash version check is comment; the values appear there
+        // flattened.
         let header: Vec<&str> = script
             .lines()
-            .take_while(|l| *l != "set -euo pipefail")
+            .take_while(|l| !l.starts_with("if ((BASH_VERSINFO"))
             .collect();
         assert!(
             header.iter().all(|l| l.starts_with('#')),
@@ -801,6 +804,18 @@ fn zones_on_a_second_page_of_list_hosted_zones_by_vpc_are_found() {
                     "{stdout}"
                 );
             }
+            // The alias targets the regional DNS entry, though a zonal one comes first.
+            let changes = calls_of(&calls, "change-resource-record-sets");
+            assert_eq!(changes.len(), plan.zones().len(), "{stdout}");
+            for call in changes {
+                let batch = arg_of(call, "--change-batch").unwrap();
+                assert!(
+                    batch.contains(
+                        r#""DNSName":"vpce-0123-abcdefgh.vpce-svc-0.us-east-1.vpce.amazonaws.com""#
+                    ),
+                    "{batch}"
+                );
+            }
         } else {
             let deleted: Vec<&str> = calls_of(&calls, "delete-hosted-zone")
                 .iter()
@@ -884,4 +899,114 @@ fn deploy_replaces_only_routes_whose_target_is_gone() {
             .all(|(_, pcx)| *pcx == "pcx-0123456789abcdef0")
     );
     assert!(calls_of(&calls, "create-route").is_empty());
+}
+
+/// The version check at the top of a script, run as if by another bash: BASH_VERSINFO is
+/// read-only, so the check's own lines run with a stand-in array of the version to try.
+fn bash_check_exit(script: &str, version: &str) -> (Option<i32>, String) {
+    let bash = support::require_bash();
+    let check: Vec<&str> = script
+        .lines()
+        .skip_while(|l| !l.starts_with("if ((BASH_VERSINFO"))
+        .take_while(|l| *l != "set -euo pipefail")
+        .collect();
+    let text = format!(
+        "VERSINFO=({version})\nBASH_VERSION=fake\n{}\necho passed\n",
+        check.join("\n").replace("BASH_VERSINFO", "VERSINFO")
+    );
+    let out = Command::new(bash)
+        .arg("-c")
+        .arg(text)
+        .arg("deploy.sh")
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout),
+    )
+}
+
+#[test]
+fn scripts_stop_on_bash_before_4_4_with_the_fix() {
+    if support::bash_or_skip().is_none() {
+        return;
+    }
+    let plan = plan_of(&topologies()[0]);
+    for (kind, script) in scripts(&plan) {
+        for old in ["3 2 57 1", "4 2 46 2", "4 3 48 1"] {
+            let (code, text) = bash_check_exit(&script, old);
+            assert_eq!(code, Some(1), "{kind} on bash {old}: {text}");
+            assert!(
+                text.contains("needs bash 4.4 or later; this is bash fake"),
+                "{text}"
+            );
+            assert!(text.contains("brew install bash"), "{text}");
+        }
+        for new in ["4 4 23 1", "5 0 0 1", "5 2 37 1"] {
+            let (code, text) = bash_check_exit(&script, new);
+            assert_eq!(code, Some(0), "{kind} on bash {new}: {text}");
+            assert_eq!(text, "passed\n");
+        }
+    }
+    let checks = ddpl_gen::checks::verify(&plan);
+    let verify = render::verify_script(&plan, &checks).unwrap();
+    assert_eq!(
+        bash_check_exit(&verify, "3 2 57 1").0,
+        Some(2),
+        "verify: usage and tools exit 2"
+    );
+}
+
+/// Right after a create, AWS may not know the new resource yet: the deploy tries the call
+/// again, with a message, and completes.
+#[test]
+fn a_not_found_right_after_a_create_is_tried_again() {
+    if support::bash_or_skip().is_none() {
+        return;
+    }
+    let plan = plan_of(Path::new(&support::example("same-region.yaml")));
+    let deploy = render::cli_deploy(&plan).unwrap();
+    let not_found = "An error occurred (InvalidGroup.NotFound) when calling the AuthorizeSecurityGroupIngress operation: The security group 'sg-0123456789abcdef0' does not exist";
+    let fake =
+        fake_aws().rule(on("ec2 authorize-security-group-ingress").fails("ingress", 1, not_found));
+    let (out, calls) = fake.run(&deploy, &[], QUICK);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("ddpl-gen: ec2 authorize-security-group-ingress: InvalidGroup.NotFound right after its creation (eventual consistency); try 2 of 6 in 1s"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains(not_found),
+        "a failure tried again is not shown: {stderr}"
+    );
+    let rules = plan.endpoint_vpc.security_groups[0].ingress.len();
+    assert_eq!(
+        calls_of(&calls, "authorize-security-group-ingress").len(),
+        rules + 1
+    );
+
+    // It gives up after DDPL_NOT_FOUND_TRIES, with AWS's own message and the CLI's status.
+    let fake =
+        fake_aws().rule(on("ec2 authorize-security-group-ingress").fails("ingress", 9, not_found));
+    let env: Vec<(&str, &str)> = QUICK
+        .iter()
+        .copied()
+        .chain([("DDPL_NOT_FOUND_TRIES", "2")])
+        .collect();
+    let (out, calls) = fake.run(&deploy, &[], &env);
+    assert_eq!(out.status.code(), Some(254));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(not_found));
+    assert_eq!(
+        calls_of(&calls, "authorize-security-group-ingress").len(),
+        2
+    );
+
+    // What the script did not create (the topology's VPC) is not waited for.
+    let wrong_vpc = "An error occurred (InvalidVpcID.NotFound) when calling the CreateSecurityGroup operation: The vpc ID 'vpc-0' does not exist";
+    let fake = fake_aws().rule(on("ec2 create-security-group").fails("group", 9, wrong_vpc));
+    let (out, calls) = fake.run(&deploy, &[], QUICK);
+    assert_eq!(out.status.code(), Some(254));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(wrong_vpc));
+    assert_eq!(calls_of(&calls, "create-security-group").len(), 1);
 }

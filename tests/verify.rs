@@ -281,3 +281,43 @@ fn scripts_are_shellcheck_clean() {
         );
     }
 }
+
+/// A name that resolves to fewer addresses than the endpoint has subnets points at one
+/// availability zone: with private hosted zones, an alias to a zonal DNS name (what
+/// CloudFormation makes when AWS lists a zonal entry first).
+#[test]
+fn one_zones_address_where_the_endpoint_has_two_is_a_zonal_alias() {
+    let f = Fixture::new();
+    // A second listener on another loopback address, same port: two reachable answers.
+    let second = TcpListener::bind(("127.0.0.3", f.port)).expect("bind 127.0.0.3");
+    let accepting = second.try_clone().unwrap();
+    std::thread::spawn(move || accepting.incoming().for_each(drop));
+    let two_subnets = PEERING.replace(
+        "  subnet_ids: [subnet-0123456789abcdef0]\n",
+        "  subnet_ids: [subnet-0123456789abcdef0, subnet-0123456789abcdef1]\n",
+    );
+    let script = f.script(&two_subnets);
+    let resolver = f.resolver(
+        &[("orchid.intake.datadoghq.com", "127.0.0.1")],
+        "'127.0.0.1 127.0.0.3' | tr ' ' '\\n'",
+    );
+    let out = f.run(&script, &resolver, &["eu-prod"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        entry(&stdout, "metrics.agent.datadoghq.com")[0].starts_with("PASS"),
+        "{stdout}"
+    );
+    let zonal = entry(&stdout, "orchid.intake.datadoghq.com").join("\n");
+    assert!(zonal.starts_with("FAIL"), "{zonal}");
+    assert!(
+        zonal.contains("1 address(es) where the endpoint has 2 (one per subnet)"),
+        "{zonal}"
+    );
+    assert!(
+        zonal.contains("targets a zonal DNS name of the endpoint"),
+        "{zonal}"
+    );
+    assert!(zonal.contains("regional DNS name"), "{zonal}");
+    drop(second);
+}

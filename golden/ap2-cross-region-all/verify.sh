@@ -13,6 +13,12 @@
 #                        its last argument, one per line; default: dig +short, else getent ahostsv4
 #   DDPL_VERIFY_PORT     port to connect to (default 443)
 #   DDPL_VERIFY_TIMEOUT  seconds to wait for a connection (default 5)
+# bash 4.4 or later: macOS ships 3.2, Amazon Linux 2 and RHEL 7 ship 4.2.
+if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 404)); then
+  printf '%s needs bash 4.4 or later; this is bash %s. On macOS: brew install bash, then: /opt/homebrew/bin/bash %s (/usr/local/bin/bash on an Intel Mac)\n' \
+    "${0##*/}" "${BASH_VERSION:-?}" "$0" >&2
+  exit 2
+fi
 set -euo pipefail
 
 port="${DDPL_VERIFY_PORT:-443}"
@@ -73,10 +79,12 @@ row() {
 no_answer=""
 outside_cidr=""
 no_connection=""
+few=""
 
-# check HOST CIDR: one line of the table, and the diagnosis of a failure.
+# check HOST CIDR ADDRESSES: one line of the table, and the diagnosis of a failure. HOST must
+# resolve to ADDRESSES addresses (one per subnet of its endpoint) inside CIDR.
 check() {
-  local host=$1 cidr=$2 line address
+  local host=$1 cidr=$2 want=$3 line address
   local -a addresses=() cnames=() outside=() refused=()
   checks=$((checks + 1))
   while IFS= read -r line; do
@@ -107,6 +115,12 @@ check() {
     done
     return 0
   fi
+  if ((${#addresses[@]} < want)); then
+    failures=$((failures + 1))
+    row FAIL "$host" "${addresses[*]}"
+    echo "      -> ${#addresses[@]} address(es) where the endpoint has $want (one per subnet): $few"
+    return 0
+  fi
   for address in "${addresses[@]}"; do
     connects "$address" || refused+=("$address")
   done
@@ -126,87 +140,96 @@ vpc_endpoint() {
   no_answer='check that vpc-0fffffffffffffff1 has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the endpoint gold is missing, not yet available or has private DNS off, or this host is not in vpc-0fffffffffffffff1'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0fffffffffffffff1'
-  check 'agent-http-intake.logs.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'aws-kinesis-http-intake.logs.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'eventbridge-intake.logs.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'http-intake.logs.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'lambda-http-intake.logs.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'obpipeline-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'runtime-security-http-intake.logs.ap2.datadoghq.com' '10.50.0.0/16'
+  few='the endpoint gold has no network interface in some of its 2 subnets of vpc-0fffffffffffffff1'
+  check 'agent-http-intake.logs.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'aws-kinesis-http-intake.logs.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'eventbridge-intake.logs.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'http-intake.logs.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'lambda-http-intake.logs.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'obpipeline-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'runtime-security-http-intake.logs.ap2.datadoghq.com' '10.50.0.0/16' 2
   # Endpoint orchid
   no_answer='check that vpc-0fffffffffffffff1 has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the endpoint orchid is missing, not yet available or has private DNS off, or this host is not in vpc-0fffffffffffffff1'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0fffffffffffffff1'
-  check 'api.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'quota.browser-intake-ap2-datadoghq.com' '10.50.0.0/16'
-  check 'synthetics.ap2.datadoghq.com' '10.50.0.0/16'
+  few='the endpoint orchid has no network interface in some of its 2 subnets of vpc-0fffffffffffffff1'
+  check 'api.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'quota.browser-intake-ap2-datadoghq.com' '10.50.0.0/16' 2
+  check 'synthetics.ap2.datadoghq.com' '10.50.0.0/16' 2
   # Endpoint beige
   no_answer='check that vpc-0fffffffffffffff1 has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the endpoint beige is missing, not yet available or has private DNS off, or this host is not in vpc-0fffffffffffffff1'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0fffffffffffffff1'
-  check 'agent.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'metrics.agent.ap2.datadoghq.com' '10.50.0.0/16'
+  few='the endpoint beige has no network interface in some of its 2 subnets of vpc-0fffffffffffffff1'
+  check 'agent.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'metrics.agent.ap2.datadoghq.com' '10.50.0.0/16' 2
   # Endpoint linen
   no_answer='check that vpc-0fffffffffffffff1 has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the endpoint linen is missing, not yet available or has private DNS off, or this host is not in vpc-0fffffffffffffff1'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0fffffffffffffff1'
-  check 'orchestrator.ap2.datadoghq.com' '10.50.0.0/16'
+  few='the endpoint linen has no network interface in some of its 2 subnets of vpc-0fffffffffffffff1'
+  check 'orchestrator.ap2.datadoghq.com' '10.50.0.0/16' 2
   # Endpoint bisque
   no_answer='check that vpc-0fffffffffffffff1 has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the endpoint bisque is missing, not yet available or has private DNS off, or this host is not in vpc-0fffffffffffffff1'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0fffffffffffffff1'
-  check 'process.ap2.datadoghq.com' '10.50.0.0/16'
+  few='the endpoint bisque has no network interface in some of its 2 subnets of vpc-0fffffffffffffff1'
+  check 'process.ap2.datadoghq.com' '10.50.0.0/16' 2
   # Endpoint cyan
   no_answer='check that vpc-0fffffffffffffff1 has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the endpoint cyan is missing, not yet available or has private DNS off, or this host is not in vpc-0fffffffffffffff1'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0fffffffffffffff1'
-  check 'agenthealth-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'awsmetrics-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'ci-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'cicodescan-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'cireport-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'citestcov-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'citestcycle-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'cloudplatform-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'contimage-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'contlcycle-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'cspm-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'cws-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'debugger-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'error-tracking-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'event-management-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'instrumentation-telemetry-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'intake.profile.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'kubeops-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'llmobs-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'ndm-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'ndmflow-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'netpath-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'ocimetrics-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'resources-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'sbom-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'sds-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'sentry-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'snmp-traps-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'softinv-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'webhook-intake.ap2.datadoghq.com' '10.50.0.0/16'
+  few='the endpoint cyan has no network interface in some of its 2 subnets of vpc-0fffffffffffffff1'
+  check 'agenthealth-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'awsmetrics-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'ci-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'cicodescan-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'cireport-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'citestcov-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'citestcycle-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'cloudplatform-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'contimage-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'contlcycle-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'cspm-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'cws-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'debugger-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'error-tracking-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'event-management-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'instrumentation-telemetry-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'intake.profile.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'kubeops-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'llmobs-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'ndm-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'ndmflow-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'netpath-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'ocimetrics-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'resources-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'sbom-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'sds-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'sentry-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'snmp-traps-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'softinv-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'webhook-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
   # Endpoint lime
   no_answer='check that vpc-0fffffffffffffff1 has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the endpoint lime is missing, not yet available or has private DNS off, or this host is not in vpc-0fffffffffffffff1'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0fffffffffffffff1'
-  check 'data-obs-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'trace.agent.ap2.datadoghq.com' '10.50.0.0/16'
+  few='the endpoint lime has no network interface in some of its 2 subnets of vpc-0fffffffffffffff1'
+  check 'data-obs-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'trace.agent.ap2.datadoghq.com' '10.50.0.0/16' 2
   # Endpoint white
   no_answer='check that vpc-0fffffffffffffff1 has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the endpoint white is missing, not yet available or has private DNS off, or this host is not in vpc-0fffffffffffffff1'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0fffffffffffffff1'
-  check 'dbm-metrics-intake.ap2.datadoghq.com' '10.50.0.0/16'
-  check 'dbquery-intake.ap2.datadoghq.com' '10.50.0.0/16'
+  few='the endpoint white has no network interface in some of its 2 subnets of vpc-0fffffffffffffff1'
+  check 'dbm-metrics-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
+  check 'dbquery-intake.ap2.datadoghq.com' '10.50.0.0/16' 2
   # Endpoint violet
   no_answer='check that vpc-0fffffffffffffff1 has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the endpoint violet is missing, not yet available or has private DNS off, or this host is not in vpc-0fffffffffffffff1'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0fffffffffffffff1'
-  check 'config.ap2.datadoghq.com' '10.50.0.0/16'
+  few='the endpoint violet has no network interface in some of its 2 subnets of vpc-0fffffffffffffff1'
+  check 'config.ap2.datadoghq.com' '10.50.0.0/16' 2
 }
 
 vpc="${1:-${DDPL_VPC:-}}"

@@ -18,8 +18,15 @@
 #
 # Environment: DDPL_SKIP_PREFLIGHT=1 skips the check of the Datadog service names (for emulators
 # that do not know them); DDPL_WAIT_SECONDS (default 900) bounds each wait, DDPL_POLL_SECONDS
-# (default 10) spaces the polls. The standard AWS variables apply (AWS_ENDPOINT_URL,
+# (default 10) spaces the polls, DDPL_NOT_FOUND_TRIES (default 6) bounds the tries of a call
+# that AWS answers with NotFound right after a create. The standard AWS variables apply (AWS_ENDPOINT_URL,
 # AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, ...): no endpoint or credential is set here.
+# bash 4.4 or later: macOS ships 3.2, Amazon Linux 2 and RHEL 7 ship 4.2.
+if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 404)); then
+  printf '%s needs bash 4.4 or later; this is bash %s. On macOS: brew install bash, then: /opt/homebrew/bin/bash %s (/usr/local/bin/bash on an Intel Mac)\n' \
+    "${0##*/}" "${BASH_VERSION:-?}" "$0" >&2
+  exit 1
+fi
 set -euo pipefail
 
 export AWS_PAGER=""
@@ -71,6 +78,21 @@ peerings() {
 # zone_id ID: a hosted zone id without its /hostedzone/ prefix.
 zone_id() { printf '%s\n' "${1##*/}"; }
 
+# regional_entry ROWS: of an endpoint's DNS entries (rows of DNS name and hosted zone), the
+# regional one (vpce-<id>-<suffix>.<service>...: no availability zone in its first label; AWS
+# does not promise that it comes first, and a zonal name would send every agent to one zone),
+# else the first row.
+regional_entry() {
+  local name zone
+  while IFS=$'\t' read -r name zone; do
+    if [[ ${name%%.*} =~ ^vpce-[0-9a-z]+-[0-9a-z]+$ ]]; then
+      printf '%s\t%s\n' "$name" "$zone"
+      return 0
+    fi
+  done <<<"$1"
+  printf '%s\n' "${1%%$'\n'*}"
+}
+
 # alias_change ACTION ZONE_NAME_JSON DNS_NAME HOSTED_ZONE_ID: a Route53 change batch for the
 # alias A record at a zone's apex.
 alias_change() {
@@ -86,6 +108,38 @@ waited() {
     die "$2 (gave up after ${wait_seconds}s; raise DDPL_WAIT_SECONDS to wait longer)"
   fi
   sleep "$poll_seconds"
+}
+
+# aws ARGS...: the AWS CLI, tried again when AWS does not yet know a resource this script has
+# just created (InvalidGroup.NotFound, InvalidVpcEndpointId.NotFound,
+# InvalidVpcPeeringConnectionID.NotFound, NoSuchHostedZone): up to DDPL_NOT_FOUND_TRIES times
+# (default 6), 1, 2, 4, 8, 8 seconds apart. "Eventual consistency in the Amazon EC2 API".
+not_found_tries=${DDPL_NOT_FOUND_TRIES:-6}
+[[ $not_found_tries =~ ^[1-9][0-9]*$ ]] || die "DDPL_NOT_FOUND_TRIES must be a whole number of tries"
+aws() {
+  local try=1 delay=1 status errors code
+  local -a call=("$@")
+  # The command's two words, after the options before them (aws --region R ec2 ...).
+  while ((${#call[@]} > 2)) && [[ ${call[0]} == --* ]]; do call=("${call[@]:2}"); done
+  while true; do
+    # Standard output goes where the caller sends it; standard error is kept to be read.
+    status=0
+    { errors=$(command aws "$@" 2>&1 1>&3 3>&-); } 3>&1 || status=$?
+    code=""
+    if [[ $errors =~ (InvalidGroup(Id)?\.NotFound|InvalidVpcEndpointId\.NotFound|InvalidVpcPeeringConnectionI[Dd]\.NotFound|NoSuchHostedZone) ]]; then
+      code=${BASH_REMATCH[1]}
+    fi
+    if ((status == 0)) || [[ -z $code ]] || ((try >= not_found_tries)); then
+      [[ -z $errors ]] || printf '%s\n' "$errors" >&2
+      return "$status"
+    fi
+    # On standard error: the call's output may be captured or discarded.
+    printf 'ddpl-gen: %s %s: %s right after its creation (eventual consistency); try %d of %d in %ds\n' \
+      "${call[0]}" "${call[1]}" "$code" $((try + 1)) "$not_found_tries" "$delay" >&2
+    sleep "$delay"
+    try=$((try + 1))
+    delay=$((delay < 8 ? delay * 2 : 8))
+  done
 }
 
 created() {

@@ -18,6 +18,12 @@
 # Environment: DDPL_WAIT_SECONDS (default 900) bounds each wait, DDPL_POLL_SECONDS (default 10)
 # spaces the polls. The standard AWS variables apply (AWS_ENDPOINT_URL, AWS_CONFIG_FILE, ...):
 # no endpoint or credential is set here.
+# bash 4.4 or later: macOS ships 3.2, Amazon Linux 2 and RHEL 7 ship 4.2.
+if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 404)); then
+  printf '%s needs bash 4.4 or later; this is bash %s. On macOS: brew install bash, then: /opt/homebrew/bin/bash %s (/usr/local/bin/bash on an Intel Mac)\n' \
+    "${0##*/}" "${BASH_VERSION:-?}" "$0" >&2
+  exit 1
+fi
 set -euo pipefail
 
 export AWS_PAGER=""
@@ -68,6 +74,21 @@ peerings() {
 
 # zone_id ID: a hosted zone id without its /hostedzone/ prefix.
 zone_id() { printf '%s\n' "${1##*/}"; }
+
+# regional_entry ROWS: of an endpoint's DNS entries (rows of DNS name and hosted zone), the
+# regional one (vpce-<id>-<suffix>.<service>...: no availability zone in its first label; AWS
+# does not promise that it comes first, and a zonal name would send every agent to one zone),
+# else the first row.
+regional_entry() {
+  local name zone
+  while IFS=$'\t' read -r name zone; do
+    if [[ ${name%%.*} =~ ^vpce-[0-9a-z]+-[0-9a-z]+$ ]]; then
+      printf '%s\t%s\n' "$name" "$zone"
+      return 0
+    fi
+  done <<<"$1"
+  printf '%s\n' "${1%%$'\n'*}"
+}
 
 # alias_change ACTION ZONE_NAME_JSON DNS_NAME HOSTED_ZONE_ID: a Route53 change batch for the
 # alias A record at a zone's apex.

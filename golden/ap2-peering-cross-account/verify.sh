@@ -13,6 +13,12 @@
 #                        its last argument, one per line; default: dig +short, else getent ahostsv4
 #   DDPL_VERIFY_PORT     port to connect to (default 443)
 #   DDPL_VERIFY_TIMEOUT  seconds to wait for a connection (default 5)
+# bash 4.4 or later: macOS ships 3.2, Amazon Linux 2 and RHEL 7 ship 4.2.
+if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 404)); then
+  printf '%s needs bash 4.4 or later; this is bash %s. On macOS: brew install bash, then: /opt/homebrew/bin/bash %s (/usr/local/bin/bash on an Intel Mac)\n' \
+    "${0##*/}" "${BASH_VERSION:-?}" "$0" >&2
+  exit 2
+fi
 set -euo pipefail
 
 port="${DDPL_VERIFY_PORT:-443}"
@@ -73,10 +79,12 @@ row() {
 no_answer=""
 outside_cidr=""
 no_connection=""
+few=""
 
-# check HOST CIDR: one line of the table, and the diagnosis of a failure.
+# check HOST CIDR ADDRESSES: one line of the table, and the diagnosis of a failure. HOST must
+# resolve to ADDRESSES addresses (one per subnet of its endpoint) inside CIDR.
 check() {
-  local host=$1 cidr=$2 line address
+  local host=$1 cidr=$2 want=$3 line address
   local -a addresses=() cnames=() outside=() refused=()
   checks=$((checks + 1))
   while IFS= read -r line; do
@@ -107,6 +115,12 @@ check() {
     done
     return 0
   fi
+  if ((${#addresses[@]} < want)); then
+    failures=$((failures + 1))
+    row FAIL "$host" "${addresses[*]}"
+    echo "      -> ${#addresses[@]} address(es) where the endpoint has $want (one per subnet): $few"
+    return 0
+  fi
   for address in "${addresses[@]}"; do
     connects "$address" || refused+=("$address")
   done
@@ -126,21 +140,23 @@ vpc_endpoint() {
   no_answer='check that vpc-0333333333333333a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone gold.intake.ap2.datadoghq.com is not associated with vpc-0333333333333333a or its A record is missing'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0333333333333333a'
-  check 'agent-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'aws-kinesis-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'eventbridge-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'lambda-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'obpipeline-intake.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'runtime-security-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'gold.intake.ap2.datadoghq.com' '10.30.0.0/16'
+  few='the alias A record of the private hosted zone gold.intake.ap2.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0333333333333333a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'agent-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'aws-kinesis-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'eventbridge-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'lambda-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'obpipeline-intake.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'runtime-security-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'gold.intake.ap2.datadoghq.com' '10.30.0.0/16' 2
   # Endpoint beige
   no_answer='check that vpc-0333333333333333a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone beige.intake.ap2.datadoghq.com is not associated with vpc-0333333333333333a or its A record is missing'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0333333333333333a'
-  check 'agent.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'metrics.agent.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'beige.intake.ap2.datadoghq.com' '10.30.0.0/16'
+  few='the alias A record of the private hosted zone beige.intake.ap2.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0333333333333333a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'agent.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'metrics.agent.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'beige.intake.ap2.datadoghq.com' '10.30.0.0/16' 2
 }
 
 vpc_syd_apps() {
@@ -150,21 +166,23 @@ vpc_syd_apps() {
   no_answer='check that vpc-0444444444444444a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone gold.intake.ap2.datadoghq.com is not associated with vpc-0444444444444444a or its A record is missing'
   no_connection='check that the peering connection between vpc-0333333333333333a and vpc-0444444444444444a is active, that the route tables of both VPCs route 10.30.0.0/16 and 10.31.0.0/16 through it, and that the endpoint security group admits TCP 443 from 10.31.0.0/16'
-  check 'agent-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'aws-kinesis-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'eventbridge-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'lambda-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'obpipeline-intake.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'runtime-security-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'gold.intake.ap2.datadoghq.com' '10.30.0.0/16'
+  few='the alias A record of the private hosted zone gold.intake.ap2.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0333333333333333a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'agent-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'aws-kinesis-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'eventbridge-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'lambda-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'obpipeline-intake.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'runtime-security-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'gold.intake.ap2.datadoghq.com' '10.30.0.0/16' 2
   # Endpoint beige
   no_answer='check that vpc-0444444444444444a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone beige.intake.ap2.datadoghq.com is not associated with vpc-0444444444444444a or its A record is missing'
   no_connection='check that the peering connection between vpc-0333333333333333a and vpc-0444444444444444a is active, that the route tables of both VPCs route 10.30.0.0/16 and 10.31.0.0/16 through it, and that the endpoint security group admits TCP 443 from 10.31.0.0/16'
-  check 'agent.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'metrics.agent.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'beige.intake.ap2.datadoghq.com' '10.30.0.0/16'
+  few='the alias A record of the private hosted zone beige.intake.ap2.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0333333333333333a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'agent.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'metrics.agent.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'beige.intake.ap2.datadoghq.com' '10.30.0.0/16' 2
 }
 
 vpc_tokyo_apps() {
@@ -174,21 +192,23 @@ vpc_tokyo_apps() {
   no_answer='check that vpc-0555555555555555a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone gold.intake.ap2.datadoghq.com is not associated with vpc-0555555555555555a or its A record is missing'
   no_connection='check that the peering connection between vpc-0333333333333333a and vpc-0555555555555555a is active, that the route tables of both VPCs route 10.30.0.0/16 and 10.40.0.0/16 through it, and that the endpoint security group admits TCP 443 from 10.40.0.0/16'
-  check 'agent-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'aws-kinesis-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'eventbridge-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'lambda-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'obpipeline-intake.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'runtime-security-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'gold.intake.ap2.datadoghq.com' '10.30.0.0/16'
+  few='the alias A record of the private hosted zone gold.intake.ap2.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0333333333333333a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'agent-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'aws-kinesis-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'eventbridge-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'lambda-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'obpipeline-intake.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'runtime-security-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'gold.intake.ap2.datadoghq.com' '10.30.0.0/16' 2
   # Endpoint beige
   no_answer='check that vpc-0555555555555555a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone beige.intake.ap2.datadoghq.com is not associated with vpc-0555555555555555a or its A record is missing'
   no_connection='check that the peering connection between vpc-0333333333333333a and vpc-0555555555555555a is active, that the route tables of both VPCs route 10.30.0.0/16 and 10.40.0.0/16 through it, and that the endpoint security group admits TCP 443 from 10.40.0.0/16'
-  check 'agent.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'metrics.agent.ap2.datadoghq.com' '10.30.0.0/16'
-  check 'beige.intake.ap2.datadoghq.com' '10.30.0.0/16'
+  few='the alias A record of the private hosted zone beige.intake.ap2.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0333333333333333a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'agent.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'metrics.agent.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'beige.intake.ap2.datadoghq.com' '10.30.0.0/16' 2
 }
 
 vpc="${1:-${DDPL_VPC:-}}"

@@ -13,6 +13,12 @@
 #                        its last argument, one per line; default: dig +short, else getent ahostsv4
 #   DDPL_VERIFY_PORT     port to connect to (default 443)
 #   DDPL_VERIFY_TIMEOUT  seconds to wait for a connection (default 5)
+# bash 4.4 or later: macOS ships 3.2, Amazon Linux 2 and RHEL 7 ship 4.2.
+if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 404)); then
+  printf '%s needs bash 4.4 or later; this is bash %s. On macOS: brew install bash, then: /opt/homebrew/bin/bash %s (/usr/local/bin/bash on an Intel Mac)\n' \
+    "${0##*/}" "${BASH_VERSION:-?}" "$0" >&2
+  exit 2
+fi
 set -euo pipefail
 
 port="${DDPL_VERIFY_PORT:-443}"
@@ -73,10 +79,12 @@ row() {
 no_answer=""
 outside_cidr=""
 no_connection=""
+few=""
 
-# check HOST CIDR: one line of the table, and the diagnosis of a failure.
+# check HOST CIDR ADDRESSES: one line of the table, and the diagnosis of a failure. HOST must
+# resolve to ADDRESSES addresses (one per subnet of its endpoint) inside CIDR.
 check() {
-  local host=$1 cidr=$2 line address
+  local host=$1 cidr=$2 want=$3 line address
   local -a addresses=() cnames=() outside=() refused=()
   checks=$((checks + 1))
   while IFS= read -r line; do
@@ -107,6 +115,12 @@ check() {
     done
     return 0
   fi
+  if ((${#addresses[@]} < want)); then
+    failures=$((failures + 1))
+    row FAIL "$host" "${addresses[*]}"
+    echo "      -> ${#addresses[@]} address(es) where the endpoint has $want (one per subnet): $few"
+    return 0
+  fi
   for address in "${addresses[@]}"; do
     connects "$address" || refused+=("$address")
   done
@@ -126,22 +140,26 @@ vpc_endpoint() {
   no_answer='check that vpc-0eeeeeeeeeeeeeee1 has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the endpoint logs-agent is missing, not yet available or has private DNS off, or this host is not in vpc-0eeeeeeeeeeeeeee1'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0eeeeeeeeeeeeeee1'
-  check 'agent-http-intake.logs.datadoghq.com' '10.10.0.0/16'
+  few='the endpoint logs-agent has no network interface in some of its 2 subnets of vpc-0eeeeeeeeeeeeeee1'
+  check 'agent-http-intake.logs.datadoghq.com' '10.10.0.0/16' 2
   # Endpoint logs_user
   no_answer='check that vpc-0eeeeeeeeeeeeeee1 has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the endpoint logs-user is missing, not yet available or has private DNS off, or this host is not in vpc-0eeeeeeeeeeeeeee1'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0eeeeeeeeeeeeeee1'
-  check 'http-intake.logs.datadoghq.com' '10.10.0.0/16'
+  few='the endpoint logs-user has no network interface in some of its 2 subnets of vpc-0eeeeeeeeeeeeeee1'
+  check 'http-intake.logs.datadoghq.com' '10.10.0.0/16' 2
   # Endpoint metrics
   no_answer='check that vpc-0eeeeeeeeeeeeeee1 has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the endpoint metrics is missing, not yet available or has private DNS off, or this host is not in vpc-0eeeeeeeeeeeeeee1'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0eeeeeeeeeeeeeee1'
-  check 'metrics.agent.datadoghq.com' '10.10.0.0/16'
+  few='the endpoint metrics has no network interface in some of its 2 subnets of vpc-0eeeeeeeeeeeeeee1'
+  check 'metrics.agent.datadoghq.com' '10.10.0.0/16' 2
   # Endpoint remote_config
   no_answer='check that vpc-0eeeeeeeeeeeeeee1 has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the endpoint remote-config is missing, not yet available or has private DNS off, or this host is not in vpc-0eeeeeeeeeeeeeee1'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0eeeeeeeeeeeeeee1'
-  check 'config.datadoghq.com' '10.10.0.0/16'
+  few='the endpoint remote-config has no network interface in some of its 2 subnets of vpc-0eeeeeeeeeeeeeee1'
+  check 'config.datadoghq.com' '10.10.0.0/16' 2
 }
 
 vpc="${1:-${DDPL_VPC:-}}"

@@ -13,6 +13,12 @@
 #                        its last argument, one per line; default: dig +short, else getent ahostsv4
 #   DDPL_VERIFY_PORT     port to connect to (default 443)
 #   DDPL_VERIFY_TIMEOUT  seconds to wait for a connection (default 5)
+# bash 4.4 or later: macOS ships 3.2, Amazon Linux 2 and RHEL 7 ship 4.2.
+if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 404)); then
+  printf '%s needs bash 4.4 or later; this is bash %s. On macOS: brew install bash, then: /opt/homebrew/bin/bash %s (/usr/local/bin/bash on an Intel Mac)\n' \
+    "${0##*/}" "${BASH_VERSION:-?}" "$0" >&2
+  exit 2
+fi
 set -euo pipefail
 
 port="${DDPL_VERIFY_PORT:-443}"
@@ -73,10 +79,12 @@ row() {
 no_answer=""
 outside_cidr=""
 no_connection=""
+few=""
 
-# check HOST CIDR: one line of the table, and the diagnosis of a failure.
+# check HOST CIDR ADDRESSES: one line of the table, and the diagnosis of a failure. HOST must
+# resolve to ADDRESSES addresses (one per subnet of its endpoint) inside CIDR.
 check() {
-  local host=$1 cidr=$2 line address
+  local host=$1 cidr=$2 want=$3 line address
   local -a addresses=() cnames=() outside=() refused=()
   checks=$((checks + 1))
   while IFS= read -r line; do
@@ -107,6 +115,12 @@ check() {
     done
     return 0
   fi
+  if ((${#addresses[@]} < want)); then
+    failures=$((failures + 1))
+    row FAIL "$host" "${addresses[*]}"
+    echo "      -> ${#addresses[@]} address(es) where the endpoint has $want (one per subnet): $few"
+    return 0
+  fi
   for address in "${addresses[@]}"; do
     connects "$address" || refused+=("$address")
   done
@@ -126,20 +140,23 @@ vpc_endpoint() {
   no_answer='check that vpc-0111111111111111a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone agent-http-intake.logs.datadoghq.com is not associated with vpc-0111111111111111a or its A record is missing'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0111111111111111a'
-  check 'agent-http-intake.logs.datadoghq.com' '10.0.0.0/16'
+  few='the alias A record of the private hosted zone agent-http-intake.logs.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0111111111111111a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'agent-http-intake.logs.datadoghq.com' '10.0.0.0/16' 2
   # Endpoint orchid
   no_answer='check that vpc-0111111111111111a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone orchid.intake.datadoghq.com is not associated with vpc-0111111111111111a or its A record is missing'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0111111111111111a'
-  check 'api.datadoghq.com' '10.0.0.0/16'
-  check 'intake.synthetics.datadoghq.com' '10.0.0.0/16'
-  check 'synthetics.datadoghq.com' '10.0.0.0/16'
-  check 'orchid.intake.datadoghq.com' '10.0.0.0/16'
+  few='the alias A record of the private hosted zone orchid.intake.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0111111111111111a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'api.datadoghq.com' '10.0.0.0/16' 2
+  check 'intake.synthetics.datadoghq.com' '10.0.0.0/16' 2
+  check 'synthetics.datadoghq.com' '10.0.0.0/16' 2
+  check 'orchid.intake.datadoghq.com' '10.0.0.0/16' 2
   # Endpoint metrics
   no_answer='check that vpc-0111111111111111a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone metrics.agent.datadoghq.com is not associated with vpc-0111111111111111a or its A record is missing'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0111111111111111a'
-  check 'metrics.agent.datadoghq.com' '10.0.0.0/16'
+  few='the alias A record of the private hosted zone metrics.agent.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0111111111111111a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'metrics.agent.datadoghq.com' '10.0.0.0/16' 2
 }
 
 vpc_eu_prod() {
@@ -149,20 +166,23 @@ vpc_eu_prod() {
   no_answer='check that vpc-0222222222222222a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone agent-http-intake.logs.datadoghq.com is not associated with vpc-0222222222222222a or its A record is missing'
   no_connection='check that the peering connection between vpc-0111111111111111a and vpc-0222222222222222a is active, that the route tables of both VPCs route 10.0.0.0/16 and 10.20.0.0/16 through it, and that the endpoint security group admits TCP 443 from 10.20.0.0/16'
-  check 'agent-http-intake.logs.datadoghq.com' '10.0.0.0/16'
+  few='the alias A record of the private hosted zone agent-http-intake.logs.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0111111111111111a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'agent-http-intake.logs.datadoghq.com' '10.0.0.0/16' 2
   # Endpoint orchid
   no_answer='check that vpc-0222222222222222a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone orchid.intake.datadoghq.com is not associated with vpc-0222222222222222a or its A record is missing'
   no_connection='check that the peering connection between vpc-0111111111111111a and vpc-0222222222222222a is active, that the route tables of both VPCs route 10.0.0.0/16 and 10.20.0.0/16 through it, and that the endpoint security group admits TCP 443 from 10.20.0.0/16'
-  check 'api.datadoghq.com' '10.0.0.0/16'
-  check 'intake.synthetics.datadoghq.com' '10.0.0.0/16'
-  check 'synthetics.datadoghq.com' '10.0.0.0/16'
-  check 'orchid.intake.datadoghq.com' '10.0.0.0/16'
+  few='the alias A record of the private hosted zone orchid.intake.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0111111111111111a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'api.datadoghq.com' '10.0.0.0/16' 2
+  check 'intake.synthetics.datadoghq.com' '10.0.0.0/16' 2
+  check 'synthetics.datadoghq.com' '10.0.0.0/16' 2
+  check 'orchid.intake.datadoghq.com' '10.0.0.0/16' 2
   # Endpoint metrics
   no_answer='check that vpc-0222222222222222a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone metrics.agent.datadoghq.com is not associated with vpc-0222222222222222a or its A record is missing'
   no_connection='check that the peering connection between vpc-0111111111111111a and vpc-0222222222222222a is active, that the route tables of both VPCs route 10.0.0.0/16 and 10.20.0.0/16 through it, and that the endpoint security group admits TCP 443 from 10.20.0.0/16'
-  check 'metrics.agent.datadoghq.com' '10.0.0.0/16'
+  few='the alias A record of the private hosted zone metrics.agent.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0111111111111111a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'metrics.agent.datadoghq.com' '10.0.0.0/16' 2
 }
 
 vpc="${1:-${DDPL_VPC:-}}"

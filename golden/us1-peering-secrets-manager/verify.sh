@@ -13,6 +13,12 @@
 #                        its last argument, one per line; default: dig +short, else getent ahostsv4
 #   DDPL_VERIFY_PORT     port to connect to (default 443)
 #   DDPL_VERIFY_TIMEOUT  seconds to wait for a connection (default 5)
+# bash 4.4 or later: macOS ships 3.2, Amazon Linux 2 and RHEL 7 ship 4.2.
+if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 404)); then
+  printf '%s needs bash 4.4 or later; this is bash %s. On macOS: brew install bash, then: /opt/homebrew/bin/bash %s (/usr/local/bin/bash on an Intel Mac)\n' \
+    "${0##*/}" "${BASH_VERSION:-?}" "$0" >&2
+  exit 2
+fi
 set -euo pipefail
 
 port="${DDPL_VERIFY_PORT:-443}"
@@ -73,10 +79,12 @@ row() {
 no_answer=""
 outside_cidr=""
 no_connection=""
+few=""
 
-# check HOST CIDR: one line of the table, and the diagnosis of a failure.
+# check HOST CIDR ADDRESSES: one line of the table, and the diagnosis of a failure. HOST must
+# resolve to ADDRESSES addresses (one per subnet of its endpoint) inside CIDR.
 check() {
-  local host=$1 cidr=$2 line address
+  local host=$1 cidr=$2 want=$3 line address
   local -a addresses=() cnames=() outside=() refused=()
   checks=$((checks + 1))
   while IFS= read -r line; do
@@ -107,6 +115,12 @@ check() {
     done
     return 0
   fi
+  if ((${#addresses[@]} < want)); then
+    failures=$((failures + 1))
+    row FAIL "$host" "${addresses[*]}"
+    echo "      -> ${#addresses[@]} address(es) where the endpoint has $want (one per subnet): $few"
+    return 0
+  fi
   for address in "${addresses[@]}"; do
     connects "$address" || refused+=("$address")
   done
@@ -126,19 +140,22 @@ vpc_endpoint() {
   no_answer='check that vpc-0666666666666666a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone agent-http-intake.logs.datadoghq.com is not associated with vpc-0666666666666666a or its A record is missing'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0666666666666666a'
-  check 'agent-http-intake.logs.datadoghq.com' '10.60.0.0/16'
+  few='the alias A record of the private hosted zone agent-http-intake.logs.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0666666666666666a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'agent-http-intake.logs.datadoghq.com' '10.60.0.0/16' 1
   # Endpoint metrics
   no_answer='check that vpc-0666666666666666a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone metrics.agent.datadoghq.com is not associated with vpc-0666666666666666a or its A record is missing'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0666666666666666a'
-  check 'metrics.agent.datadoghq.com' '10.60.0.0/16'
+  few='the alias A record of the private hosted zone metrics.agent.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0666666666666666a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'metrics.agent.datadoghq.com' '10.60.0.0/16' 1
   # Endpoint lime
   no_answer='check that vpc-0666666666666666a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone lime.intake.datadoghq.com is not associated with vpc-0666666666666666a or its A record is missing'
   no_connection='check that the endpoint security group admits TCP 443 from this host'\''s address (and the subnet'\''s network ACL), and that the endpoint is available in vpc-0666666666666666a'
-  check 'data-obs-intake.datadoghq.com' '10.60.0.0/16'
-  check 'trace.agent.datadoghq.com' '10.60.0.0/16'
-  check 'lime.intake.datadoghq.com' '10.60.0.0/16'
+  few='the alias A record of the private hosted zone lime.intake.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0666666666666666a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'data-obs-intake.datadoghq.com' '10.60.0.0/16' 1
+  check 'trace.agent.datadoghq.com' '10.60.0.0/16' 1
+  check 'lime.intake.datadoghq.com' '10.60.0.0/16' 1
 }
 
 vpc_ohio_lambda() {
@@ -148,24 +165,28 @@ vpc_ohio_lambda() {
   no_answer='check that vpc-0777777777777777a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone agent-http-intake.logs.datadoghq.com is not associated with vpc-0777777777777777a or its A record is missing'
   no_connection='check that the peering connection between vpc-0666666666666666a and vpc-0777777777777777a is active, that the route tables of both VPCs route 10.60.0.0/16 and 10.70.0.0/16 through it, and that the endpoint security group admits TCP 443 from 10.70.0.0/16'
-  check 'agent-http-intake.logs.datadoghq.com' '10.60.0.0/16'
+  few='the alias A record of the private hosted zone agent-http-intake.logs.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0666666666666666a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'agent-http-intake.logs.datadoghq.com' '10.60.0.0/16' 1
   # Endpoint metrics
   no_answer='check that vpc-0777777777777777a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone metrics.agent.datadoghq.com is not associated with vpc-0777777777777777a or its A record is missing'
   no_connection='check that the peering connection between vpc-0666666666666666a and vpc-0777777777777777a is active, that the route tables of both VPCs route 10.60.0.0/16 and 10.70.0.0/16 through it, and that the endpoint security group admits TCP 443 from 10.70.0.0/16'
-  check 'metrics.agent.datadoghq.com' '10.60.0.0/16'
+  few='the alias A record of the private hosted zone metrics.agent.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0666666666666666a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'metrics.agent.datadoghq.com' '10.60.0.0/16' 1
   # Endpoint lime
   no_answer='check that vpc-0777777777777777a has enableDnsSupport on and uses the Amazon-provided DNS server'
   outside_cidr='the private hosted zone lime.intake.datadoghq.com is not associated with vpc-0777777777777777a or its A record is missing'
   no_connection='check that the peering connection between vpc-0666666666666666a and vpc-0777777777777777a is active, that the route tables of both VPCs route 10.60.0.0/16 and 10.70.0.0/16 through it, and that the endpoint security group admits TCP 443 from 10.70.0.0/16'
-  check 'data-obs-intake.datadoghq.com' '10.60.0.0/16'
-  check 'trace.agent.datadoghq.com' '10.60.0.0/16'
-  check 'lime.intake.datadoghq.com' '10.60.0.0/16'
+  few='the alias A record of the private hosted zone lime.intake.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0666666666666666a --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'data-obs-intake.datadoghq.com' '10.60.0.0/16' 1
+  check 'trace.agent.datadoghq.com' '10.60.0.0/16' 1
+  check 'lime.intake.datadoghq.com' '10.60.0.0/16' 1
   # Endpoint ohio_lambda_secretsmanager
   no_answer='check that vpc-0777777777777777a has enableDnsSupport on'
   outside_cidr='the secretsmanager endpoint is missing, not yet available or has private DNS off'
   no_connection='check that the secretsmanager endpoint'\''s security group admits TCP 443 from this host'\''s address'
-  check 'secretsmanager.us-east-2.amazonaws.com' '10.70.0.0/16'
+  few='the secretsmanager endpoint has no network interface in some of its 2 subnets of vpc-0777777777777777a'
+  check 'secretsmanager.us-east-2.amazonaws.com' '10.70.0.0/16' 2
 }
 
 vpc="${1:-${DDPL_VPC:-}}"

@@ -77,7 +77,7 @@ const TEMPLATES: &[EmbeddedTemplate] = &[
     embedded!("cli/deploy.sh.j2", imports: ["cli/macros.sh.j2"]),
     embedded!("cli/destroy.sh.j2", imports: ["cli/macros.sh.j2"]),
     embedded!("plan/plan.md.j2"),
-    embedded!("verify/verify.sh.j2"),
+    embedded!("verify/verify.sh.j2", imports: ["cli/macros.sh.j2"]),
     embedded!("init/ddpl.yaml.j2"),
     embedded!("agent/agent-config.md.j2"),
 ];

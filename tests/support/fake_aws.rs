@@ -57,6 +57,22 @@ impl Rule {
     pub fn exits(self, code: u8) -> Rule {
         Rule(self.0, format!("exit {code}"))
     }
+
+    /// Fails as the CLI does (`stderr` on standard error, exit 254), `times` times; then the
+    /// calls go on to the next rules. `name` tells this rule's count file apart from others'.
+    pub fn fails(self, name: &str, times: u32, stderr: &str) -> Rule {
+        let count = format!(
+            "\"${{0%/*}}\"/failed-{}",
+            name.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        );
+        Rule(
+            self.0,
+            format!(
+                "n=$(cat {count} 2>/dev/null || echo 0); if ((n < {times})); then echo $((n + 1)) >{count}; printf '%s\\n' {} >&2; exit 254; fi",
+                quote(stderr)
+            ),
+        )
+    }
 }
 
 /// An account with nothing in it, where whatever is created exists, and is available, at once.
@@ -70,9 +86,13 @@ pub fn empty_account() -> Vec<Rule> {
         on("ec2 describe-vpc-endpoints")
             .arg_contains("--query", "State")
             .prints("available\n"),
+        // A zonal entry first: AWS does not promise that the regional one leads.
         on("ec2 describe-vpc-endpoints")
             .arg_contains("--query", "DnsEntries")
-            .prints("vpce-0123.vpce-svc-0.us-east-1.vpce.amazonaws.com\tZ7HUB22UULQXV\n"),
+            .prints(concat!(
+                "vpce-0123-abcdefgh-us-east-1a.vpce-svc-0.us-east-1.vpce.amazonaws.com\tZ7HUB22UULQXV\n",
+                "vpce-0123-abcdefgh.vpce-svc-0.us-east-1.vpce.amazonaws.com\tZ7HUB22UULQXV\n",
+            )),
         // No peering between two given VPCs; the one created is active.
         on(peerings).arg_contains("--query", "RequesterVpcInfo"),
         on(peerings)

@@ -11,8 +11,11 @@ output "endpoint_ids" {
 }
 
 output "endpoint_dns_names" {
-  description = "The DNS name of each endpoint in the endpoint VPC (its first DNS entry), by service key."
-  value       = { for key, endpoint in aws_vpc_endpoint.endpoint : key => endpoint.dns_entry[0].dns_name }
+  description = "The regional DNS name of each endpoint in the endpoint VPC (the entry without an availability zone), by service key."
+  value = { for key, endpoint in aws_vpc_endpoint.endpoint : key => concat(
+    [for entry in endpoint.dns_entry : entry.dns_name if can(regex("^vpce-[0-9a-z]+-[0-9a-z]+\\.", entry.dns_name))],
+    [endpoint.dns_entry[0].dns_name],
+  )[0] }
 }
 
 output "endpoint_dns_entries" {

@@ -136,6 +136,18 @@ resource "aws_route53_zone" "endpoint" {
   }
 }
 
+locals {
+  # Each endpoint's regional DNS entry (vpce-<id>-<suffix>.vpce-svc-...): AWS does not promise
+  # that it comes first, and a zonal one (vpce-<id>-<suffix>-us-east-1a...) would send every
+  # agent to one availability zone. The first entry if none looks regional.
+  regional_dns_entries = {
+    for key, endpoint in aws_vpc_endpoint.endpoint : key => concat(
+      [for entry in endpoint.dns_entry : entry if can(regex("^vpce-[0-9a-z]+-[0-9a-z]+\\.", entry.dns_name))],
+      endpoint.dns_entry,
+    )[0]
+  }
+}
+
 resource "aws_route53_record" "endpoint" {
   for_each = aws_route53_zone.endpoint
 
@@ -145,8 +157,8 @@ resource "aws_route53_record" "endpoint" {
   type     = "A"
 
   alias {
-    name                   = aws_vpc_endpoint.endpoint[each.key].dns_entry[0].dns_name
-    zone_id                = aws_vpc_endpoint.endpoint[each.key].dns_entry[0].hosted_zone_id
+    name                   = local.regional_dns_entries[each.key].dns_name
+    zone_id                = local.regional_dns_entries[each.key].hosted_zone_id
     evaluate_target_health = false
   }
 }

@@ -18,12 +18,50 @@
 # Every step looks before it acts, so running the script again changes nothing, and a run cut
 # off halfway completes when run again. It honours the standard AWS environment (credentials,
 # AWS_CONFIG_FILE, ...); every call names its --region, and --profile where the topology gives one.
+# bash 4.4 or later: macOS ships 3.2, Amazon Linux 2 and RHEL 7 ship 4.2.
+if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 404)); then
+  printf '%s needs bash 4.4 or later; this is bash %s. On macOS: brew install bash, then: /opt/homebrew/bin/bash %s (/usr/local/bin/bash on an Intel Mac)\n' \
+    "${0##*/}" "${BASH_VERSION:-?}" "$0" >&2
+  exit 1
+fi
 set -euo pipefail
 
 log() { printf '%s\n' "$*" >&2; }
 die() {
   printf 'error: %s\n' "$*" >&2
   exit 1
+}
+
+# aws ARGS...: the AWS CLI, tried again when AWS does not yet know a resource this script has
+# just created (InvalidGroup.NotFound, InvalidVpcEndpointId.NotFound,
+# InvalidVpcPeeringConnectionID.NotFound, NoSuchHostedZone): up to DDPL_NOT_FOUND_TRIES times
+# (default 6), 1, 2, 4, 8, 8 seconds apart. "Eventual consistency in the Amazon EC2 API".
+not_found_tries=${DDPL_NOT_FOUND_TRIES:-6}
+[[ $not_found_tries =~ ^[1-9][0-9]*$ ]] || die "DDPL_NOT_FOUND_TRIES must be a whole number of tries"
+aws() {
+  local try=1 delay=1 status errors code
+  local -a call=("$@")
+  # The command's two words, after the options before them (aws --region R ec2 ...).
+  while ((${#call[@]} > 2)) && [[ ${call[0]} == --* ]]; do call=("${call[@]:2}"); done
+  while true; do
+    # Standard output goes where the caller sends it; standard error is kept to be read.
+    status=0
+    { errors=$(command aws "$@" 2>&1 1>&3 3>&-); } 3>&1 || status=$?
+    code=""
+    if [[ $errors =~ (InvalidGroup(Id)?\.NotFound|InvalidVpcEndpointId\.NotFound|InvalidVpcPeeringConnectionI[Dd]\.NotFound|NoSuchHostedZone) ]]; then
+      code=${BASH_REMATCH[1]}
+    fi
+    if ((status == 0)) || [[ -z $code ]] || ((try >= not_found_tries)); then
+      [[ -z $errors ]] || printf '%s\n' "$errors" >&2
+      return "$status"
+    fi
+    # On standard error: the call's output may be captured or discarded.
+    printf 'ddpl-gen: %s %s: %s right after its creation (eventual consistency); try %d of %d in %ds\n' \
+      "${call[0]}" "${call[1]}" "$code" $((try + 1)) "$not_found_tries" "$delay" >&2
+    sleep "$delay"
+    try=$((try + 1))
+    delay=$((delay < 8 ? delay * 2 : 8))
+  done
 }
 
 # has_word TEXT WORD: WORD is one of the whitespace-separated words of TEXT.
@@ -69,8 +107,56 @@ dns_attributes() {
   dns_on 'eu-west-1' '' 'vpc-0222222222222222a'
 }
 
+# zone_id OUTPUT_KEY MISSING_OK: prints the hosted zone id that the endpoint stack gives as
+# OUTPUT_KEY. When the stack does not exist: fails, or with MISSING_OK=yes prints nothing.
+zone_id() {
+  local out err
+  err="$(mktemp)"
+  if out="$(aws --region 'us-east-1' cloudformation describe-stacks --stack-name 'acme-peer-111111111111-us-east-1' --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text 2>"$err")"; then
+    rm -f "$err"
+  else
+    out="$(cat "$err")"
+    rm -f "$err"
+    if [[ "$2" == yes && "$out" == *"does not exist"* ]]; then
+      return 0
+    fi
+    die "cannot read output $1 of stack "'acme-peer-111111111111-us-east-1'": $out"
+  fi
+  if [[ -z "$out" || "$out" == None ]]; then
+    die "stack "'acme-peer-111111111111-us-east-1'" has no output $1 (yet): deploy it first"
+  fi
+  printf '%s\n' "$out"
+}
+
+# alias_check ZONE ZONE_NAME: warns when the apex alias of ZONE (ZONE_NAME) targets a zonal DNS
+# name of its endpoint (vpce-<id>-<suffix>-<zone>...): CloudFormation takes the endpoint's first
+# DNS entry, and AWS does not promise that it is the regional one; a zonal target sends every
+# agent to one availability zone.
+alias_check() {
+  local target
+  target="$(aws --region 'us-east-1' route53 list-resource-record-sets --hosted-zone-id "$1" \
+    --start-record-name "$2" --start-record-type A --max-items 1 \
+    --query 'ResourceRecordSets[0].AliasTarget.DNSName' --output text)"
+  target=${target%.}
+  if [[ -z $target || $target == None ]]; then
+    log "$2: no alias A record at the apex yet (the endpoint stack makes it)"
+  elif [[ $target == vpce-* && ! ${target%%.*} =~ ^vpce-[0-9a-z]+-[0-9a-z]+$ ]]; then
+    log "warning: the alias A record of $2 targets $target, a zonal DNS name of its endpoint (one availability zone): AWS listed it first and CloudFormation takes the first entry. Point the record at the endpoint's regional name, the entry without a zone (the endpoint stack's output ...DnsEntries), with an UPSERT of its AliasTarget (route53 change-resource-record-sets --hosted-zone-id $1)"
+    alias_warnings=$((alias_warnings + 1))
+  else
+    log "$2: the alias A record targets the regional name $target"
+  fi
+}
+
 associate() {
   log 'no zone is associated with a VPC of another account: nothing to associate'
+
+  # The alias records: regional targets (see alias_check).
+  alias_warnings=0
+  alias_check "$(zone_id LogsAgentHostedZoneId no)" 'agent-http-intake.logs.datadoghq.com'
+  alias_check "$(zone_id OrchidHostedZoneId no)" 'orchid.intake.datadoghq.com'
+  alias_check "$(zone_id MetricsHostedZoneId no)" 'metrics.agent.datadoghq.com'
+  ((alias_warnings == 0)) || log "warning: $alias_warnings alias record(s) target a zonal DNS name (see above)"
 }
 
 destroy() {
