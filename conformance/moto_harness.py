@@ -347,11 +347,18 @@ class Context:
         return self.clients[key]
 
     def write_profiles(self, stacks: list[dict[str, Any]]) -> dict[str, str]:
-        """One profile per (profile name -> account); returns the environment for the scripts."""
+        """One profile per (profile name -> account); returns the environment for the scripts.
+        A stack with a role_arn reaches its account through the role (the scripts and Terraform
+        assume it; moto maps assumed-role credentials to the role's account), so its profile
+        need not be that account's, except for the CloudFormation README's commands."""
         profiles: dict[str, str] = {}
-        for st in stacks:
+        for st in sorted(stacks, key=lambda st: bool(st.get("role_arn"))):  # roles' sources last
             name = st["profile"] or "default"
             account = st["account_id"] or DEFAULT_ACCOUNT
+            if st.get("role_arn") and self.part != "cloudformation":
+                # The scripts and Terraform assume the role: the profile only has to exist.
+                profiles.setdefault(name, account)
+                continue
             if profiles.get(name, account) != account:
                 raise CaseFailure(f"profile {name!r} is used for accounts {profiles[name]} and {account}")
             profiles[name] = account

@@ -336,10 +336,14 @@ fn every_aws_call_names_its_region_and_the_stacks_profile() {
                     line,
                     ..
                 } = &call;
-                let known = plan
-                    .stacks
-                    .iter()
-                    .any(|s| &s.region == region && &s.profile == profile);
+                // A stack with a role_arn: its calls name the role's stand-in (role:N).
+                let known = plan.stacks.iter().any(|s| {
+                    let named = match &s.role_arn {
+                        Some(_) => Some(format!("role:{}", s.index)),
+                        None => s.profile.clone(),
+                    };
+                    &s.region == region && &named == profile
+                });
                 assert!(
                     known,
                     "{} {kind}: --region {region:?} --profile {profile:?} is no stack of the plan: {line}",
@@ -429,7 +433,14 @@ fn scripts_are_strict_bash_with_a_header() {
                     "{kind}: warning {warning}"
                 );
             }
-            assert!(!script.contains("AWS_ACCESS_KEY_ID"), "no credentials");
+            // No credentials in the script: only those of a role it assumes, in a variable.
+            assert_eq!(
+                script.matches("AWS_ACCESS_KEY_ID").count(),
+                script
+                    .matches("\"AWS_ACCESS_KEY_ID=${role_key[$stand_in]}\"")
+                    .count(),
+                "{kind}: credentials"
+            );
             assert!(!script.contains("AWS_DEFAULT_REGION"), "no default region");
         }
     }
@@ -493,7 +504,12 @@ fn peering_scripts_cover_every_step() {
         "ap-southeast-2".to_string(),
         Some("shared-services".to_string()),
     );
-    let tokyo = ("ap-northeast-1".to_string(), Some("apps-tokyo".to_string()));
+    // Tokyo's stack has a role_arn: its calls name the role's stand-in, which the scripts
+    // assume first with the stack's profile.
+    let tokyo = ("ap-northeast-1".to_string(), Some("role:1".to_string()));
+    assert!(deploy.contains(
+        "\nassume_role 'role:1' 'arn:aws:iam::222222222222:role/ddpl-deploy' 'ap-northeast-1' 'apps-tokyo'\n"
+    ));
     for (op, stack) in [
         ("accept-vpc-peering-connection", &tokyo),
         ("create-vpc-association-authorization", &shared),
@@ -511,9 +527,7 @@ fn peering_scripts_cover_every_step() {
         "the zone owner authorizes"
     );
     assert!(
-        deploy.contains(
-            "ensure_dns_attributes 'ap-northeast-1' 'apps-tokyo' 'vpc-0555555555555555a'"
-        )
+        deploy.contains("ensure_dns_attributes 'ap-northeast-1' 'role:1' 'vpc-0555555555555555a'")
     );
     let destroy = render::cli_destroy(&plan).unwrap();
     let order = [
@@ -1009,4 +1023,120 @@ fn a_not_found_right_after_a_create_is_tried_again() {
     assert_eq!(out.status.code(), Some(254));
     assert!(String::from_utf8_lossy(&out.stderr).contains(wrong_vpc));
     assert_eq!(calls_of(&calls, "create-security-group").len(), 1);
+}
+
+/// A stack with a role_arn: the scripts assume the role once, with the stack's profile, and
+/// send that stack's calls with the role's credentials (in the environment of those calls
+/// only), not with a profile.
+#[test]
+fn role_arn_is_assumed_for_its_stacks_calls() {
+    if support::bash_or_skip().is_none() {
+        return;
+    }
+    let plan = plan_of(&golden_topology("ap2-peering-cross-account"));
+    // The DNS attributes of Tokyo's VPC are read with the role's credentials (and are on).
+    let who = "printf 'credentials: %s %s\\n' \"${AWS_ACCESS_KEY_ID:-none}\" \"${AWS_PROFILE:-no-profile}\" >&2; printf 'True\\n'";
+    for (kind, script) in scripts(&plan) {
+        let fake = paged_zones(&plan, "None", "").first(
+            on("ec2 describe-vpc-attribute")
+                .arg_is("--region", "ap-northeast-1")
+                .answer_with(who),
+        );
+        let env: Vec<(&str, &str)> = QUICK
+            .iter()
+            .copied()
+            .chain([("AWS_PROFILE", "ambient")])
+            .collect();
+        let (out, calls) = fake.run(&script, &[], &env);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{kind}: {stderr}");
+        let assumed = calls_of(&calls, "assume-role");
+        assert_eq!(assumed.len(), 1, "{kind}: the role is assumed once");
+        assert_eq!(
+            arg_of(assumed[0], "--role-arn"),
+            Some("arn:aws:iam::222222222222:role/ddpl-deploy")
+        );
+        assert_eq!(arg_of(assumed[0], "--profile"), Some("apps-tokyo"));
+        assert_eq!(arg_of(assumed[0], "--region"), Some("ap-northeast-1"));
+        for call in &calls {
+            assert!(
+                !call.iter().any(|a| a.starts_with("role:")),
+                "{kind}: a stand-in reached the CLI: {call:?}"
+            );
+            if arg_of(call, "--region") == Some("ap-northeast-1") && call[1] != "assume-role" {
+                assert_eq!(arg_of(call, "--profile"), None, "{kind}: {call:?}");
+            }
+        }
+        if kind == "deploy" {
+            assert!(
+                stderr.contains("credentials: ASIAFAKEROLEKEY no-profile"),
+                "{kind}: the role's credentials, without the ambient profile: {stderr}"
+            );
+        }
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains("fake-secret"),
+            "{kind}: never printed"
+        );
+        assert!(!stderr.contains("fake-secret"), "{kind}: never printed");
+    }
+}
+
+/// Cross-region endpoints need vpce:AllowMultiRegion, which AWS checks only on a create: the
+/// preflight makes a dry-run create and stops, naming the permission, when it is refused.
+#[test]
+fn preflight_dry_runs_a_cross_region_create() {
+    if support::bash_or_skip().is_none() {
+        return;
+    }
+    let plan = plan_of(Path::new(&support::example("cross-region.yaml")));
+    let deploy = render::cli_deploy(&plan).unwrap();
+    let services = plan
+        .preflight
+        .iter()
+        .map(|c| format!("{}\t{}\n", c.service_name, c.private_dns_name))
+        .collect::<String>();
+    let env = [("DDPL_POLL_SECONDS", "1"), ("DDPL_WAIT_SECONDS", "5")];
+    let allowed = fake_aws().answer("ec2 describe-vpc-endpoint-services", &services);
+    let (out, calls) = allowed.run(&deploy, &[], &env);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dry: Vec<_> = calls_of(&calls, "create-vpc-endpoint")
+        .into_iter()
+        .filter(|c| c.iter().any(|a| a == "--dry-run"))
+        .collect();
+    assert_eq!(dry.len(), plan.preflight.len());
+    for call in &dry {
+        assert_eq!(arg_of(call, "--service-region"), Some("us-east-1"));
+        assert_eq!(
+            arg_of(call, "--vpc-id"),
+            Some(plan.endpoint_vpc.vpc_id.as_str())
+        );
+    }
+    assert!(
+        stdout.contains("preflight: may create an endpoint for"),
+        "{stdout}"
+    );
+
+    let refused = "An error occurred (UnauthorizedOperation) when calling the CreateVpcEndpoint operation: You are not authorized to perform this operation.";
+    let denied = fake_aws()
+        .answer("ec2 describe-vpc-endpoint-services", &services)
+        .rule(on("ec2 create-vpc-endpoint").has_flag("--dry-run").fails(
+            "denied",
+            u32::MAX,
+            refused,
+        ));
+    let (out, calls) = denied.run(&deploy, &[], &env);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("vpce:AllowMultiRegion"), "{stderr}");
+    assert!(stderr.contains("UnauthorizedOperation"), "{stderr}");
+    let created = calls_of(&calls, "create-vpc-endpoint")
+        .into_iter()
+        .filter(|c| !c.iter().any(|a| a == "--dry-run"))
+        .count();
+    assert_eq!(created, 0, "nothing is created after a refused preflight");
 }

@@ -10,9 +10,9 @@
 # before creating the endpoints; the teardown leaves them on (the VPCs are not ddpl-gen's).
 #
 # Where the calls go (every call names its region, and its profile where the topology gives one):
-#   tokyo-obs-123456789012-ap-northeast-1: --region 'ap-northeast-1'
-#     (role_arn arn:aws:iam::123456789012:role/ddpl-deploy is for Terraform; here the profile or the
-#     ambient credentials must reach that account)
+#   tokyo-obs-123456789012-ap-northeast-1: --region 'ap-northeast-1' --profile 'role:0'
+#     (role:0 stands for the role arn:aws:iam::123456789012:role/ddpl-deploy, assumed at
+#     the start with the environment's credentials; its credentials stay in this process)
 #
 # Warnings:
 #   - Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink.
@@ -111,21 +111,52 @@ waited() {
   sleep "$poll_seconds"
 }
 
-# aws ARGS...: the AWS CLI, tried again when AWS does not yet know a resource this script has
-# just created (InvalidGroup.NotFound, InvalidVpcEndpointId.NotFound,
-# InvalidVpcPeeringConnectionID.NotFound, NoSuchHostedZone): up to DDPL_NOT_FOUND_TRIES times
-# (default 6), 1, 2, 4, 8, 8 seconds apart. "Eventual consistency in the Amazon EC2 API".
+# The roles of the topology (role_arn), by the stand-in profile their stacks' calls name:
+# assumed once at the start (assume_role), their credentials kept in this process only.
+declare -A role_key=() role_secret=() role_token=()
+
+# assume_role STAND_IN ROLE_ARN REGION SOURCE_PROFILE: assumes ROLE_ARN with the credentials of
+# SOURCE_PROFILE ('' for the environment's); the calls that name --profile STAND_IN use it.
+assume_role() {
+  local -a at=(--region "$3")
+  [[ -z $4 ]] || at+=(--profile "$4")
+  local credentials
+  credentials=$(command aws sts assume-role "${at[@]}" --role-arn "$2" \
+    --role-session-name 'ddpl-gen-tokyo-obs' \
+    --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text) ||
+    die "could not assume the role $2 (the role_arn of the calls that name --profile $1)"
+  IFS=$'\t' read -r "role_key[$1]" "role_secret[$1]" "role_token[$1]" <<<"$credentials"
+  [[ -n ${role_key[$1]} && -n ${role_secret[$1]} && -n ${role_token[$1]} ]] ||
+    die "sts assume-role gave no credentials for the role $2"
+}
+
 not_found_tries=${DDPL_NOT_FOUND_TRIES:-6}
 [[ $not_found_tries =~ ^[1-9][0-9]*$ ]] || die "DDPL_NOT_FOUND_TRIES must be a whole number of tries"
+# aws ARGS...: the AWS CLI; --profile role:N stands for the credentials of an assumed role.
+# A call that AWS answers with a NotFound for a kind of resource this script has just created
+# (InvalidGroup.NotFound, InvalidVpcEndpointId.NotFound, InvalidVpcPeeringConnectionID.NotFound,
+# NoSuchHostedZone: "Eventual consistency in the Amazon EC2 API") is tried again, up to
+# DDPL_NOT_FOUND_TRIES times (default 6), 1, 2, 4, 8, 8 seconds apart.
 aws() {
+  local -a call=("$@") run=(command aws)
   local try=1 delay=1 status errors code
-  local -a call=("$@")
+  local i stand_in
+  for ((i = 0; i + 1 < ${#call[@]}; i++)); do
+    [[ ${call[i]} == --profile && ${call[i + 1]} == role:* ]] || continue
+    stand_in=${call[i + 1]}
+    [[ -n ${role_key[$stand_in]:-} ]] || die "no credentials for --profile $stand_in: its role was not assumed"
+    run=(env -u AWS_PROFILE "AWS_ACCESS_KEY_ID=${role_key[$stand_in]}" "AWS_SECRET_ACCESS_KEY=${role_secret[$stand_in]}"
+      "AWS_SESSION_TOKEN=${role_token[$stand_in]}" aws)
+    call=("${call[@]:0:i}" "${call[@]:i+2}")
+    break
+  done
+  local -a words=("${call[@]}")
   # The command's two words, after the options before them (aws --region R ec2 ...).
-  while ((${#call[@]} > 2)) && [[ ${call[0]} == --* ]]; do call=("${call[@]:2}"); done
+  while ((${#words[@]} > 2)) && [[ ${words[0]} == --* ]]; do words=("${words[@]:2}"); done
   while true; do
     # Standard output goes where the caller sends it; standard error is kept to be read.
     status=0
-    { errors=$(command aws "$@" 2>&1 1>&3 3>&-); } 3>&1 || status=$?
+    { errors=$("${run[@]}" "${call[@]}" 2>&1 1>&3 3>&-); } 3>&1 || status=$?
     code=""
     if [[ $errors =~ (InvalidGroup(Id)?\.NotFound|InvalidVpcEndpointId\.NotFound|InvalidVpcPeeringConnectionI[Dd]\.NotFound|NoSuchHostedZone) ]]; then
       code=${BASH_REMATCH[1]}
@@ -136,12 +167,15 @@ aws() {
     fi
     # On standard error: the call's output may be captured or discarded.
     printf 'ddpl-gen: %s %s: %s right after its creation (eventual consistency); try %d of %d in %ds\n' \
-      "${call[0]}" "${call[1]}" "$code" $((try + 1)) "$not_found_tries" "$delay" >&2
+      "${words[0]}" "${words[1]}" "$code" $((try + 1)) "$not_found_tries" "$delay" >&2
     sleep "$delay"
     try=$((try + 1))
     delay=$((delay < 8 ? delay * 2 : 8))
   done
 }
+
+assume_role 'role:0' 'arn:aws:iam::123456789012:role/ddpl-deploy' 'ap-northeast-1' ''
+
 
 created() {
   changes=$((changes + 1))
@@ -235,28 +269,28 @@ else
     unknown=$((unknown + 1))
   }
   status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-northeast-1' \
+  found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-northeast-1' --profile 'role:0' \
     --service-names 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b' \
     --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
   check_service 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b' "$status" "$found" 'agent-http-intake.logs.ap1.datadoghq.com' '2026'
   status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-northeast-1' \
+  found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-northeast-1' --profile 'role:0' \
     --service-names 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3' \
     --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
   check_service 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3' "$status" "$found" 'http-intake.logs.ap1.datadoghq.com' '2026'
   status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-northeast-1' \
+  found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-northeast-1' --profile 'role:0' \
     --service-names 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad' \
     --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
   check_service 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad' "$status" "$found" 'metrics.agent.ap1.datadoghq.com' '2026'
   status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-northeast-1' \
+  found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-northeast-1' --profile 'role:0' \
     --service-names 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977' \
     --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
   check_service 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977' "$status" "$found" 'dbm-metrics-intake.ap1.datadoghq.com' '2026'
   if ((unknown > 0)); then
-    die "$unknown Datadog service name(s) unknown to AWS; the catalog of" '2026-11-26' \
-      "may be stale: fix the entry (ddpl-gen --catalog FILE) and generate again"
+    die "$unknown Datadog service(s) unknown to AWS or refused (see above); an unknown name means the catalog of" \
+      '2026-11-26' "may be stale: fix the entry (ddpl-gen --catalog FILE) and generate again"
   fi
   if ((unchecked > 0)); then
     die "$unchecked Datadog service name(s) could not be checked (see above); fix the access," \
@@ -267,20 +301,20 @@ fi
 # 2. DNS attributes, before any endpoint: AWS refuses private DNS (endpoints with private DNS,
 #    private hosted zones) in a VPC without DNS support and DNS hostnames. They stay on after
 #    the teardown.
-ensure_dns_attributes 'ap-northeast-1' '' 'vpc-0a1b2c3d4e5f60718'
+ensure_dns_attributes 'ap-northeast-1' 'role:0' 'vpc-0a1b2c3d4e5f60718'
 
 # 3. Security groups for the endpoints: TCP 443 from the agents.
 log 'no security group to create; the endpoints use' 'sg-0a1b2c3d4e5f60718'
 
 # 4. Interface endpoints, all created first, then awaited together.
 ep_logs_agent='' # set by ensure_endpoint
-ensure_endpoint 'ap-northeast-1' '' ep_logs_agent 'logs-agent' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
+ensure_endpoint 'ap-northeast-1' 'role:0' ep_logs_agent 'logs-agent' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
 ep_logs_user='' # set by ensure_endpoint
-ensure_endpoint 'ap-northeast-1' '' ep_logs_user 'logs-user' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
+ensure_endpoint 'ap-northeast-1' 'role:0' ep_logs_user 'logs-user' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
 ep_metrics='' # set by ensure_endpoint
-ensure_endpoint 'ap-northeast-1' '' ep_metrics 'metrics' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
+ensure_endpoint 'ap-northeast-1' 'role:0' ep_metrics 'metrics' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
 ep_dbm='' # set by ensure_endpoint
-ensure_endpoint 'ap-northeast-1' '' ep_dbm 'dbm' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
+ensure_endpoint 'ap-northeast-1' 'role:0' ep_dbm 'dbm' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
 
 total=4
 start=$SECONDS
@@ -294,16 +328,16 @@ endpoint_state() {
 }
 while :; do
   ready=0
-  state=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' \
+  state=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' --profile 'role:0' \
     --vpc-endpoint-ids "$ep_logs_agent" --query 'VpcEndpoints[0].State' --output text)
   endpoint_state 'logs-agent' "$ep_logs_agent" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' \
+  state=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' --profile 'role:0' \
     --vpc-endpoint-ids "$ep_logs_user" --query 'VpcEndpoints[0].State' --output text)
   endpoint_state 'logs-user' "$ep_logs_user" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' \
+  state=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' --profile 'role:0' \
     --vpc-endpoint-ids "$ep_metrics" --query 'VpcEndpoints[0].State' --output text)
   endpoint_state 'metrics' "$ep_metrics" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' \
+  state=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' --profile 'role:0' \
     --vpc-endpoint-ids "$ep_dbm" --query 'VpcEndpoints[0].State' --output text)
   endpoint_state 'dbm' "$ep_dbm" "$state"
   log "waiting for $total endpoints: $ready/$total available"

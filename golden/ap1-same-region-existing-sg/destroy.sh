@@ -10,7 +10,9 @@
 # on: the VPCs are not ddpl-gen's, and something else may rely on them.
 #
 # Where the calls go (every call names its region, and its profile where the topology gives one):
-#   tokyo-obs-123456789012-ap-northeast-1: --region 'ap-northeast-1'
+#   tokyo-obs-123456789012-ap-northeast-1: --region 'ap-northeast-1' --profile 'role:0'
+#     (role:0 stands for the role arn:aws:iam::123456789012:role/ddpl-deploy, assumed at
+#     the start with the environment's credentials; its credentials stay in this process)
 #
 # Warnings (of the deployment):
 #   - Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink.
@@ -107,6 +109,44 @@ waited() {
   sleep "$poll_seconds"
 }
 
+# The roles of the topology (role_arn), by the stand-in profile their stacks' calls name:
+# assumed once at the start (assume_role), their credentials kept in this process only.
+declare -A role_key=() role_secret=() role_token=()
+
+# assume_role STAND_IN ROLE_ARN REGION SOURCE_PROFILE: assumes ROLE_ARN with the credentials of
+# SOURCE_PROFILE ('' for the environment's); the calls that name --profile STAND_IN use it.
+assume_role() {
+  local -a at=(--region "$3")
+  [[ -z $4 ]] || at+=(--profile "$4")
+  local credentials
+  credentials=$(command aws sts assume-role "${at[@]}" --role-arn "$2" \
+    --role-session-name 'ddpl-gen-tokyo-obs' \
+    --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text) ||
+    die "could not assume the role $2 (the role_arn of the calls that name --profile $1)"
+  IFS=$'\t' read -r "role_key[$1]" "role_secret[$1]" "role_token[$1]" <<<"$credentials"
+  [[ -n ${role_key[$1]} && -n ${role_secret[$1]} && -n ${role_token[$1]} ]] ||
+    die "sts assume-role gave no credentials for the role $2"
+}
+
+# aws ARGS...: the AWS CLI; --profile role:N stands for the credentials of an assumed role.
+aws() {
+  local -a call=("$@") run=(command aws)
+  local i stand_in
+  for ((i = 0; i + 1 < ${#call[@]}; i++)); do
+    [[ ${call[i]} == --profile && ${call[i + 1]} == role:* ]] || continue
+    stand_in=${call[i + 1]}
+    [[ -n ${role_key[$stand_in]:-} ]] || die "no credentials for --profile $stand_in: its role was not assumed"
+    run=(env -u AWS_PROFILE "AWS_ACCESS_KEY_ID=${role_key[$stand_in]}" "AWS_SECRET_ACCESS_KEY=${role_secret[$stand_in]}"
+      "AWS_SESSION_TOKEN=${role_token[$stand_in]}" aws)
+    call=("${call[@]:0:i}" "${call[@]:i+2}")
+    break
+  done
+  "${run[@]}" "${call[@]}"
+}
+
+assume_role 'role:0' 'arn:aws:iam::123456789012:role/ddpl-deploy' 'ap-northeast-1' ''
+
+
 removed() {
   changes=$((changes + 1))
   log "deleted $*"
@@ -143,21 +183,21 @@ endpoints_left() {
 }
 
 # 6. Interface endpoints, then a bounded wait until they are gone.
-remove_endpoints 'ap-northeast-1' '' 'logs-agent' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
-remove_endpoints 'ap-northeast-1' '' 'logs-user' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
-remove_endpoints 'ap-northeast-1' '' 'metrics' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
-remove_endpoints 'ap-northeast-1' '' 'dbm' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'ap-northeast-1' 'role:0' 'logs-agent' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'ap-northeast-1' 'role:0' 'logs-user' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'ap-northeast-1' 'role:0' 'metrics' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
+remove_endpoints 'ap-northeast-1' 'role:0' 'dbm' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
 total=4
 start=$SECONDS
 while :; do
   left=0
-  count=$(endpoints_left 'ap-northeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  count=$(endpoints_left 'ap-northeast-1' 'role:0' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
   left=$((left + count))
-  count=$(endpoints_left 'ap-northeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  count=$(endpoints_left 'ap-northeast-1' 'role:0' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
   left=$((left + count))
-  count=$(endpoints_left 'ap-northeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  count=$(endpoints_left 'ap-northeast-1' 'role:0' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
   left=$((left + count))
-  count=$(endpoints_left 'ap-northeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
+  count=$(endpoints_left 'ap-northeast-1' 'role:0' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
   left=$((left + count))
   if ((left == 0)); then
     break

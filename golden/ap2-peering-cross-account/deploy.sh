@@ -13,9 +13,9 @@
 #
 # Where the calls go (every call names its region, and its profile where the topology gives one):
 #   acme-apac-111111111111-ap-southeast-2: --region 'ap-southeast-2' --profile 'shared-services'
-#   acme-apac-222222222222-ap-northeast-1: --region 'ap-northeast-1' --profile 'apps-tokyo'
-#     (role_arn arn:aws:iam::222222222222:role/ddpl-deploy is for Terraform; here the profile or the
-#     ambient credentials must reach that account)
+#   acme-apac-222222222222-ap-northeast-1: --region 'ap-northeast-1' --profile 'role:1'
+#     (role:1 stands for the role arn:aws:iam::222222222222:role/ddpl-deploy, assumed at
+#     the start with the profile apps-tokyo; its credentials stay in this process)
 #
 # Warnings:
 #   - Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink.
@@ -114,21 +114,52 @@ waited() {
   sleep "$poll_seconds"
 }
 
-# aws ARGS...: the AWS CLI, tried again when AWS does not yet know a resource this script has
-# just created (InvalidGroup.NotFound, InvalidVpcEndpointId.NotFound,
-# InvalidVpcPeeringConnectionID.NotFound, NoSuchHostedZone): up to DDPL_NOT_FOUND_TRIES times
-# (default 6), 1, 2, 4, 8, 8 seconds apart. "Eventual consistency in the Amazon EC2 API".
+# The roles of the topology (role_arn), by the stand-in profile their stacks' calls name:
+# assumed once at the start (assume_role), their credentials kept in this process only.
+declare -A role_key=() role_secret=() role_token=()
+
+# assume_role STAND_IN ROLE_ARN REGION SOURCE_PROFILE: assumes ROLE_ARN with the credentials of
+# SOURCE_PROFILE ('' for the environment's); the calls that name --profile STAND_IN use it.
+assume_role() {
+  local -a at=(--region "$3")
+  [[ -z $4 ]] || at+=(--profile "$4")
+  local credentials
+  credentials=$(command aws sts assume-role "${at[@]}" --role-arn "$2" \
+    --role-session-name 'ddpl-gen-acme-apac' \
+    --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text) ||
+    die "could not assume the role $2 (the role_arn of the calls that name --profile $1)"
+  IFS=$'\t' read -r "role_key[$1]" "role_secret[$1]" "role_token[$1]" <<<"$credentials"
+  [[ -n ${role_key[$1]} && -n ${role_secret[$1]} && -n ${role_token[$1]} ]] ||
+    die "sts assume-role gave no credentials for the role $2"
+}
+
 not_found_tries=${DDPL_NOT_FOUND_TRIES:-6}
 [[ $not_found_tries =~ ^[1-9][0-9]*$ ]] || die "DDPL_NOT_FOUND_TRIES must be a whole number of tries"
+# aws ARGS...: the AWS CLI; --profile role:N stands for the credentials of an assumed role.
+# A call that AWS answers with a NotFound for a kind of resource this script has just created
+# (InvalidGroup.NotFound, InvalidVpcEndpointId.NotFound, InvalidVpcPeeringConnectionID.NotFound,
+# NoSuchHostedZone: "Eventual consistency in the Amazon EC2 API") is tried again, up to
+# DDPL_NOT_FOUND_TRIES times (default 6), 1, 2, 4, 8, 8 seconds apart.
 aws() {
+  local -a call=("$@") run=(command aws)
   local try=1 delay=1 status errors code
-  local -a call=("$@")
+  local i stand_in
+  for ((i = 0; i + 1 < ${#call[@]}; i++)); do
+    [[ ${call[i]} == --profile && ${call[i + 1]} == role:* ]] || continue
+    stand_in=${call[i + 1]}
+    [[ -n ${role_key[$stand_in]:-} ]] || die "no credentials for --profile $stand_in: its role was not assumed"
+    run=(env -u AWS_PROFILE "AWS_ACCESS_KEY_ID=${role_key[$stand_in]}" "AWS_SECRET_ACCESS_KEY=${role_secret[$stand_in]}"
+      "AWS_SESSION_TOKEN=${role_token[$stand_in]}" aws)
+    call=("${call[@]:0:i}" "${call[@]:i+2}")
+    break
+  done
+  local -a words=("${call[@]}")
   # The command's two words, after the options before them (aws --region R ec2 ...).
-  while ((${#call[@]} > 2)) && [[ ${call[0]} == --* ]]; do call=("${call[@]:2}"); done
+  while ((${#words[@]} > 2)) && [[ ${words[0]} == --* ]]; do words=("${words[@]:2}"); done
   while true; do
     # Standard output goes where the caller sends it; standard error is kept to be read.
     status=0
-    { errors=$(command aws "$@" 2>&1 1>&3 3>&-); } 3>&1 || status=$?
+    { errors=$("${run[@]}" "${call[@]}" 2>&1 1>&3 3>&-); } 3>&1 || status=$?
     code=""
     if [[ $errors =~ (InvalidGroup(Id)?\.NotFound|InvalidVpcEndpointId\.NotFound|InvalidVpcPeeringConnectionI[Dd]\.NotFound|NoSuchHostedZone) ]]; then
       code=${BASH_REMATCH[1]}
@@ -139,12 +170,15 @@ aws() {
     fi
     # On standard error: the call's output may be captured or discarded.
     printf 'ddpl-gen: %s %s: %s right after its creation (eventual consistency); try %d of %d in %ds\n' \
-      "${call[0]}" "${call[1]}" "$code" $((try + 1)) "$not_found_tries" "$delay" >&2
+      "${words[0]}" "${words[1]}" "$code" $((try + 1)) "$not_found_tries" "$delay" >&2
     sleep "$delay"
     try=$((try + 1))
     delay=$((delay < 8 ? delay * 2 : 8))
   done
 }
+
+assume_role 'role:1' 'arn:aws:iam::222222222222:role/ddpl-deploy' 'ap-northeast-1' 'apps-tokyo'
+
 
 created() {
   changes=$((changes + 1))
@@ -459,8 +493,8 @@ else
     --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
   check_service 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff' "$status" "$found" 'beige.intake.ap2.datadoghq.com' '2026'
   if ((unknown > 0)); then
-    die "$unknown Datadog service name(s) unknown to AWS; the catalog of" '2026-11-26' \
-      "may be stale: fix the entry (ddpl-gen --catalog FILE) and generate again"
+    die "$unknown Datadog service(s) unknown to AWS or refused (see above); an unknown name means the catalog of" \
+      '2026-11-26' "may be stale: fix the entry (ddpl-gen --catalog FILE) and generate again"
   fi
   if ((unchecked > 0)); then
     die "$unchecked Datadog service name(s) could not be checked (see above); fix the access," \
@@ -473,7 +507,7 @@ fi
 #    the teardown.
 ensure_dns_attributes 'ap-southeast-2' 'shared-services' 'vpc-0333333333333333a'
 ensure_dns_attributes 'ap-southeast-2' 'shared-services' 'vpc-0444444444444444a'
-ensure_dns_attributes 'ap-northeast-1' 'apps-tokyo' 'vpc-0555555555555555a'
+ensure_dns_attributes 'ap-northeast-1' 'role:1' 'vpc-0555555555555555a'
 
 # 3. Security groups for the endpoints: TCP 443 from the agents.
 sg_endpoint='' # set by ensure_security_group
@@ -630,20 +664,20 @@ ensure_peering 'ap-southeast-2' 'shared-services' 'ap-southeast-2' 'shared-servi
 ensure_route 'ap-southeast-2' 'shared-services' 'rtb-0333333333333333a' '10.31.0.0/16' "$pcx_syd_apps"
 ensure_route 'ap-southeast-2' 'shared-services' 'rtb-0444444444444444a' '10.30.0.0/16' "$pcx_syd_apps"
 pcx_tokyo_apps='' # set by ensure_peering
-ensure_peering 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' pcx_tokyo_apps 'vpc-0333333333333333a' 'vpc-0555555555555555a' 'ap-northeast-1' '222222222222' 1
+ensure_peering 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'role:1' pcx_tokyo_apps 'vpc-0333333333333333a' 'vpc-0555555555555555a' 'ap-northeast-1' '222222222222' 1
 ensure_route 'ap-southeast-2' 'shared-services' 'rtb-0333333333333333a' '10.40.0.0/16' "$pcx_tokyo_apps"
-ensure_route 'ap-northeast-1' 'apps-tokyo' 'rtb-0555555555555555a' '10.30.0.0/16' "$pcx_tokyo_apps"
+ensure_route 'ap-northeast-1' 'role:1' 'rtb-0555555555555555a' '10.30.0.0/16' "$pcx_tokyo_apps"
 
 # 7. Every zone associated with every agent VPC. Another account's VPC: the zone owner
 #    authorizes, the VPC owner associates, the zone owner removes the authorization.
 zone_vpcs=$(aws route53 get-hosted-zone --region 'ap-southeast-2' --profile 'shared-services' \
   --id "$zone_gold" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
 associate_zone 'ap-southeast-2' 'shared-services' "$zone_gold" 'gold.intake.ap2.datadoghq.com' 'vpc-0444444444444444a' 'ap-southeast-2' "$zone_vpcs"
-associate_zone_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone_gold" 'gold.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1' "$zone_vpcs"
+associate_zone_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'role:1' "$zone_gold" 'gold.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1' "$zone_vpcs"
 zone_vpcs=$(aws route53 get-hosted-zone --region 'ap-southeast-2' --profile 'shared-services' \
   --id "$zone_beige" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
 associate_zone 'ap-southeast-2' 'shared-services' "$zone_beige" 'beige.intake.ap2.datadoghq.com' 'vpc-0444444444444444a' 'ap-southeast-2' "$zone_vpcs"
-associate_zone_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone_beige" 'beige.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1' "$zone_vpcs"
+associate_zone_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'role:1' "$zone_beige" 'beige.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1' "$zone_vpcs"
 
 log 'endpoint' 'gold' "$ep_gold" 'in' 'vpc-0333333333333333a'
 log 'endpoint' 'beige' "$ep_beige" 'in' 'vpc-0333333333333333a'

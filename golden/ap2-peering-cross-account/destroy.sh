@@ -10,7 +10,9 @@
 #
 # Where the calls go (every call names its region, and its profile where the topology gives one):
 #   acme-apac-111111111111-ap-southeast-2: --region 'ap-southeast-2' --profile 'shared-services'
-#   acme-apac-222222222222-ap-northeast-1: --region 'ap-northeast-1' --profile 'apps-tokyo'
+#   acme-apac-222222222222-ap-northeast-1: --region 'ap-northeast-1' --profile 'role:1'
+#     (role:1 stands for the role arn:aws:iam::222222222222:role/ddpl-deploy, assumed at
+#     the start with the profile apps-tokyo; its credentials stay in this process)
 #
 # Warnings (of the deployment):
 #   - Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink.
@@ -106,6 +108,44 @@ waited() {
   fi
   sleep "$poll_seconds"
 }
+
+# The roles of the topology (role_arn), by the stand-in profile their stacks' calls name:
+# assumed once at the start (assume_role), their credentials kept in this process only.
+declare -A role_key=() role_secret=() role_token=()
+
+# assume_role STAND_IN ROLE_ARN REGION SOURCE_PROFILE: assumes ROLE_ARN with the credentials of
+# SOURCE_PROFILE ('' for the environment's); the calls that name --profile STAND_IN use it.
+assume_role() {
+  local -a at=(--region "$3")
+  [[ -z $4 ]] || at+=(--profile "$4")
+  local credentials
+  credentials=$(command aws sts assume-role "${at[@]}" --role-arn "$2" \
+    --role-session-name 'ddpl-gen-acme-apac' \
+    --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text) ||
+    die "could not assume the role $2 (the role_arn of the calls that name --profile $1)"
+  IFS=$'\t' read -r "role_key[$1]" "role_secret[$1]" "role_token[$1]" <<<"$credentials"
+  [[ -n ${role_key[$1]} && -n ${role_secret[$1]} && -n ${role_token[$1]} ]] ||
+    die "sts assume-role gave no credentials for the role $2"
+}
+
+# aws ARGS...: the AWS CLI; --profile role:N stands for the credentials of an assumed role.
+aws() {
+  local -a call=("$@") run=(command aws)
+  local i stand_in
+  for ((i = 0; i + 1 < ${#call[@]}; i++)); do
+    [[ ${call[i]} == --profile && ${call[i + 1]} == role:* ]] || continue
+    stand_in=${call[i + 1]}
+    [[ -n ${role_key[$stand_in]:-} ]] || die "no credentials for --profile $stand_in: its role was not assumed"
+    run=(env -u AWS_PROFILE "AWS_ACCESS_KEY_ID=${role_key[$stand_in]}" "AWS_SECRET_ACCESS_KEY=${role_secret[$stand_in]}"
+      "AWS_SESSION_TOKEN=${role_token[$stand_in]}" aws)
+    call=("${call[@]:0:i}" "${call[@]:i+2}")
+    break
+  done
+  "${run[@]}" "${call[@]}"
+}
+
+assume_role 'role:1' 'arn:aws:iam::222222222222:role/ddpl-deploy' 'ap-northeast-1' 'apps-tokyo'
+
 
 removed() {
   changes=$((changes + 1))
@@ -301,13 +341,13 @@ if ! missing "$zone_gold"; then
   zone_vpcs=$(aws route53 get-hosted-zone --region 'ap-southeast-2' --profile 'shared-services' \
     --id "$zone_gold" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
   disassociate_zone 'ap-southeast-2' 'shared-services' "$zone_gold" 'gold.intake.ap2.datadoghq.com' 'vpc-0444444444444444a' 'ap-southeast-2' "$zone_vpcs"
-  disassociate_zone_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone_gold" 'gold.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1' "$zone_vpcs"
+  disassociate_zone_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'role:1' "$zone_gold" 'gold.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1' "$zone_vpcs"
 fi
 if ! missing "$zone_beige"; then
   zone_vpcs=$(aws route53 get-hosted-zone --region 'ap-southeast-2' --profile 'shared-services' \
     --id "$zone_beige" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
   disassociate_zone 'ap-southeast-2' 'shared-services' "$zone_beige" 'beige.intake.ap2.datadoghq.com' 'vpc-0444444444444444a' 'ap-southeast-2' "$zone_vpcs"
-  disassociate_zone_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone_beige" 'beige.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1' "$zone_vpcs"
+  disassociate_zone_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'role:1' "$zone_beige" 'beige.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1' "$zone_vpcs"
 fi
 
 # 3. Alias records at the zone apexes.
@@ -363,7 +403,7 @@ rows=$(peering_rows 'ap-southeast-2' 'shared-services' 'vpc-0333333333333333a' '
 ours=$(peerings "$rows" 'vpc-0333333333333333a' 'vpc-0555555555555555a')
 live=$(peerings "$rows" 'vpc-0333333333333333a' 'vpc-0555555555555555a' initiating-request pending-acceptance provisioning active)
 remove_route 'ap-southeast-2' 'shared-services' 'rtb-0333333333333333a' '10.40.0.0/16' "$ours"
-remove_route 'ap-northeast-1' 'apps-tokyo' 'rtb-0555555555555555a' '10.30.0.0/16' "$ours"
+remove_route 'ap-northeast-1' 'role:1' 'rtb-0555555555555555a' '10.30.0.0/16' "$ours"
 remove_peerings 'ap-southeast-2' 'shared-services' 'vpc-0333333333333333a' 'vpc-0555555555555555a' "$live"
 
 # 6. Interface endpoints, then a bounded wait until they are gone.

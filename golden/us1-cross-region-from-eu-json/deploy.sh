@@ -110,21 +110,23 @@ waited() {
   sleep "$poll_seconds"
 }
 
-# aws ARGS...: the AWS CLI, tried again when AWS does not yet know a resource this script has
-# just created (InvalidGroup.NotFound, InvalidVpcEndpointId.NotFound,
-# InvalidVpcPeeringConnectionID.NotFound, NoSuchHostedZone): up to DDPL_NOT_FOUND_TRIES times
-# (default 6), 1, 2, 4, 8, 8 seconds apart. "Eventual consistency in the Amazon EC2 API".
 not_found_tries=${DDPL_NOT_FOUND_TRIES:-6}
 [[ $not_found_tries =~ ^[1-9][0-9]*$ ]] || die "DDPL_NOT_FOUND_TRIES must be a whole number of tries"
+# aws ARGS...: the AWS CLI.
+# A call that AWS answers with a NotFound for a kind of resource this script has just created
+# (InvalidGroup.NotFound, InvalidVpcEndpointId.NotFound, InvalidVpcPeeringConnectionID.NotFound,
+# NoSuchHostedZone: "Eventual consistency in the Amazon EC2 API") is tried again, up to
+# DDPL_NOT_FOUND_TRIES times (default 6), 1, 2, 4, 8, 8 seconds apart.
 aws() {
+  local -a call=("$@") run=(command aws)
   local try=1 delay=1 status errors code
-  local -a call=("$@")
+  local -a words=("${call[@]}")
   # The command's two words, after the options before them (aws --region R ec2 ...).
-  while ((${#call[@]} > 2)) && [[ ${call[0]} == --* ]]; do call=("${call[@]:2}"); done
+  while ((${#words[@]} > 2)) && [[ ${words[0]} == --* ]]; do words=("${words[@]:2}"); done
   while true; do
     # Standard output goes where the caller sends it; standard error is kept to be read.
     status=0
-    { errors=$(command aws "$@" 2>&1 1>&3 3>&-); } 3>&1 || status=$?
+    { errors=$("${run[@]}" "${call[@]}" 2>&1 1>&3 3>&-); } 3>&1 || status=$?
     code=""
     if [[ $errors =~ (InvalidGroup(Id)?\.NotFound|InvalidVpcEndpointId\.NotFound|InvalidVpcPeeringConnectionI[Dd]\.NotFound|NoSuchHostedZone) ]]; then
       code=${BASH_REMATCH[1]}
@@ -135,12 +137,13 @@ aws() {
     fi
     # On standard error: the call's output may be captured or discarded.
     printf 'ddpl-gen: %s %s: %s right after its creation (eventual consistency); try %d of %d in %ds\n' \
-      "${call[0]}" "${call[1]}" "$code" $((try + 1)) "$not_found_tries" "$delay" >&2
+      "${words[0]}" "${words[1]}" "$code" $((try + 1)) "$not_found_tries" "$delay" >&2
     sleep "$delay"
     try=$((try + 1))
     delay=$((delay < 8 ? delay * 2 : 8))
   done
 }
+
 
 created() {
   changes=$((changes + 1))
@@ -299,33 +302,71 @@ else
       "$1" "$5" '2026-11-26' "$detail" >&2
     unknown=$((unknown + 1))
   }
+  # check_cross_region NAME SERVICE_REGION DRY_RUN_OUTPUT: a dry-run create of an endpoint for
+  # NAME in SERVICE_REGION must be refused only as a dry run (DryRunOperation).
+  check_cross_region() {
+    if [[ $3 == *DryRunOperation* ]]; then
+      log "preflight: may create an endpoint for $1 in $2 (cross-region)"
+    elif [[ $3 == *UnauthorizedOperation* || $3 == *AccessDenied* ]]; then
+      printf 'ddpl-gen: error: not allowed to create a cross-region endpoint for %s in %s: the caller needs ec2:CreateVpcEndpoint and vpce:AllowMultiRegion (IAM): %s\n' \
+        "$1" "$2" "${3#$'\n'}" >&2
+      unknown=$((unknown + 1))
+    else
+      printf 'ddpl-gen: error: could not check that an endpoint for %s in %s may be created: %s\n' "$1" "$2" "${3#$'\n'}" >&2
+      unchecked=$((unchecked + 1))
+    fi
+  }
   status=0
   found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-1' --profile 'eu-prod' \
     --service-names 'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' \
     --service-regions 'us-east-1' \
     --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
   check_service 'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' "$status" "$found" 'agent-http-intake.logs.datadoghq.com' '2026'
+  # Cross-region PrivateLink needs vpce:AllowMultiRegion, which only a create checks.
+  found=$(aws ec2 create-vpc-endpoint --dry-run --region 'eu-west-1' --profile 'eu-prod' \
+    --vpc-endpoint-type Interface --vpc-id 'vpc-0eeeeeeeeeeeeeee1' \
+    --service-name 'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' --service-region 'us-east-1' \
+    --subnet-ids 'subnet-0eeeeeeeeeeeeeee1' 'subnet-0eeeeeeeeeeeeeee2' 2>&1) || true
+  check_cross_region 'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' 'us-east-1' "$found"
   status=0
   found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-1' --profile 'eu-prod' \
     --service-names 'com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d' \
     --service-regions 'us-east-1' \
     --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
   check_service 'com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d' "$status" "$found" 'http-intake.logs.datadoghq.com' '2026'
+  # Cross-region PrivateLink needs vpce:AllowMultiRegion, which only a create checks.
+  found=$(aws ec2 create-vpc-endpoint --dry-run --region 'eu-west-1' --profile 'eu-prod' \
+    --vpc-endpoint-type Interface --vpc-id 'vpc-0eeeeeeeeeeeeeee1' \
+    --service-name 'com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d' --service-region 'us-east-1' \
+    --subnet-ids 'subnet-0eeeeeeeeeeeeeee1' 'subnet-0eeeeeeeeeeeeeee2' 2>&1) || true
+  check_cross_region 'com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d' 'us-east-1' "$found"
   status=0
   found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-1' --profile 'eu-prod' \
     --service-names 'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' \
     --service-regions 'us-east-1' \
     --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
   check_service 'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' "$status" "$found" 'metrics.agent.datadoghq.com' '2026'
+  # Cross-region PrivateLink needs vpce:AllowMultiRegion, which only a create checks.
+  found=$(aws ec2 create-vpc-endpoint --dry-run --region 'eu-west-1' --profile 'eu-prod' \
+    --vpc-endpoint-type Interface --vpc-id 'vpc-0eeeeeeeeeeeeeee1' \
+    --service-name 'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' --service-region 'us-east-1' \
+    --subnet-ids 'subnet-0eeeeeeeeeeeeeee1' 'subnet-0eeeeeeeeeeeeeee2' 2>&1) || true
+  check_cross_region 'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' 'us-east-1' "$found"
   status=0
   found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-1' --profile 'eu-prod' \
     --service-names 'com.amazonaws.vpce.us-east-1.vpce-svc-01f21309e507e3b1d' \
     --service-regions 'us-east-1' \
     --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
   check_service 'com.amazonaws.vpce.us-east-1.vpce-svc-01f21309e507e3b1d' "$status" "$found" 'config.datadoghq.com' '2026'
+  # Cross-region PrivateLink needs vpce:AllowMultiRegion, which only a create checks.
+  found=$(aws ec2 create-vpc-endpoint --dry-run --region 'eu-west-1' --profile 'eu-prod' \
+    --vpc-endpoint-type Interface --vpc-id 'vpc-0eeeeeeeeeeeeeee1' \
+    --service-name 'com.amazonaws.vpce.us-east-1.vpce-svc-01f21309e507e3b1d' --service-region 'us-east-1' \
+    --subnet-ids 'subnet-0eeeeeeeeeeeeeee1' 'subnet-0eeeeeeeeeeeeeee2' 2>&1) || true
+  check_cross_region 'com.amazonaws.vpce.us-east-1.vpce-svc-01f21309e507e3b1d' 'us-east-1' "$found"
   if ((unknown > 0)); then
-    die "$unknown Datadog service name(s) unknown to AWS; the catalog of" '2026-11-26' \
-      "may be stale: fix the entry (ddpl-gen --catalog FILE) and generate again"
+    die "$unknown Datadog service(s) unknown to AWS or refused (see above); an unknown name means the catalog of" \
+      '2026-11-26' "may be stale: fix the entry (ddpl-gen --catalog FILE) and generate again"
   fi
   if ((unchecked > 0)); then
     die "$unchecked Datadog service name(s) could not be checked (see above); fix the access," \

@@ -107,6 +107,8 @@ waited() {
   sleep "$poll_seconds"
 }
 
+
+
 removed() {
   changes=$((changes + 1))
   log "deleted $*"

@@ -38,6 +38,16 @@ impl Rule {
         self
     }
 
+    /// Only where `flag` is one of the arguments.
+    pub fn has_flag(mut self, flag: &str) -> Rule {
+        let test = format!(
+            " && [[ \" ${{args[*]}} \" == *\" \"{}\" \"* ]]",
+            quote(flag)
+        );
+        self.0.push_str(&test);
+        self
+    }
+
     /// Only where the value after `flag` contains `part`.
     pub fn arg_contains(mut self, flag: &str, part: &str) -> Rule {
         let test = format!(" && [[ $(arg {}) == *{}* ]]", quote(flag), quote(part));
@@ -51,6 +61,11 @@ impl Rule {
             self.0,
             format!("printf %s {}; exit 0", quote(output.as_ref())),
         )
+    }
+
+    /// Runs `code` (shell) and succeeds.
+    pub fn answer_with(self, code: &str) -> Rule {
+        Rule(self.0, format!("{code}; exit 0"))
     }
 
     /// Prints nothing and exits with `code`.
@@ -79,7 +94,11 @@ impl Rule {
 pub fn empty_account() -> Vec<Rule> {
     let peerings = "ec2 describe-vpc-peering-connections";
     vec![
+        on("sts assume-role").prints("ASIAFAKEROLEKEY\tfake-secret\tfake-session-token\n"),
         on("ec2 create-security-group").prints("sg-0123456789abcdef0\n"),
+        // A caller allowed to create it (cross-region: vpce:AllowMultiRegion too).
+        on("ec2 create-vpc-endpoint").has_flag("--dry-run").fails("dry-run", u32::MAX,
+            "An error occurred (DryRunOperation) when calling the CreateVpcEndpoint operation: Request would have succeeded, but DryRun flag is set."),
         on("ec2 create-vpc-endpoint").prints("vpce-0123456789abcdef0\n"),
         on("ec2 create-vpc-peering-connection").prints("pcx-0123456789abcdef0\n"),
         on("route53 create-hosted-zone").prints("/hostedzone/ZCREATED\n"),
@@ -133,6 +152,12 @@ impl FakeAws {
     /// Adds `rule`, after the rules added before it and before those of the empty account.
     pub fn rule(mut self, rule: Rule) -> FakeAws {
         self.rules.push(rule);
+        self
+    }
+
+    /// Adds `rule` before every rule added so far.
+    pub fn first(mut self, rule: Rule) -> FakeAws {
+        self.rules.insert(0, rule);
         self
     }
 

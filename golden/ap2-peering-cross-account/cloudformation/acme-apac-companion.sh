@@ -32,21 +32,52 @@ die() {
   exit 1
 }
 
-# aws ARGS...: the AWS CLI, tried again when AWS does not yet know a resource this script has
-# just created (InvalidGroup.NotFound, InvalidVpcEndpointId.NotFound,
-# InvalidVpcPeeringConnectionID.NotFound, NoSuchHostedZone): up to DDPL_NOT_FOUND_TRIES times
-# (default 6), 1, 2, 4, 8, 8 seconds apart. "Eventual consistency in the Amazon EC2 API".
+# The roles of the topology (role_arn), by the stand-in profile their stacks' calls name:
+# assumed once at the start (assume_role), their credentials kept in this process only.
+declare -A role_key=() role_secret=() role_token=()
+
+# assume_role STAND_IN ROLE_ARN REGION SOURCE_PROFILE: assumes ROLE_ARN with the credentials of
+# SOURCE_PROFILE ('' for the environment's); the calls that name --profile STAND_IN use it.
+assume_role() {
+  local -a at=(--region "$3")
+  [[ -z $4 ]] || at+=(--profile "$4")
+  local credentials
+  credentials=$(command aws sts assume-role "${at[@]}" --role-arn "$2" \
+    --role-session-name 'ddpl-gen-acme-apac' \
+    --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text) ||
+    die "could not assume the role $2 (the role_arn of the calls that name --profile $1)"
+  IFS=$'\t' read -r "role_key[$1]" "role_secret[$1]" "role_token[$1]" <<<"$credentials"
+  [[ -n ${role_key[$1]} && -n ${role_secret[$1]} && -n ${role_token[$1]} ]] ||
+    die "sts assume-role gave no credentials for the role $2"
+}
+
 not_found_tries=${DDPL_NOT_FOUND_TRIES:-6}
 [[ $not_found_tries =~ ^[1-9][0-9]*$ ]] || die "DDPL_NOT_FOUND_TRIES must be a whole number of tries"
+# aws ARGS...: the AWS CLI; --profile role:N stands for the credentials of an assumed role.
+# A call that AWS answers with a NotFound for a kind of resource this script has just created
+# (InvalidGroup.NotFound, InvalidVpcEndpointId.NotFound, InvalidVpcPeeringConnectionID.NotFound,
+# NoSuchHostedZone: "Eventual consistency in the Amazon EC2 API") is tried again, up to
+# DDPL_NOT_FOUND_TRIES times (default 6), 1, 2, 4, 8, 8 seconds apart.
 aws() {
+  local -a call=("$@") run=(command aws)
   local try=1 delay=1 status errors code
-  local -a call=("$@")
+  local i stand_in
+  for ((i = 0; i + 1 < ${#call[@]}; i++)); do
+    [[ ${call[i]} == --profile && ${call[i + 1]} == role:* ]] || continue
+    stand_in=${call[i + 1]}
+    [[ -n ${role_key[$stand_in]:-} ]] || die "no credentials for --profile $stand_in: its role was not assumed"
+    run=(env -u AWS_PROFILE "AWS_ACCESS_KEY_ID=${role_key[$stand_in]}" "AWS_SECRET_ACCESS_KEY=${role_secret[$stand_in]}"
+      "AWS_SESSION_TOKEN=${role_token[$stand_in]}" aws)
+    call=("${call[@]:0:i}" "${call[@]:i+2}")
+    break
+  done
+  local -a words=("${call[@]}")
   # The command's two words, after the options before them (aws --region R ec2 ...).
-  while ((${#call[@]} > 2)) && [[ ${call[0]} == --* ]]; do call=("${call[@]:2}"); done
+  while ((${#words[@]} > 2)) && [[ ${words[0]} == --* ]]; do words=("${words[@]:2}"); done
   while true; do
     # Standard output goes where the caller sends it; standard error is kept to be read.
     status=0
-    { errors=$(command aws "$@" 2>&1 1>&3 3>&-); } 3>&1 || status=$?
+    { errors=$("${run[@]}" "${call[@]}" 2>&1 1>&3 3>&-); } 3>&1 || status=$?
     code=""
     if [[ $errors =~ (InvalidGroup(Id)?\.NotFound|InvalidVpcEndpointId\.NotFound|InvalidVpcPeeringConnectionI[Dd]\.NotFound|NoSuchHostedZone) ]]; then
       code=${BASH_REMATCH[1]}
@@ -57,12 +88,15 @@ aws() {
     fi
     # On standard error: the call's output may be captured or discarded.
     printf 'ddpl-gen: %s %s: %s right after its creation (eventual consistency); try %d of %d in %ds\n' \
-      "${call[0]}" "${call[1]}" "$code" $((try + 1)) "$not_found_tries" "$delay" >&2
+      "${words[0]}" "${words[1]}" "$code" $((try + 1)) "$not_found_tries" "$delay" >&2
     sleep "$delay"
     try=$((try + 1))
     delay=$((delay < 8 ? delay * 2 : 8))
   done
 }
+
+assume_role 'role:1' 'arn:aws:iam::222222222222:role/ddpl-deploy' 'ap-northeast-1' 'apps-tokyo'
+
 
 # has_word TEXT WORD: WORD is one of the whitespace-separated words of TEXT.
 has_word() {
@@ -105,7 +139,7 @@ dns_on() {
 dns_attributes() {
   dns_on 'ap-southeast-2' 'shared-services' 'vpc-0333333333333333a'
   dns_on 'ap-southeast-2' 'shared-services' 'vpc-0444444444444444a'
-  dns_on 'ap-northeast-1' 'apps-tokyo' 'vpc-0555555555555555a'
+  dns_on 'ap-northeast-1' 'role:1' 'vpc-0555555555555555a'
 }
 
 # zone_id OUTPUT_KEY MISSING_OK: prints the hosted zone id that the endpoint stack gives as
@@ -209,11 +243,11 @@ associate() {
 
   # Zone gold.intake.ap2.datadoghq.com
   zone="$(zone_id GoldHostedZoneId no)"
-  associate_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone" 'gold.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1'
+  associate_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'role:1' "$zone" 'gold.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1'
 
   # Zone beige.intake.ap2.datadoghq.com
   zone="$(zone_id BeigeHostedZoneId no)"
-  associate_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone" 'beige.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1'
+  associate_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'role:1' "$zone" 'beige.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1'
 
   # The alias records: regional targets (see alias_check).
   alias_warnings=0
@@ -230,7 +264,7 @@ destroy() {
   if [[ -z "$zone" ]]; then
     log 'stack acme-apac-111111111111-ap-southeast-2 does not exist: gold.intake.ap2.datadoghq.com is gone'
   else
-    disassociate_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone" 'gold.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1'
+    disassociate_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'role:1' "$zone" 'gold.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1'
   fi
 
   # Zone beige.intake.ap2.datadoghq.com
@@ -238,7 +272,7 @@ destroy() {
   if [[ -z "$zone" ]]; then
     log 'stack acme-apac-111111111111-ap-southeast-2 does not exist: beige.intake.ap2.datadoghq.com is gone'
   else
-    disassociate_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone" 'beige.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1'
+    disassociate_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'role:1' "$zone" 'beige.intake.ap2.datadoghq.com' 'vpc-0555555555555555a' 'ap-northeast-1'
   fi
   log 'The VPC DNS attributes stay on: the VPCs are not ours, other resources may rely on them.'
 }

@@ -32,21 +32,23 @@ die() {
   exit 1
 }
 
-# aws ARGS...: the AWS CLI, tried again when AWS does not yet know a resource this script has
-# just created (InvalidGroup.NotFound, InvalidVpcEndpointId.NotFound,
-# InvalidVpcPeeringConnectionID.NotFound, NoSuchHostedZone): up to DDPL_NOT_FOUND_TRIES times
-# (default 6), 1, 2, 4, 8, 8 seconds apart. "Eventual consistency in the Amazon EC2 API".
 not_found_tries=${DDPL_NOT_FOUND_TRIES:-6}
 [[ $not_found_tries =~ ^[1-9][0-9]*$ ]] || die "DDPL_NOT_FOUND_TRIES must be a whole number of tries"
+# aws ARGS...: the AWS CLI.
+# A call that AWS answers with a NotFound for a kind of resource this script has just created
+# (InvalidGroup.NotFound, InvalidVpcEndpointId.NotFound, InvalidVpcPeeringConnectionID.NotFound,
+# NoSuchHostedZone: "Eventual consistency in the Amazon EC2 API") is tried again, up to
+# DDPL_NOT_FOUND_TRIES times (default 6), 1, 2, 4, 8, 8 seconds apart.
 aws() {
+  local -a call=("$@") run=(command aws)
   local try=1 delay=1 status errors code
-  local -a call=("$@")
+  local -a words=("${call[@]}")
   # The command's two words, after the options before them (aws --region R ec2 ...).
-  while ((${#call[@]} > 2)) && [[ ${call[0]} == --* ]]; do call=("${call[@]:2}"); done
+  while ((${#words[@]} > 2)) && [[ ${words[0]} == --* ]]; do words=("${words[@]:2}"); done
   while true; do
     # Standard output goes where the caller sends it; standard error is kept to be read.
     status=0
-    { errors=$(command aws "$@" 2>&1 1>&3 3>&-); } 3>&1 || status=$?
+    { errors=$("${run[@]}" "${call[@]}" 2>&1 1>&3 3>&-); } 3>&1 || status=$?
     code=""
     if [[ $errors =~ (InvalidGroup(Id)?\.NotFound|InvalidVpcEndpointId\.NotFound|InvalidVpcPeeringConnectionI[Dd]\.NotFound|NoSuchHostedZone) ]]; then
       code=${BASH_REMATCH[1]}
@@ -57,12 +59,13 @@ aws() {
     fi
     # On standard error: the call's output may be captured or discarded.
     printf 'ddpl-gen: %s %s: %s right after its creation (eventual consistency); try %d of %d in %ds\n' \
-      "${call[0]}" "${call[1]}" "$code" $((try + 1)) "$not_found_tries" "$delay" >&2
+      "${words[0]}" "${words[1]}" "$code" $((try + 1)) "$not_found_tries" "$delay" >&2
     sleep "$delay"
     try=$((try + 1))
     delay=$((delay < 8 ? delay * 2 : 8))
   done
 }
+
 
 # has_word TEXT WORD: WORD is one of the whitespace-separated words of TEXT.
 has_word() {

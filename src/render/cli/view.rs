@@ -27,6 +27,10 @@ const REMAINING_ENDPOINT_STATES: [&str; 4] =
 #[derive(Serialize)]
 pub(crate) struct CliView<'p> {
     pub stacks: Vec<Stack<'p>>,
+    /// The roles to assume first, one per stack with a `role_arn`.
+    pub roles: Vec<Role<'p>>,
+    /// `sts assume-role --role-session-name`.
+    pub session_name: String,
     /// The stack of the endpoint VPC (zone owner, peering requester).
     pub endpoint_stack: Stack<'p>,
     /// The plan's tags as the AWS APIs take them (`Key`, `Value`).
@@ -57,10 +61,27 @@ pub(crate) struct ApiTag<'p> {
 
 #[derive(Clone, Serialize)]
 pub(crate) struct Stack<'p> {
-    #[serde(flatten)]
-    pub stack: &'p StackPlan,
+    pub id: &'p str,
+    pub region: &'p str,
+    /// The profile the scripts' calls into the stack name (`script_profile`).
+    pub profile: Option<String>,
+    pub role_arn: Option<&'p str>,
+    /// The topology's profile: with a role, the credentials that assume it.
+    pub source_profile: Option<&'p str>,
+    pub index: usize,
     /// The region and the profile (`""` when none), as the scripts' functions take a stack.
     pub region_profile: [String; 2],
+}
+
+/// A role the scripts assume at their start (a stack's `role_arn`).
+#[derive(Serialize)]
+pub(crate) struct Role<'p> {
+    /// The profile word that stands for its credentials in the calls (`role:<stack index>`).
+    pub stand_in: String,
+    pub role_arn: &'p str,
+    pub region: &'p str,
+    /// The profile whose credentials assume it (`""`: the environment's).
+    pub source_profile: &'p str,
 }
 
 #[derive(Serialize)]
@@ -68,7 +89,7 @@ pub(crate) struct Vpc<'p> {
     pub name: &'p str,
     pub vpc_id: &'p str,
     pub region: &'p str,
-    pub profile: Option<&'p str>,
+    pub profile: Option<String>,
     pub region_profile: [String; 2],
 }
 
@@ -103,7 +124,7 @@ pub(crate) struct Endpoint<'p> {
     pub service_region: &'p str,
     pub vpc_id: &'p str,
     pub region: &'p str,
-    pub profile: Option<&'p str>,
+    pub profile: Option<String>,
     pub region_profile: [String; 2],
     pub subnet_ids: String,
     /// The variables of the security groups ddpl-gen creates, or (none) the groups the topology
@@ -125,7 +146,11 @@ pub(crate) struct Preflight<'p> {
     pub service_region: Option<&'p str>,
     pub source_date: &'p str,
     pub region: &'p str,
-    pub profile: Option<&'p str>,
+    pub profile: Option<String>,
+    /// Cross-region: the endpoint VPC and its subnets, for a `create-vpc-endpoint --dry-run`
+    /// (AWS checks `vpce:AllowMultiRegion` only on a create).
+    pub dry_run_vpc_id: &'p str,
+    pub dry_run_subnet_ids: &'p [String],
 }
 
 #[derive(Serialize)]
@@ -171,11 +196,33 @@ pub(crate) struct Association<'p> {
     pub vpc_region: &'p str,
 }
 
+/// The profile the scripts name in a stack's calls: for a stack with a `role_arn`, the stand-in
+/// `role:<index>`, which the scripts' `aws` function replaces with the credentials of the role
+/// (assumed at the start with the stack's profile, if any); else the stack's profile.
+pub(crate) fn script_profile(stack: &StackPlan) -> Option<String> {
+    match &stack.role_arn {
+        Some(_) => Some(format!("role:{}", stack.index)),
+        None => stack.profile.clone(),
+    }
+}
+
 fn region_profile(stack: &StackPlan) -> [String; 2] {
     [
         stack.region.clone(),
-        stack.profile.clone().unwrap_or_default(),
+        script_profile(stack).unwrap_or_default(),
     ]
+}
+
+fn stack_view(stack: &StackPlan) -> Stack<'_> {
+    Stack {
+        id: &stack.id,
+        region: &stack.region,
+        profile: script_profile(stack),
+        role_arn: stack.role_arn.as_deref(),
+        source_profile: stack.profile.as_deref(),
+        index: stack.index,
+        region_profile: region_profile(stack),
+    }
 }
 
 fn endpoint_var(ep: &EndpointPlan) -> String {
@@ -184,15 +231,12 @@ fn endpoint_var(ep: &EndpointPlan) -> String {
 
 impl<'p> CliView<'p> {
     pub(crate) fn new(plan: &'p Plan) -> Self {
-        let stack = |index: usize| Stack {
-            stack: &plan.stacks[index],
-            region_profile: region_profile(&plan.stacks[index]),
-        };
+        let stack = |index: usize| stack_view(&plan.stacks[index]);
         let vpc = |vpc: &'p VpcPlan| Vpc {
             name: &vpc.name,
             vpc_id: &vpc.vpc_id,
             region: &vpc.region,
-            profile: plan.stacks[vpc.stack].profile.as_deref(),
+            profile: script_profile(&plan.stacks[vpc.stack]),
             region_profile: region_profile(&plan.stacks[vpc.stack]),
         };
         let name_filter = json!({
@@ -212,6 +256,19 @@ impl<'p> CliView<'p> {
         CliView {
             stacks: (0..plan.stacks.len()).map(stack).collect(),
             endpoint_stack: stack(plan.endpoint_vpc.stack),
+            roles: plan
+                .stacks
+                .iter()
+                .filter_map(|st| {
+                    Some(Role {
+                        stand_in: script_profile(st)?,
+                        role_arn: st.role_arn.as_deref()?,
+                        region: &st.region,
+                        source_profile: st.profile.as_deref().unwrap_or_default(),
+                    })
+                })
+                .collect(),
+            session_name: format!("ddpl-gen-{}", plan.name),
             api_tags: plan
                 .tags
                 .iter()
@@ -244,7 +301,9 @@ impl<'p> CliView<'p> {
                     service_region: check.service_region.as_deref(),
                     source_date: &check.source_date,
                     region: &plan.stacks[check.stack].region,
-                    profile: plan.stacks[check.stack].profile.as_deref(),
+                    profile: script_profile(&plan.stacks[check.stack]),
+                    dry_run_vpc_id: &plan.endpoint_vpc.vpc_id,
+                    dry_run_subnet_ids: &plan.endpoint_vpc.subnet_ids,
                 })
                 .collect(),
             zones: plan
@@ -364,7 +423,7 @@ impl<'p> Endpoint<'p> {
             service_region: ep.service_region.as_deref().unwrap_or_default(),
             vpc_id: &vpc.vpc_id,
             region: &vpc.region,
-            profile: stack.profile.as_deref(),
+            profile: script_profile(stack),
             region_profile: region_profile(stack),
             subnet_ids: vpc.subnet_ids.join(" "),
             security_group_vars: (0..vpc.security_groups.len())
