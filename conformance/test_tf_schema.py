@@ -330,6 +330,14 @@ class SchemaTest(unittest.TestCase):
         bad = resource + moved % 'aws_vpc_endpoint.nowhere["traces"]'
         self.assertTrue(any("undeclared aws_vpc_endpoint.nowhere" in p for p in tf_schema.check_text(self.schema, bad)))
 
+    def test_configuration_aliases_declare_providers(self):
+        versions = ('terraform {\n  required_providers {\n    aws = {\n      source = "hashicorp/aws"\n'
+                    '      configuration_aliases = [\n        aws.us_east_1,\n      ]\n    }\n  }\n}\n')
+        resource = 'resource "aws_security_group" "g" {\n  provider = aws.%s\n}\n'
+        self.assertEqual(tf_schema.check_text(self.schema, versions + resource % "us_east_1"), [])
+        bad = tf_schema.check_text(self.schema, versions + resource % "eu_west_1")
+        self.assertTrue(any("aws.eu_west_1 is not declared" in p for p in bad), bad)
+
     def test_mini_is_good(self):
         # the base of the bad cases is itself clean, so each bad case fails for its one reason
         self.assertEqual(tf_schema.check_text(self.schema, MINI), [])

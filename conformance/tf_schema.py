@@ -618,6 +618,15 @@ def collect_declarations(body: list, decl: Declared) -> None:
             decl.variables.add(item.labels[0])
         elif item.type == "locals":
             decl.locals.update(a.name for a in item.body if isinstance(a, Attribute))
+        elif item.type == "terraform":
+            # A module's provider configurations come from its caller: configuration_aliases.
+            for inner in item.body:
+                if isinstance(inner, Block) and inner.type == "required_providers":
+                    for a in inner.body:
+                        if isinstance(a, Attribute) and a.name == "aws":
+                            m = re.search(r"configuration_aliases\s*=\s*\[([^\]]*)\]", a.code)
+                            if m:
+                                decl.aws_aliases.update(re.findall(r"\baws\.([A-Za-z_][A-Za-z0-9_-]*)", m.group(1)))
         elif item.type == "provider" and item.labels:
             alias = next((a.raw.strip('"') for a in item.body if isinstance(a, Attribute) and a.name == "alias"), "")
             if item.labels[0] == "aws":
