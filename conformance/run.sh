@@ -6,7 +6,7 @@
 #
 # Parts, each printing one count line: generate, cfn-lint, terraform fmt, terraform-schema,
 # terraform validate, bash -n, shellcheck, checkov, cli behaviour, cloudformation behaviour,
-# terraform behaviour (the last three against moto, see moto_harness.py). Every part runs; any
+# terraform behaviour, terraform upgrade (the last four against moto, see moto_harness.py). Every part runs; any
 # failure makes the script exit 1 at the end, after a summary naming the failed parts (the
 # generated files are then kept for a look).
 #
@@ -247,7 +247,7 @@ status=0
 "$py" conformance/moto_harness.py --ddpl-gen "$bin" --work "$work/behaviour" \
   --jobs "${CONFORMANCE_JOBS:-$(nproc)}" --terraform-jobs "${CONFORMANCE_TF_JOBS:-4}" \
   "${topologies[@]}" | tee "$work/behaviour.txt" || status=$?
-for label in "cli behaviour" "cloudformation behaviour" "terraform behaviour"; do
+for label in "cli behaviour" "cloudformation behaviour" "terraform behaviour" "terraform upgrade"; do
   line=$(grep -E "^$label: [0-9]+/[0-9]+" "$work/behaviour.txt" | tail -n 1 || true)
   if [[ $line =~ :\ ([0-9]+)/([0-9]+) ]] && ((BASH_REMATCH[2] > 0 && BASH_REMATCH[1] == BASH_REMATCH[2])); then
     continue

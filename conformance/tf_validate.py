@@ -78,8 +78,11 @@ def main() -> int:
         return 1
     args.work.mkdir(parents=True, exist_ok=True)
     pairs = [r.split("=", 1) for r in args.roots]
+    # The first root alone: it fills the plugin cache, which terraform does not fill safely
+    # from several inits at once ("still not detected in .terraform/providers").
+    results = [check(pairs[0][0], pairs[0][1], args.work)]
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        results = list(pool.map(lambda p: check(p[0], p[1], args.work), pairs))
+        results += list(pool.map(lambda p: check(p[0], p[1], args.work), pairs[1:]))
     clean = 0
     for name, ok, lines in results:
         if ok:
