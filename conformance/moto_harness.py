@@ -948,6 +948,10 @@ def cli_case(ctx: Context) -> None:
         if expr:  # the harness's own test: a broken script must fail the case
             subprocess.run(["sed", "-i", "-e", expr, str(script)], check=True)
     before = snapshot(ctx)
+    # A dry run first: something would change (exit 2), nothing does.
+    dry = {**env, "DDPL_DRY_RUN": "1"}
+    run_command(ctx, dry, ["bash", str(deploy)], "deploy-dry-run", ok=(2,))
+    expect_same("a dry run of the deploy changed resources", before, snapshot(ctx))
     run_script(ctx, env, deploy, "deploy")
     after1 = snapshot(ctx)
     (ctx.dir / "snapshot-deployed.json").write_text(json.dumps(after1, indent=1, ensure_ascii=False))
@@ -958,6 +962,11 @@ def cli_case(ctx: Context) -> None:
     run_script(ctx, env, deploy, "deploy-again")
     ctx.api_calls["cli re-deploy"] = ctx.moto.requests_since(mark)
     expect_same("second deploy changed resources", after1, snapshot(ctx))
+    # Deployed: a dry run of the deploy finds nothing to change (exit 0); one of the teardown
+    # would delete (exit 2) and deletes nothing.
+    run_command(ctx, dry, ["bash", str(deploy)], "deploy-dry-run-again", ok=(0,))
+    run_command(ctx, dry, ["bash", str(destroy)], "destroy-dry-run", ok=(2,))
+    expect_same("a dry run of the teardown changed resources", after1, snapshot(ctx))
     run_script(ctx, env, destroy, "destroy")
     after_destroy = snapshot(ctx)
     expect_same(
@@ -967,6 +976,7 @@ def cli_case(ctx: Context) -> None:
     )
     run_script(ctx, env, destroy, "destroy-again")
     expect_same("second teardown changed resources", after_destroy, snapshot(ctx))
+    run_command(ctx, dry, ["bash", str(destroy)], "destroy-dry-run-again", ok=(0,))
     ctx.note(f"pre-existing kept: {len(ctx.mapping)} ids, decoys {', '.join(ctx.decoys)}")
 
 

@@ -1000,7 +1000,7 @@ fn a_not_found_right_after_a_create_is_tried_again() {
         rules + 1
     );
 
-    // It gives up after DDPL_NOT_FOUND_TRIES, with AWS's own message and the CLI's status.
+    // It gives up after DDPL_NOT_FOUND_TRIES, with AWS's own message, and exits 1.
     let fake =
         fake_aws().rule(on("ec2 authorize-security-group-ingress").fails("ingress", 9, not_found));
     let env: Vec<(&str, &str)> = QUICK
@@ -1009,7 +1009,7 @@ fn a_not_found_right_after_a_create_is_tried_again() {
         .chain([("DDPL_NOT_FOUND_TRIES", "2")])
         .collect();
     let (out, calls) = fake.run(&deploy, &[], &env);
-    assert_eq!(out.status.code(), Some(254));
+    assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains(not_found));
     assert_eq!(
         calls_of(&calls, "authorize-security-group-ingress").len(),
@@ -1020,7 +1020,7 @@ fn a_not_found_right_after_a_create_is_tried_again() {
     let wrong_vpc = "An error occurred (InvalidVpcID.NotFound) when calling the CreateSecurityGroup operation: The vpc ID 'vpc-0' does not exist";
     let fake = fake_aws().rule(on("ec2 create-security-group").fails("group", 9, wrong_vpc));
     let (out, calls) = fake.run(&deploy, &[], QUICK);
-    assert_eq!(out.status.code(), Some(254));
+    assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains(wrong_vpc));
     assert_eq!(calls_of(&calls, "create-security-group").len(), 1);
 }
@@ -1139,4 +1139,89 @@ fn preflight_dry_runs_a_cross_region_create() {
         .filter(|c| !c.iter().any(|a| a == "--dry-run"))
         .count();
     assert_eq!(created, 0, "nothing is created after a refused preflight");
+}
+
+/// DDPL_DRY_RUN=1: every change is printed, none made; exit 2 when something would change.
+#[test]
+fn a_dry_run_prints_the_changes_and_makes_none() {
+    if support::bash_or_skip().is_none() {
+        return;
+    }
+    let plan = plan_of(&golden_topology("us1-peering-secrets-manager"));
+    let env: Vec<(&str, &str)> = QUICK
+        .iter()
+        .copied()
+        .chain([("DDPL_DRY_RUN", "1")])
+        .collect();
+    let mutating = |c: &&Vec<String>| {
+        let op = c[1].as_str();
+        [
+            "create-",
+            "delete-",
+            "modify-",
+            "authorize-",
+            "revoke-",
+            "accept-",
+            "associate-",
+            "disassociate-",
+            "change-",
+            "replace-",
+        ]
+        .iter()
+        .any(|p| op.starts_with(p))
+            && !c.iter().any(|a| a == "--dry-run")
+    };
+    // An empty account: the deploy would create everything.
+    let deploy = render::cli_deploy(&plan).unwrap();
+    let (out, calls) = paged_zones(&plan, "None", "").run(&deploy, &[], &env);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let made: Vec<_> = calls.iter().filter(mutating).collect();
+    assert!(made.is_empty(), "a dry run made changes: {made:?}");
+    for call in [
+        "would run: aws ec2 create-security-group",
+        "would run: aws ec2 create-vpc-endpoint",
+        "would run: aws ec2 create-vpc-peering-connection",
+        "would run: aws ec2 accept-vpc-peering-connection",
+        "would run: aws ec2 create-route",
+    ] {
+        assert!(stdout.contains(call), "no {call:?} in:\n{stdout}");
+    }
+    assert!(
+        stdout.contains("dry run: would create security group"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("nothing was changed\n"), "{stdout}");
+
+    // The teardown of an account where our zones exist: it would delete them.
+    let destroy = render::cli_destroy(&plan).unwrap();
+    let (out, calls) = paged_zones(&plan, "None", "").run(&destroy, &[], &env);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!calls.iter().any(|c| mutating(&c)), "a dry run deleted");
+    assert!(
+        stdout.contains("would run: aws route53 delete-hosted-zone"),
+        "{stdout}"
+    );
+
+    // A bad value is an error, before anything is called.
+    let bad: Vec<(&str, &str)> = QUICK
+        .iter()
+        .copied()
+        .chain([("DDPL_DRY_RUN", "yes")])
+        .collect();
+    let (out, calls) = paged_zones(&plan, "None", "").run(&deploy, &[], &bad);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DDPL_DRY_RUN must be 0 or 1"));
+    assert!(calls.is_empty(), "{calls:?}");
 }

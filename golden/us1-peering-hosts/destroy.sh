@@ -16,7 +16,8 @@
 #   - Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink.
 #
 # Environment: DDPL_WAIT_SECONDS (default 900) bounds each wait, DDPL_POLL_SECONDS (default 10)
-# spaces the polls. The standard AWS variables apply (AWS_ENDPOINT_URL, AWS_CONFIG_FILE, ...):
+# spaces the polls; DDPL_DRY_RUN=1 prints each deletion instead of making it (exit 0: nothing
+# would change, 2: something would, 1: an error). The standard AWS variables apply (AWS_ENDPOINT_URL, AWS_CONFIG_FILE, ...):
 # no endpoint or credential is set here.
 # bash 4.4 or later: macOS ships 3.2, Amazon Linux 2 and RHEL 7 ship 4.2.
 if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 404)); then
@@ -39,7 +40,8 @@ die() {
 # The trap also runs in the functions below (errtrace), but only once per failure: not in the
 # command substitutions whose failure the caller reports.
 set -o errtrace
-trap '((BASH_SUBSHELL > 0)) || printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
+# Any failure exits 1 (a dry run's 2 means "would change", never an error).
+trap '((BASH_SUBSHELL > 0)) || printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2; exit 1' ERR
 [[ $wait_seconds =~ ^[0-9]+$ && $poll_seconds =~ ^[1-9][0-9]*$ ]] ||
   die "DDPL_WAIT_SECONDS and DDPL_POLL_SECONDS must be whole numbers of seconds"
 
@@ -107,11 +109,57 @@ waited() {
   sleep "$poll_seconds"
 }
 
+# DDPL_DRY_RUN=1: print each change instead of making it; exit 0 when nothing would change, 2
+# when something would (as terraform plan -detailed-exitcode), 1 on an error.
+dry_run=${DDPL_DRY_RUN:-0}
+[[ $dry_run == [01] ]] || die "DDPL_DRY_RUN must be 0 or 1"
+dry_changes=0
+# The script's standard output, for what a dry run prints from inside a command substitution.
+exec 4>&1
+
+# dry_made ID: ID is a placeholder of the dry run (nothing was created).
+dry_made() { [[ ${1,,} == *ddpldryrun* ]]; }
+
+# aws ARGS...: the AWS CLI.
+# Under DDPL_DRY_RUN=1 a call that changes something is printed, not made.
+aws() {
+  local -a call=("$@") run=(command aws) words=()
+  words=("${call[@]}")
+  # The command's two words, after the options before them (aws --region R ec2 ...).
+  while ((${#words[@]} > 2)) && [[ ${words[0]} == --* ]]; do words=("${words[@]:2}"); done
+  if ((dry_run)); then
+    case ${words[1]} in
+    create-* | delete-* | modify-* | authorize-* | revoke-* | accept-* | associate-* | \
+      disassociate-* | change-* | replace-* | reject-*)
+      if [[ " ${call[*]} " != *" --dry-run "* ]]; then
+        dry_changes=$((dry_changes + 1))
+        printf 'ddpl-gen: dry run: would run: aws' >&4
+        printf ' %q' "${call[@]}" >&4
+        printf '\n' >&4
+        case ${words[1]} in
+        create-security-group) printf 'sg-ddpldryrun\n' ;;
+        create-vpc-endpoint) printf 'vpce-ddpldryrun\n' ;;
+        create-vpc-peering-connection) printf 'pcx-ddpldryrun\n' ;;
+        create-hosted-zone) printf '/hostedzone/ZDDPLDRYRUN\n' ;;
+        esac
+        return 0
+      fi
+      ;;
+    esac
+    # A read of what this dry run only pretended to create finds nothing.
+    [[ ${call[*],,} != *ddpldryrun* ]] || return 0
+  fi
+  "${run[@]}" "${call[@]}"
+}
 
 
 removed() {
   changes=$((changes + 1))
-  log "deleted $*"
+  if ((dry_run)); then
+    log "dry run: would delete $*"
+  else
+    log "deleted $*"
+  fi
 }
 
 # remove_endpoints REGION PROFILE SERVICE_ID FILTERS: deletes the endpoints found with FILTERS.
@@ -521,7 +569,7 @@ while :; do
   left=$((left + count))
   count=$(endpoints_left 'us-east-1' '' '[{"Name":"vpc-id","Values":["vpc-0d1d1d1d1d1d1d1d1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-0a3b2d86676122d8d"]},{"Name":"tag:ddpl:name","Values":["acme-hosts"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
   left=$((left + count))
-  if ((left == 0)); then
+  if ((left == 0 || dry_run)); then # a dry run deleted nothing: nothing to wait for
     break
   fi
   log "waiting for endpoints to be deleted: $left of $total left"
@@ -534,6 +582,14 @@ remove_security_group 'us-east-1' '' 'acme-hosts-datadog-privatelink' '[{"Name":
 
 log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0d1d1d1d1d1d1d1d1' '(not ours to change)'
 log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0e1e1e1e1e1e1e1e1' '(not ours to change)'
+if ((dry_run)); then
+  if ((dry_changes == 0)); then
+    log 'dry run: nothing would be deleted: no resources of' 'acme-hosts' 'were found'
+    exit 0
+  fi
+  log "dry run: $dry_changes change(s) would be made (printed above); nothing was deleted"
+  exit 2
+fi
 if ((changes == 0)); then
   log 'nothing to delete: no resources of' 'acme-hosts' 'were found'
 else

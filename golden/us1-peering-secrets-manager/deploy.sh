@@ -20,7 +20,8 @@
 # Environment: DDPL_SKIP_PREFLIGHT=1 skips the check of the Datadog service names (for emulators
 # that do not know them); DDPL_WAIT_SECONDS (default 900) bounds each wait, DDPL_POLL_SECONDS
 # (default 10) spaces the polls, DDPL_NOT_FOUND_TRIES (default 6) bounds the tries of a call
-# that AWS answers with NotFound right after a create. The standard AWS variables apply (AWS_ENDPOINT_URL,
+# that AWS answers with NotFound right after a create, DDPL_DRY_RUN=1 prints each change instead
+# of making it (exit 0: nothing would change, 2: something would, 1: an error). The standard AWS variables apply (AWS_ENDPOINT_URL,
 # AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, ...): no endpoint or credential is set here.
 # bash 4.4 or later: macOS ships 3.2, Amazon Linux 2 and RHEL 7 ship 4.2.
 if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 404)); then
@@ -43,7 +44,8 @@ die() {
 # The trap also runs in the functions below (errtrace), but only once per failure: not in the
 # command substitutions whose failure the caller reports.
 set -o errtrace
-trap '((BASH_SUBSHELL > 0)) || printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2' ERR
+# Any failure exits 1 (a dry run's 2 means "would change", never an error).
+trap '((BASH_SUBSHELL > 0)) || printf "ddpl-gen: error: a command failed at line %s; fix the cause and run the script again\n" "$LINENO" >&2; exit 1' ERR
 [[ $wait_seconds =~ ^[0-9]+$ && $poll_seconds =~ ^[1-9][0-9]*$ ]] ||
   die "DDPL_WAIT_SECONDS and DDPL_POLL_SECONDS must be whole numbers of seconds"
 
@@ -111,19 +113,54 @@ waited() {
   sleep "$poll_seconds"
 }
 
+# DDPL_DRY_RUN=1: print each change instead of making it; exit 0 when nothing would change, 2
+# when something would (as terraform plan -detailed-exitcode), 1 on an error.
+dry_run=${DDPL_DRY_RUN:-0}
+[[ $dry_run == [01] ]] || die "DDPL_DRY_RUN must be 0 or 1"
+dry_changes=0
+# The script's standard output, for what a dry run prints from inside a command substitution.
+exec 4>&1
+
+# dry_made ID: ID is a placeholder of the dry run (nothing was created).
+dry_made() { [[ ${1,,} == *ddpldryrun* ]]; }
+
 not_found_tries=${DDPL_NOT_FOUND_TRIES:-6}
 [[ $not_found_tries =~ ^[1-9][0-9]*$ ]] || die "DDPL_NOT_FOUND_TRIES must be a whole number of tries"
+
 # aws ARGS...: the AWS CLI.
+# Under DDPL_DRY_RUN=1 a call that changes something is printed, not made.
 # A call that AWS answers with a NotFound for a kind of resource this script has just created
 # (InvalidGroup.NotFound, InvalidVpcEndpointId.NotFound, InvalidVpcPeeringConnectionID.NotFound,
 # NoSuchHostedZone: "Eventual consistency in the Amazon EC2 API") is tried again, up to
 # DDPL_NOT_FOUND_TRIES times (default 6), 1, 2, 4, 8, 8 seconds apart.
 aws() {
-  local -a call=("$@") run=(command aws)
+  local -a call=("$@") run=(command aws) words=()
   local try=1 delay=1 status errors code
-  local -a words=("${call[@]}")
+  words=("${call[@]}")
   # The command's two words, after the options before them (aws --region R ec2 ...).
   while ((${#words[@]} > 2)) && [[ ${words[0]} == --* ]]; do words=("${words[@]:2}"); done
+  if ((dry_run)); then
+    case ${words[1]} in
+    create-* | delete-* | modify-* | authorize-* | revoke-* | accept-* | associate-* | \
+      disassociate-* | change-* | replace-* | reject-*)
+      if [[ " ${call[*]} " != *" --dry-run "* ]]; then
+        dry_changes=$((dry_changes + 1))
+        printf 'ddpl-gen: dry run: would run: aws' >&4
+        printf ' %q' "${call[@]}" >&4
+        printf '\n' >&4
+        case ${words[1]} in
+        create-security-group) printf 'sg-ddpldryrun\n' ;;
+        create-vpc-endpoint) printf 'vpce-ddpldryrun\n' ;;
+        create-vpc-peering-connection) printf 'pcx-ddpldryrun\n' ;;
+        create-hosted-zone) printf '/hostedzone/ZDDPLDRYRUN\n' ;;
+        esac
+        return 0
+      fi
+      ;;
+    esac
+    # A read of what this dry run only pretended to create finds nothing.
+    [[ ${call[*],,} != *ddpldryrun* ]] || return 0
+  fi
   while true; do
     # Standard output goes where the caller sends it; standard error is kept to be read.
     status=0
@@ -148,7 +185,11 @@ aws() {
 
 created() {
   changes=$((changes + 1))
-  log "created $*"
+  if ((dry_run)); then
+    log "dry run: would create $*"
+  else
+    log "created $*"
+  fi
 }
 
 # Tags of every resource, as JSON so that any character arrives intact.
@@ -307,6 +348,11 @@ ensure_peering() {
   fi
   start=$SECONDS
   while :; do
+    if dry_made "$pcx"; then # a dry run: nothing to wait for
+      aws ec2 accept-vpc-peering-connection "${acc_at[@]}" \
+        --vpc-peering-connection-id "$pcx" --output text >/dev/null
+      break
+    fi
     rows=$(aws ec2 describe-vpc-peering-connections "${acc_at[@]}" \
       --filters "Name=vpc-peering-connection-id,Values=$pcx" \
       --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,Status.Code]' --output text)
@@ -476,6 +522,10 @@ total=4
 start=$SECONDS
 # endpoint_state NAME ID STATE: counts an available endpoint, stops on a dead one.
 endpoint_state() {
+  if dry_made "$2"; then # a dry run: nothing to wait for
+    ready=$((ready + 1))
+    return 0
+  fi
   case ${3,,} in
   available) ready=$((ready + 1)) ;;
   failed | rejected | expired | deleting | deleted)
@@ -556,6 +606,9 @@ fi
 entries=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
   --vpc-endpoint-ids "$ep_logs_agent" \
   --query 'VpcEndpoints[0].DnsEntries[].[DnsName,HostedZoneId]' --output text)
+if [[ -z $entries ]] && ((dry_run)); then # an endpoint the dry run only pretended to create
+  entries=$'vpce-ddpldryrun-0.vpce-svc-ddpldryrun.vpce.amazonaws.com\tZDDPLDRYRUN'
+fi
 IFS=$'\t' read -r dns_name dns_zone <<<"$(regional_entry "$entries")"
 records=$(aws route53 list-resource-record-sets --region 'us-east-1' \
   --hosted-zone-id "$zone_logs_agent" \
@@ -598,6 +651,9 @@ fi
 entries=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
   --vpc-endpoint-ids "$ep_metrics" \
   --query 'VpcEndpoints[0].DnsEntries[].[DnsName,HostedZoneId]' --output text)
+if [[ -z $entries ]] && ((dry_run)); then # an endpoint the dry run only pretended to create
+  entries=$'vpce-ddpldryrun-0.vpce-svc-ddpldryrun.vpce.amazonaws.com\tZDDPLDRYRUN'
+fi
 IFS=$'\t' read -r dns_name dns_zone <<<"$(regional_entry "$entries")"
 records=$(aws route53 list-resource-record-sets --region 'us-east-1' \
   --hosted-zone-id "$zone_metrics" \
@@ -640,6 +696,9 @@ fi
 entries=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
   --vpc-endpoint-ids "$ep_lime" \
   --query 'VpcEndpoints[0].DnsEntries[].[DnsName,HostedZoneId]' --output text)
+if [[ -z $entries ]] && ((dry_run)); then # an endpoint the dry run only pretended to create
+  entries=$'vpce-ddpldryrun-0.vpce-svc-ddpldryrun.vpce.amazonaws.com\tZDDPLDRYRUN'
+fi
 IFS=$'\t' read -r dns_name dns_zone <<<"$(regional_entry "$entries")"
 records=$(aws route53 list-resource-record-sets --region 'us-east-1' \
   --hosted-zone-id "$zone_lime" \
@@ -677,6 +736,14 @@ log 'endpoint' 'logs-agent' "$ep_logs_agent" 'in' 'vpc-0666666666666666a'
 log 'endpoint' 'metrics' "$ep_metrics" 'in' 'vpc-0666666666666666a'
 log 'endpoint' 'lime' "$ep_lime" 'in' 'vpc-0666666666666666a'
 log 'endpoint' 'secretsmanager' "$ep_ohio_lambda_secretsmanager" 'in' 'vpc-0777777777777777a'
+if ((dry_run)); then
+  if ((dry_changes == 0)); then
+    log 'dry run: nothing would change: everything is in place'
+    exit 0
+  fi
+  log "dry run: $dry_changes change(s) would be made (printed above); nothing was changed"
+  exit 2
+fi
 if ((changes == 0)); then
   log 'nothing to do: everything was already in place'
 else

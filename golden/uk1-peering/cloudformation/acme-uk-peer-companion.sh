@@ -34,15 +34,16 @@ die() {
 
 not_found_tries=${DDPL_NOT_FOUND_TRIES:-6}
 [[ $not_found_tries =~ ^[1-9][0-9]*$ ]] || die "DDPL_NOT_FOUND_TRIES must be a whole number of tries"
+
 # aws ARGS...: the AWS CLI.
 # A call that AWS answers with a NotFound for a kind of resource this script has just created
 # (InvalidGroup.NotFound, InvalidVpcEndpointId.NotFound, InvalidVpcPeeringConnectionID.NotFound,
 # NoSuchHostedZone: "Eventual consistency in the Amazon EC2 API") is tried again, up to
 # DDPL_NOT_FOUND_TRIES times (default 6), 1, 2, 4, 8, 8 seconds apart.
 aws() {
-  local -a call=("$@") run=(command aws)
+  local -a call=("$@") run=(command aws) words=()
   local try=1 delay=1 status errors code
-  local -a words=("${call[@]}")
+  words=("${call[@]}")
   # The command's two words, after the options before them (aws --region R ec2 ...).
   while ((${#words[@]} > 2)) && [[ ${words[0]} == --* ]]; do words=("${words[@]:2}"); done
   while true; do
