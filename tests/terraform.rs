@@ -202,9 +202,17 @@ fn peering_turns_private_dns_off_and_checks_dns_attributes() {
     assert!(zone.contains(&"    ignore_changes = [vpc]"), "{tf}");
     let record = block(&tf, r#"resource "aws_route53_record" "endpoint""#);
     assert!(record.contains(&"  for_each = aws_route53_zone.endpoint"));
-    assert!(record.contains(
-        &"    name                   = aws_vpc_endpoint.endpoint[each.key].dns_entry[0].dns_name"
-    ));
+    assert!(
+        record.contains(
+            &"    name                   = local.regional_dns_entries[each.key].dns_name"
+        )
+    );
+    // The regional entry, whatever the order of the endpoint's DNS entries.
+    let regional = block(&tf, "locals {\n  # Each endpoint's regional DNS entry");
+    assert!(
+        regional.iter().any(|l| l.contains(r#"if can(regex("^vpce-[0-9a-z]+-[0-9a-z]+\\.", entry.dns_name))"#)),
+        "{tf}"
+    );
 
     // Another account: the zone owner authorizes, the VPC owner associates; one resource per
     // provider, one instance per agent VPC and zone.
