@@ -27,6 +27,32 @@ pub struct AgentConfig {
     pub other_services: Vec<OtherService>,
     /// The OTLP intake host (`otlp.<domain>`) when an endpoint serves it.
     pub otlp_host: Option<String>,
+    /// The command that writes the verify script (`ddpl-gen verify -f <topology file>`).
+    pub write_verify: String,
+}
+
+impl AgentConfig {
+    /// Names the topology file the user gave (`-f`) in the `verify` command; `-` (standard
+    /// input) and the default keep `ddpl.yaml`. A name the shell would split is quoted.
+    pub fn with_topology_file(mut self, file: &str) -> AgentConfig {
+        if file != "-" {
+            self.write_verify = write_verify(file);
+        }
+        self
+    }
+}
+
+fn write_verify(file: &str) -> String {
+    let plain = !file.is_empty()
+        && file
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/+@%:,=".contains(c));
+    let word = if plain {
+        file.to_string()
+    } else {
+        crate::render::escape::shell_word(file)
+    };
+    format!("ddpl-gen verify -f {word} > verify.sh")
 }
 
 /// An endpoint that serves none of the default keys (OTLP, RUM, MCP, ... or a host's anchor).
@@ -76,6 +102,7 @@ pub fn agent_config(plan: &Plan) -> AgentConfig {
             })
             .collect(),
         agent_regions,
+        write_verify: write_verify("ddpl.yaml"),
         // One VPC: the script needs no name; several: the one it runs in.
         verify_commands: if plan.agent_vpcs.is_empty() {
             vec!["bash verify.sh".to_string()]

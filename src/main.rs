@@ -320,7 +320,7 @@ fn written_note(done: &output::Written) -> String {
 
 fn generate(input: &Input, dir: &std::path::Path, check: bool) -> Result<Outcome, Error> {
     let plan = load_plan(input)?;
-    let files = render::bundle(&plan)?;
+    let files = render::bundle_of_file(&plan, &input.file)?;
     if !check {
         let done = output::write_all(dir, &files)?;
         let removed = output::remove_stale(dir, &files, &render::bundle_dirs())?;
@@ -473,7 +473,7 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
         }
         Command::AgentConfig(input) => {
             let plan = load_plan(&input)?;
-            let agent = ddpl_gen::agent_config::agent_config(&plan);
+            let agent = ddpl_gen::agent_config::agent_config(&plan).with_topology_file(&input.file);
             Ok(stdout_only(render::agent_config_markdown(&plan, &agent)?))
         }
         Command::Services {

@@ -321,6 +321,27 @@ fn init_refuses_bad_kind_and_site() {
 
 // ---- agent-config ----
 
+/// Its `verify` hint names the topology file it was given, quoted where the shell would split it.
+#[test]
+fn agent_config_names_the_topology_file_it_was_given() {
+    let md = ok(ddpl(&["agent-config", "-f", PEERING]));
+    assert!(
+        md.contains(&format!("`ddpl-gen verify -f {PEERING} > verify.sh`")),
+        "{md}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let spaced = dir.path().join("my topology.yaml");
+    fs::copy(support::root().join(PEERING), &spaced).unwrap();
+    let md = ok(ddpl(&["agent-config", "-f", spaced.to_str().unwrap()]));
+    assert!(
+        md.contains(&format!(
+            "`ddpl-gen verify -f '{}' > verify.sh`",
+            spaced.display()
+        )),
+        "{md}"
+    );
+}
+
 #[test]
 fn agent_config_gives_yaml_env_and_helm() {
     let md = ok(ddpl(&["agent-config", "-f", PEERING]));

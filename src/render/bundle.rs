@@ -17,6 +17,12 @@ pub fn bundle_dirs() -> Vec<&'static str> {
 /// `cloudformation/<stack>.yaml`, `cli/deploy.sh`, `cli/verify.sh`, `plan.md`,
 /// `agent-config.md`), in that order.
 pub fn bundle(plan: &Plan) -> Result<Vec<RenderedFile>, Error> {
+    bundle_of_file(plan, "-")
+}
+
+/// [`bundle`], for a topology read from `topology_file` (the `-f` of `generate`: named in
+/// agent-config.md's `verify` command).
+pub fn bundle_of_file(plan: &Plan, topology_file: &str) -> Result<Vec<RenderedFile>, Error> {
     let mut files = Vec::new();
     for format in Format::ALL {
         for file in format.render(plan)? {
@@ -38,7 +44,10 @@ pub fn bundle(plan: &Plan) -> Result<Vec<RenderedFile>, Error> {
     });
     files.push(RenderedFile {
         name: "agent-config.md".into(),
-        contents: agent_config_markdown(plan, &agent_config::agent_config(plan))?,
+        contents: agent_config_markdown(
+            plan,
+            &agent_config::agent_config(plan).with_topology_file(topology_file),
+        )?,
     });
     Ok(files)
 }

@@ -18,7 +18,7 @@ mod plan_md;
 mod terraform;
 mod verify;
 
-pub use bundle::{bundle, bundle_dirs};
+pub use bundle::{bundle, bundle_dirs, bundle_of_file};
 pub use format::Format;
 
 pub use agent_config::agent_config_markdown;
