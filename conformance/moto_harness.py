@@ -431,7 +431,7 @@ def create_preexisting(ctx: Context, plan: dict[str, Any]) -> None:
         ctx.mapping[vpc["vpc_id"]] = vpc_id
         ctx.our_vpcs.add(vpc_id)
         if vpc["needs_dns_attributes"] and (
-            (ctx.part == "cloudformation" and not peering) or ctx.part == "terraform"
+            (ctx.part == "cloudformation" and not peering) or ctx.part.startswith("terraform")
         ):
             # Precondition, not the stack's job: CloudFormation cannot set the DNS attributes of
             # a VPC it does not own, so the operator turns them on first, as the template's

@@ -1196,7 +1196,12 @@ fn a_dry_run_prints_the_changes_and_makes_none() {
         stdout.contains("dry run: would create security group"),
         "{stdout}"
     );
-    assert!(stdout.ends_with("nothing was changed\n"), "{stdout}");
+    // Every change printed is counted, those made in command substitutions too.
+    let printed = stdout.matches("dry run: would run: ").count();
+    let summary = format!(
+        "dry run: {printed} change(s) would be made (printed above); nothing was changed\n"
+    );
+    assert!(stdout.ends_with(&summary), "{stdout}");
 
     // The teardown of an account where our zones exist: it would delete them.
     let destroy = render::cli_destroy(&plan).unwrap();
@@ -1213,6 +1218,11 @@ fn a_dry_run_prints_the_changes_and_makes_none() {
         stdout.contains("would run: aws route53 delete-hosted-zone"),
         "{stdout}"
     );
+    let printed = stdout.matches("dry run: would run: ").count();
+    let summary = format!(
+        "dry run: {printed} change(s) would be made (printed above); nothing was deleted\n"
+    );
+    assert!(stdout.ends_with(&summary), "{stdout}");
 
     // A bad value is an error, before anything is called.
     let bad: Vec<(&str, &str)> = QUICK

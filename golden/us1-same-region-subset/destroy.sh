@@ -113,9 +113,17 @@ waited() {
 # when something would (as terraform plan -detailed-exitcode), 1 on an error.
 dry_run=${DDPL_DRY_RUN:-0}
 [[ $dry_run == [01] ]] || die "DDPL_DRY_RUN must be 0 or 1"
-dry_changes=0
+if ((dry_run)); then
+  # The changes a dry run would make, one line each: a file, as many calls run in a command
+  # substitution (a subshell, whose variables die with it).
+  dry_log=$(mktemp "${TMPDIR:-/tmp}/ddpl-gen-dry-run.XXXXXX")
+  trap 'rm -f "$dry_log"' EXIT
+fi
 # The script's standard output, for what a dry run prints from inside a command substitution.
 exec 4>&1
+
+# dry_changes: how many changes the dry run has printed.
+dry_changes() { wc -l <"$dry_log"; }
 
 # dry_made ID: ID is a placeholder of the dry run (nothing was created).
 dry_made() { [[ ${1,,} == *ddpldryrun* ]]; }
@@ -132,10 +140,10 @@ aws() {
     create-* | delete-* | modify-* | authorize-* | revoke-* | accept-* | associate-* | \
       disassociate-* | change-* | replace-* | reject-*)
       if [[ " ${call[*]} " != *" --dry-run "* ]]; then
-        dry_changes=$((dry_changes + 1))
-        printf 'ddpl-gen: dry run: would run: aws' >&4
-        printf ' %q' "${call[@]}" >&4
-        printf '\n' >&4
+        local line
+        line="aws$(printf ' %q' "${call[@]}")"
+        printf '%s\n' "$line" >>"$dry_log"
+        printf 'ddpl-gen: dry run: would run: %s\n' "$line" >&4
         case ${words[1]} in
         create-security-group) printf 'sg-ddpldryrun\n' ;;
         create-vpc-endpoint) printf 'vpce-ddpldryrun\n' ;;
@@ -243,11 +251,12 @@ remove_security_group 'us-east-1' 'prod admin'\''s' 'acme-prod-datadog-privateli
 
 log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0123456789abcdef0' '(not ours to change)'
 if ((dry_run)); then
-  if ((dry_changes == 0)); then
+  dry_count=$(dry_changes)
+  if ((dry_count == 0)); then
     log 'dry run: nothing would be deleted: no resources of' 'acme-prod' 'were found'
     exit 0
   fi
-  log "dry run: $dry_changes change(s) would be made (printed above); nothing was deleted"
+  log "dry run: $((dry_count)) change(s) would be made (printed above); nothing was deleted"
   exit 2
 fi
 if ((changes == 0)); then
