@@ -20,7 +20,7 @@
 #   CONFORMANCE_PROFILE=P    cargo profile to build (default dev: after `cargo test` it is
 #                            already built; `release` costs a second full compile)
 #   CONFORMANCE_JOBS=N       parallel moto workers for the behaviour parts (default: CPUs)
-#   CONFORMANCE_TF_JOBS=N    more workers for the terraform behaviour part only (default 4:
+#   CONFORMANCE_TF_JOBS=N    more workers for the terraform parts only (default 6:
 #                            terraform mostly waits on the provider's polling of Route 53)
 #   CONFORMANCE_KEEP=1       keep the work directory even when everything passed
 set -euo pipefail
@@ -245,7 +245,7 @@ fi
 # 10. Behaviour against moto: the CLI scripts, the CloudFormation stacks, the Terraform.
 status=0
 "$py" conformance/moto_harness.py --ddpl-gen "$bin" --work "$work/behaviour" \
-  --jobs "${CONFORMANCE_JOBS:-$(nproc)}" --terraform-jobs "${CONFORMANCE_TF_JOBS:-4}" \
+  --jobs "${CONFORMANCE_JOBS:-$(nproc)}" --terraform-jobs "${CONFORMANCE_TF_JOBS:-6}" \
   "${topologies[@]}" | tee "$work/behaviour.txt" || status=$?
 for label in "cli behaviour" "cloudformation behaviour" "terraform behaviour" "terraform upgrade"; do
   line=$(grep -E "^$label: [0-9]+/[0-9]+" "$work/behaviour.txt" | tail -n 1 || true)
