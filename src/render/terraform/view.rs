@@ -15,7 +15,7 @@ use super::columns;
 use super::moved::{Moved, moved_from_0_1};
 use crate::naming::snake;
 use crate::plan::{EndpointPlan, Plan, StackPlan, VpcPlan};
-use crate::render::commands::region_flags;
+use crate::render::commands::dns_attribute_fixes_in;
 use crate::render::escape::hcl_string;
 
 /// Which Terraform the files make up.
@@ -271,19 +271,18 @@ fn aligned(entries: impl Iterator<Item = (String, String)>, quoted: bool) -> Vec
 }
 
 /// The `format()` text of a DNS attribute check's message. `%s` stands for the VPC id
-/// (`what` may hold more `%s`); a `%` of the topology's text is doubled.
+/// (`what` may hold more `%s`); a `%` of the topology's text (a profile) is doubled.
 fn dns_check_message(plan: &Plan, vpc: &VpcPlan, what: &str) -> String {
     let needs = if plan.zones().is_empty() {
         "interface endpoints with private DNS enabled"
     } else {
         "private hosted zones"
     };
-    let flags = region_flags(&vpc.region, plan.stacks[vpc.stack].profile.as_deref());
-    let fix = "aws ec2 modify-vpc-attribute --vpc-id %s";
+    let [support, hostnames] = dns_attribute_fixes_in(plan, vpc, "\u{0}")
+        .map(|c| c.replace('%', "%%").replace('\u{0}', "%s"));
     format!(
-        "VPC %s ({what}, {region}) needs enableDnsSupport and enableDnsHostnames for private DNS ({needs}); run: {fix} --enable-dns-support Value=true{flags} && {fix} --enable-dns-hostnames Value=true{flags} and plan again.",
-        region = vpc.region,
-        flags = flags.replace('%', "%%"),
+        "VPC %s ({what}, {}) needs enableDnsSupport and enableDnsHostnames for private DNS ({needs}); run: {support} && {hostnames} and plan again.",
+        vpc.region
     )
 }
 
