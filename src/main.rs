@@ -318,23 +318,33 @@ fn written_note(done: &output::Written) -> String {
     note
 }
 
+/// Writes generated files into `dir` (all or nothing), then removes the files ddpl-gen wrote
+/// earlier in `owned_dirs` that it no longer generates; says what it did on stderr.
+fn write_generated(
+    dir: &std::path::Path,
+    files: &[render::RenderedFile],
+    owned_dirs: &[&str],
+) -> Result<Outcome, Error> {
+    let done = output::write_all(dir, files)?;
+    let removed = output::remove_stale(dir, files, owned_dirs)?;
+    let mut stderr = written_note(&done);
+    if !removed.is_empty() {
+        stderr.push_str(&format!(
+            "removed (not generated any more): {}\n",
+            list(&removed)
+        ));
+    }
+    Ok(Outcome {
+        stdout: String::new(),
+        stderr,
+    })
+}
+
 fn generate(input: &Input, dir: &std::path::Path, check: bool) -> Result<Outcome, Error> {
     let plan = load_plan(input)?;
     let files = render::bundle_of_file(&plan, &input.file)?;
     if !check {
-        let done = output::write_all(dir, &files)?;
-        let removed = output::remove_stale(dir, &files, &render::bundle_dirs())?;
-        let mut stderr = written_note(&done);
-        if !removed.is_empty() {
-            stderr.push_str(&format!(
-                "removed (not generated any more): {}\n",
-                list(&removed)
-            ));
-        }
-        return Ok(Outcome {
-            stdout: String::new(),
-            stderr,
-        });
+        return write_generated(dir, &files, &render::bundle_dirs());
     }
     let drift = output::compare(dir, &files, &render::bundle_dirs());
     if drift.is_empty() {
@@ -405,22 +415,9 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
             } else {
                 render::TerraformShape::Root
             };
-            let files = render::terraform_files(&plan, shape)?;
-            let done = output::write_all(&dir, &files)?;
             // A file of the other shape (providers.tf, README.md), or a moved.tf with nothing
             // left to move, would change what the directory means: it goes.
-            let removed = output::remove_stale(&dir, &files, &[""])?;
-            let mut stderr = written_note(&done);
-            if !removed.is_empty() {
-                stderr.push_str(&format!(
-                    "removed (not generated any more): {}\n",
-                    list(&removed)
-                ));
-            }
-            Ok(Outcome {
-                stdout: String::new(),
-                stderr,
-            })
+            write_generated(&dir, &render::terraform_files(&plan, shape)?, &[""])
         }
         Command::Generate {
             input,
