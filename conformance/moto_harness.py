@@ -1173,26 +1173,35 @@ def tf_plan_changes(ctx: Context, env: dict[str, str], tf: str, root: Path, labe
     return json.loads(shown.stdout)
 
 
+def tf_generated_root(ctx: Context) -> tuple[dict[str, Any], dict[str, str], Path]:
+    """The case's pre-existing resources, its plan, the environment terraform runs with, and a
+    copy of the Terraform root `ddpl-gen generate` writes for it (ctx.dir/terraform)."""
+    plan, topo = prepare(ctx)
+    env = tf_root.env(ctx.write_profiles(plan["stacks"]))
+    gen = ctx.dir / "generated"
+    ddpl(ctx.bin, "generate", "-f", str(topo), "-o", str(gen))
+    root = ctx.dir / "terraform"
+    for note in tf_root.prepare_root(gen / "terraform", root):
+        ctx.note(note)
+    return plan, env, root
+
+
 def alias_only(change: dict[str, Any]) -> bool:
     """A record change that only changes its alias target's name (and hosted zone)."""
     before, after = dict(change.get("before") or {}), dict(change.get("after") or {})
     before.pop("alias", None)
     after.pop("alias", None)
     unknown = change.get("after_unknown") or {}
-    return before == {k: v for k, v in after.items()} and not any(v for k, v in unknown.items() if k != "alias")
+    return before == after and not any(v for k, v in unknown.items() if k != "alias")
 
 
 def tf_upgrade_case(ctx: Context) -> None:
     """The upgrade from 0.1.0: applies the case's 0.1.0 root, then today's root over its state:
     the plan may only rename (moved blocks), leave alone, and point an alias record at the
-    endpoint's regional DNS entry in place; never create, destroy or replace; after the apply the end state is the plan's and a second plan is empty. (No
-    destroy: the terraform part proves it, and the next case starts on a reset moto.)"""
-    plan, topo = prepare(ctx)
-    env = tf_root.env(ctx.write_profiles(plan["stacks"]))
-    gen = ctx.dir / "generated"
-    ddpl(ctx.bin, "generate", "-f", str(topo), "-o", str(gen))
-    root = ctx.dir / "terraform"
-    tf_root.prepare_root(gen / "terraform", root)
+    endpoint's regional DNS entry in place; never create, destroy or replace; after the apply
+    the end state is the plan's and a second plan is empty. (No destroy: the terraform part
+    proves it, and the next case starts on a reset moto.)"""
+    plan, env, root = tf_generated_root(ctx)
     tf = tf_root.terraform_bin()
     flags = ["-input=false", "-no-color"]
     fixture = UPGRADE_FIXTURES / f"{ctx.case.name}.tf"
@@ -1250,13 +1259,7 @@ def plan_lines(out: str) -> list[str]:
 
 def tf_case(ctx: Context) -> None:
     """init; apply; the end state; a plan with no change; destroy back to the state before."""
-    plan, topo = prepare(ctx)
-    env = tf_root.env(ctx.write_profiles(plan["stacks"]))
-    gen = ctx.dir / "generated"
-    ddpl(ctx.bin, "generate", "-f", str(topo), "-o", str(gen))
-    root = ctx.dir / "terraform"
-    for note in tf_root.prepare_root(gen / "terraform", root):
-        ctx.note(note)
+    plan, env, root = tf_generated_root(ctx)
     if MUTATE.get("terraform"):  # the harness's own test: a broken Terraform must fail the case
         for f in sorted(root.glob("*.tf")):
             subprocess.run(["sed", "-i", "-e", MUTATE["terraform"], str(f)], check=True)
