@@ -13,10 +13,7 @@ output "endpoint_ids" {
 
 output "endpoint_dns_names" {
   description = "The regional DNS name of each endpoint in the endpoint VPC (the entry without an availability zone), by service key."
-  value = { for key, endpoint in aws_vpc_endpoint.endpoint : key => concat(
-    [for entry in endpoint.dns_entry : entry.dns_name if can(regex("^vpce-[0-9a-z]+-[0-9a-z]+\\.", entry.dns_name))],
-    [endpoint.dns_entry[0].dns_name],
-  )[0] }
+  value       = { for key, entry in local.regional_dns_entries : key => entry.dns_name }
 }
 
 output "endpoint_dns_entries" {

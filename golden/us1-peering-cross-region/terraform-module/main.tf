@@ -103,6 +103,18 @@ resource "aws_vpc_endpoint" "endpoint" {
   tags                = local.tags
 }
 
+locals {
+  # Each endpoint's regional DNS entry (vpce-<id>-<suffix>.vpce-svc-...): AWS does not promise
+  # that it comes first, and a zonal one (vpce-<id>-<suffix>-us-east-1a...) would send every
+  # agent to one availability zone. The first entry if none looks regional.
+  regional_dns_entries = {
+    for key, endpoint in aws_vpc_endpoint.endpoint : key => concat(
+      [for entry in endpoint.dns_entry : entry if can(regex("^vpce-[0-9a-z]+-[0-9a-z]+\\.", entry.dns_name))],
+      endpoint.dns_entry,
+    )[0]
+  }
+}
+
 # Private hosted zones (one per private DNS name, by the key of the endpoint it answers for),
 # each with an alias A record at its apex to the endpoint, created with the endpoint VPC and
 # associated with every agent VPC.
@@ -126,18 +138,6 @@ resource "aws_route53_zone" "endpoint" {
   # The agent VPCs are associated by aws_route53_zone_association resources.
   lifecycle {
     ignore_changes = [vpc]
-  }
-}
-
-locals {
-  # Each endpoint's regional DNS entry (vpce-<id>-<suffix>.vpce-svc-...): AWS does not promise
-  # that it comes first, and a zonal one (vpce-<id>-<suffix>-us-east-1a...) would send every
-  # agent to one availability zone. The first entry if none looks regional.
-  regional_dns_entries = {
-    for key, endpoint in aws_vpc_endpoint.endpoint : key => concat(
-      [for entry in endpoint.dns_entry : entry if can(regex("^vpce-[0-9a-z]+-[0-9a-z]+\\.", entry.dns_name))],
-      endpoint.dns_entry,
-    )[0]
   }
 }
 

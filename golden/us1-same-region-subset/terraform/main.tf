@@ -93,3 +93,15 @@ resource "aws_vpc_endpoint" "endpoint" {
   private_dns_enabled = each.value.private_dns_enabled
   tags                = local.tags
 }
+
+locals {
+  # Each endpoint's regional DNS entry (vpce-<id>-<suffix>.vpce-svc-...): AWS does not promise
+  # that it comes first, and a zonal one (vpce-<id>-<suffix>-us-east-1a...) would send every
+  # agent to one availability zone. The first entry if none looks regional.
+  regional_dns_entries = {
+    for key, endpoint in aws_vpc_endpoint.endpoint : key => concat(
+      [for entry in endpoint.dns_entry : entry if can(regex("^vpce-[0-9a-z]+-[0-9a-z]+\\.", entry.dns_name))],
+      endpoint.dns_entry,
+    )[0]
+  }
+}
