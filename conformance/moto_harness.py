@@ -952,7 +952,9 @@ def cli_case(ctx: Context) -> None:
     dry = {**env, "DDPL_DRY_RUN": "1"}
     run_command(ctx, dry, ["bash", str(deploy)], "deploy-dry-run", ok=(2,))
     expect_same("a dry run of the deploy changed resources", before, snapshot(ctx))
+    mark = ctx.moto.requests_mark()
     run_script(ctx, env, deploy, "deploy")
+    ctx.api_calls["cli deploy"] = ctx.moto.requests_since(mark)
     after1 = snapshot(ctx)
     (ctx.dir / "snapshot-deployed.json").write_text(json.dumps(after1, indent=1, ensure_ascii=False))
     problems = check_end_state(ctx, plan, after1, with_peering=True)
@@ -967,7 +969,9 @@ def cli_case(ctx: Context) -> None:
     run_command(ctx, dry, ["bash", str(deploy)], "deploy-dry-run-again", ok=(0,))
     run_command(ctx, dry, ["bash", str(destroy)], "destroy-dry-run", ok=(2,))
     expect_same("a dry run of the teardown changed resources", after1, snapshot(ctx))
+    mark = ctx.moto.requests_mark()
     run_script(ctx, env, destroy, "destroy")
+    ctx.api_calls["cli teardown"] = ctx.moto.requests_since(mark)
     after_destroy = snapshot(ctx)
     expect_same(
         "teardown did not restore the state before deploy",

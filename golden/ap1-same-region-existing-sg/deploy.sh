@@ -37,6 +37,15 @@ poll_seconds=${DDPL_POLL_SECONDS:-10}
 changes=0
 
 log() { printf 'ddpl-gen: %s\n' "$*"; }
+# created WHAT, removed WHAT: count a change and say it (a dry run: what it would do).
+created() {
+  changes=$((changes + 1))
+  if [[ ${dry_run:-0} == 1 ]]; then log "dry run: would create $*"; else log "created $*"; fi
+}
+removed() {
+  changes=$((changes + 1))
+  if [[ ${dry_run:-0} == 1 ]]; then log "dry run: would delete $*"; else log "deleted $*"; fi
+}
 die() {
   printf 'ddpl-gen: error: %s\n' "$*" >&2
   exit 1
@@ -76,6 +85,14 @@ peerings() {
       printf '%s\n' "$id"
     fi
   done <<<"$rows"
+}
+
+# first_line TEXT, after_first_line TEXT: the first line of TEXT, and the lines after it.
+first_line() { printf '%s\n' "${1%%$'\n'*}"; }
+after_first_line() {
+  if [[ $1 == *$'\n'* ]]; then
+    printf '%s\n' "${1#*$'\n'}"
+  fi
 }
 
 # zone_id ID: a hosted zone id without its /hostedzone/ prefix.
@@ -222,33 +239,136 @@ aws() {
 assume_role 'role:0' 'arn:aws:iam::123456789012:role/ddpl-deploy' 'ap-northeast-1' ''
 
 
-created() {
-  changes=$((changes + 1))
-  if ((dry_run)); then
-    log "dry run: would create $*"
-  else
-    log "created $*"
-  fi
+# What this run keeps (ids, and "route-table cidr" / "zone vpc" pairs): the deploy marks what
+# the topology names, the prune_ steps remove the rest of what the reads found.
+declare -A keep=()
+# The filter that finds what carries this topology's ddpl:name tag.
+our_tag_filter='[{"Name":"tag:ddpl:name","Values":["tokyo-obs"]}]'
+
+# ids_of ROWS: the first column of ROWS, space-separated.
+ids_of() {
+  local id rest ids=''
+  while IFS=$'\t' read -r id rest; do
+    [[ -z $id ]] || ids+=${ids:+ }$id
+  done <<<"$1"
+  printf '%s\n' "$ids"
 }
+
+# read_endpoints REGION PROFILE VAR: sets VAR to our interface endpoints in the stack, as rows
+# of (id, VPC id, service name, state, private DNS, subnet ids, security group ids, DNS entries;
+# the lists comma-separated, a DNS entry as NAME:HOSTED_ZONE).
+read_endpoints() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local rows
+  rows=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$our_tag_filter" \
+    --query "VpcEndpoints[].[VpcEndpointId,VpcId,ServiceName,State,PrivateDnsEnabled,join(',',SubnetIds || \`[]\`),join(',',Groups[].GroupId || \`[]\`),join(',',DnsEntries[].join(':',[DnsName,HostedZoneId]) || \`[]\`)]" \
+    --output text)
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
+}
+
+# read_groups REGION PROFILE VAR: sets VAR to our security groups in the stack, as rows of (id,
+# VPC id, name).
+read_groups() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local rows
+  rows=$(aws ec2 describe-security-groups "${at[@]}" \
+    --filters "$our_tag_filter" \
+    --query 'SecurityGroups[].[GroupId,VpcId,GroupName]' --output text)
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
+}
+
+# prune_endpoints REGION PROFILE ENDPOINTS VAR: deletes the endpoints of ENDPOINTS (rows of
+# read_endpoints) that this run does not keep, in one call; sets VAR to their ids (for the
+# wait until they are gone).
+prune_endpoints() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local id state failed
+  local -a doomed=()
+  while IFS=$'\t' read -r id _ _ state _; do
+    [[ -n $id && -z ${keep[$id]:-} ]] || continue
+    case ${state,,} in
+    deleting | deleted) ;;
+    *) doomed+=("$id") ;;
+    esac
+  done <<<"$3"
+  printf -v "$4" '%s' "${doomed[*]}"
+  [[ -n ${doomed[*]} ]] || return 0
+  failed=$(aws ec2 delete-vpc-endpoints "${at[@]}" \
+    --vpc-endpoint-ids "${doomed[@]}" --query 'Unsuccessful[].[ResourceId,Error.Message]' --output text)
+  missing "$failed" || die "could not delete endpoints: $failed"
+  removed "endpoint(s) ${doomed[*]}"
+}
+
+# endpoints_left REGION PROFILE IDS: prints how many of the endpoints IDS (space-separated) are
+# not deleted yet.
+endpoints_left() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local ids id count=0
+  [[ -n $3 ]] || { printf '0\n'; return 0; }
+  ids=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "Name=vpc-endpoint-id,Values=${3// /,}" \
+    "Name=vpc-endpoint-state,Values=pendingAcceptance,pending,available,deleting,failed,rejected,expired" \
+    --query 'VpcEndpoints[].VpcEndpointId' --output text)
+  for id in $ids; do
+    count=$((count + 1))
+  done
+  printf '%s\n' "$count"
+}
+
+# prune_groups REGION PROFILE GROUPS: deletes the security groups of GROUPS (rows of
+# read_groups) that this run does not keep, retried while network interfaces still hold them.
+prune_groups() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local sg name error start
+  while IFS=$'\t' read -r sg _ name; do
+    [[ -n $sg && -z ${keep[$sg]:-} ]] || continue
+    start=$SECONDS
+    until error=$(aws ec2 delete-security-group "${at[@]}" \
+      --group-id "$sg" 2>&1); do
+      [[ $error == *DependencyViolation* ]] || die "could not delete security group $name $sg: $error"
+      log "security group $name $sg is still in use; waiting"
+      waited "$start" "security group $sg is still in use"
+    done
+    removed "security group $name $sg"
+  done <<<"$3"
+}
+
 
 # Tags of every resource, as JSON so that any character arrives intact.
 tag_spec_vpc_endpoint='[{"ResourceType":"vpc-endpoint","Tags":[{"Key":"ddpl:name","Value":"tokyo-obs"},{"Key":"owner","Value":"ops@example.co.jp"},{"Key":"path","Value":"/srv/観測=1+2"},{"Key":"チーム","Value":"基盤 運用"},{"Key":"環境","Value":"本番"}]}]'
 
-# ensure_endpoint REGION PROFILE VAR SERVICE_ID FILTERS VPC_ID SERVICE_NAME SERVICE_REGION
+# ensure_endpoint REGION PROFILE VAR SERVICE_ID ENDPOINTS VPC_ID SERVICE_NAME SERVICE_REGION
 #   SUBNET_IDS SECURITY_GROUP_IDS PRIVATE_DNS: ensures the interface endpoint to SERVICE_NAME
-# (cross-region when SERVICE_REGION is not empty) in VPC_ID, found with FILTERS, else created
-# with the tags; SUBNET_IDS, SECURITY_GROUP_IDS: space-separated; PRIVATE_DNS:
-# --private-dns-enabled or --no-private-dns-enabled. Sets the variable VAR to its id.
+# (cross-region when SERVICE_REGION is not empty) in VPC_ID: a live one of ENDPOINTS (rows of
+# read_endpoints) with its subnets, security groups and private DNS brought to SUBNET_IDS,
+# SECURITY_GROUP_IDS (space-separated) and PRIVATE_DNS (--private-dns-enabled or
+# --no-private-dns-enabled), else a new one with the tags. Sets the variable VAR to its id and
+# counts in `unready` an endpoint that is not available yet.
 ensure_endpoint() {
-  local -a at=(--region "$1") service_region=() subnets=() groups=()
+  local -a at=(--region "$1") service_region=() subnets=() groups=() modify=()
   [[ -z $2 ]] || at+=(--profile "$2")
   [[ -z $8 ]] || service_region=(--service-region "$8")
   read -r -a subnets <<<"$9"
   read -r -a groups <<<"${10}"
-  local ep
-  ep=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
-    --filters "$5" \
-    --query 'VpcEndpoints[0].VpcEndpointId' --output text)
+  local ep='' id vpc service state private_dns have_subnets have_groups found_state=''
+  while IFS=$'\t' read -r id vpc service state private_dns have_subnets have_groups _; do
+    if [[ $vpc == "$6" && $service == "$7" ]]; then
+      case ${state,,} in
+      pendingacceptance | pending | available)
+        ep=$id
+        found_state=${state,,}
+        break ;;
+      esac
+    fi
+  done <<<"$5"
   if missing "$ep"; then
     ep=$(aws ec2 create-vpc-endpoint "${at[@]}" \
       --vpc-endpoint-type Interface --vpc-id "$6" \
@@ -260,9 +380,57 @@ ensure_endpoint() {
       --query 'VpcEndpoint.VpcEndpointId' --output text)
     created "endpoint $4 $ep"
   else
-    log "endpoint $4 $ep exists"
+    # What the topology changed since: the subnets, the security groups, private DNS.
+    set_change --add-subnet-ids --remove-subnet-ids "${subnets[*]}" "${have_subnets//,/ }"
+    set_change --add-security-group-ids --remove-security-group-ids "${groups[*]}" "${have_groups//,/ }"
+    if [[ ${11} == --private-dns-enabled && $private_dns != True ]] ||
+      [[ ${11} == --no-private-dns-enabled && $private_dns == True ]]; then
+      modify+=("${11}")
+    fi
+    if [[ -n ${modify[*]} ]]; then
+      aws ec2 modify-vpc-endpoint "${at[@]}" \
+        --vpc-endpoint-id "$ep" "${modify[@]}" --output text >/dev/null
+      changes=$((changes + 1))
+      log "updated endpoint $4 $ep: ${modify[*]}"
+    else
+      log "endpoint $4 $ep exists"
+    fi
   fi
+  keep[$ep]=1
+  [[ $found_state == available ]] || unready=$((unready + 1))
   printf -v "$3" '%s' "$ep"
+}
+
+# set_change ADD_OPTION REMOVE_OPTION WANTED HAVE: appends to the caller's `modify` the options
+# that bring the space-separated set HAVE to WANTED.
+set_change() {
+  local item add=() drop=()
+  for item in $3; do
+    [[ " $4 " == *" $item "* ]] || add+=("$item")
+  done
+  for item in $4; do
+    [[ " $3 " == *" $item "* ]] || drop+=("$item")
+  done
+  [[ -z ${add[*]} ]] || modify+=("$1" "${add[@]}")
+  [[ -z ${drop[*]} ]] || modify+=("$2" "${drop[@]}")
+}
+
+# endpoint_state ENDPOINTS ID: counts in `ready` the endpoint ID when ENDPOINTS (rows of
+# read_endpoints) has it available; stops on a dead one.
+endpoint_state() {
+  local state
+  if dry_made "$2"; then # a dry run: nothing to wait for
+    ready=$((ready + 1))
+    return 0
+  fi
+  state=$(lookup "$1" "$2")
+  state=${state#*$'\t'*$'\t'}
+  state=${state%%$'\t'*}
+  case ${state,,} in
+  available) ready=$((ready + 1)) ;;
+  failed | rejected | expired | deleting | deleted)
+    die "endpoint $2 is $state; see why in the console, delete it and run again" ;;
+  esac
 }
 
 # ensure_dns_attributes REGION PROFILE VPC_ID: ensures enableDnsSupport and enableDnsHostnames
@@ -352,53 +520,56 @@ fi
 #    the teardown.
 ensure_dns_attributes 'ap-northeast-1' 'role:0' 'vpc-0a1b2c3d4e5f60718'
 
-# 3. Security groups for the endpoints: TCP 443 from the agents.
+# 3. What exists: one read per stack of our endpoints and security groups.
+endpoints_0='' groups_0='' # set by read_endpoints, read_groups
+read_endpoints 'ap-northeast-1' 'role:0' endpoints_0
+read_groups 'ap-northeast-1' 'role:0' groups_0
+
+# 4. Security groups for the endpoints: TCP 443 from the agents, and no other rule.
 log 'no security group to create; the endpoints use' 'sg-0a1b2c3d4e5f60718'
 
-# 4. Interface endpoints, all created first, then awaited together.
+# 5. Interface endpoints, all created (or brought to the topology's subnets and security groups)
+#    first, then awaited together.
+unready=0
 ep_logs_agent='' # set by ensure_endpoint
-ensure_endpoint 'ap-northeast-1' 'role:0' ep_logs_agent 'logs-agent' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
+ensure_endpoint 'ap-northeast-1' 'role:0' ep_logs_agent 'logs-agent' "$endpoints_0" 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-03e139d1f2766685b' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
 ep_logs_user='' # set by ensure_endpoint
-ensure_endpoint 'ap-northeast-1' 'role:0' ep_logs_user 'logs-user' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
+ensure_endpoint 'ap-northeast-1' 'role:0' ep_logs_user 'logs-user' "$endpoints_0" 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-08799aabff1cfd8a3' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
 ep_metrics='' # set by ensure_endpoint
-ensure_endpoint 'ap-northeast-1' 'role:0' ep_metrics 'metrics' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
+ensure_endpoint 'ap-northeast-1' 'role:0' ep_metrics 'metrics' "$endpoints_0" 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-002d904d5e69340ad' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
 ep_dbm='' # set by ensure_endpoint
-ensure_endpoint 'ap-northeast-1' 'role:0' ep_dbm 'dbm' '[{"Name":"vpc-id","Values":["vpc-0a1b2c3d4e5f60718"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977"]},{"Name":"tag:ddpl:name","Values":["tokyo-obs"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
+ensure_endpoint 'ap-northeast-1' 'role:0' ep_dbm 'dbm' "$endpoints_0" 'vpc-0a1b2c3d4e5f60718' 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-0cc53180ae06bb977' '' 'subnet-0a1b2c3d4e5f60718 subnet-0a1b2c3d4e5f60719 subnet-0a1b2c3d4e5f6071a' 'sg-0a1b2c3d4e5f60718' --private-dns-enabled
 
 total=4
 start=$SECONDS
-# endpoint_state NAME ID STATE: counts an available endpoint, stops on a dead one.
-endpoint_state() {
-  if dry_made "$2"; then # a dry run: nothing to wait for
-    ready=$((ready + 1))
-    return 0
-  fi
-  case ${3,,} in
-  available) ready=$((ready + 1)) ;;
-  failed | rejected | expired | deleting | deleted)
-    die "endpoint $1 ($2) is $3; see why in the console, delete it and run again" ;;
-  esac
-}
-while :; do
+while ((unready > 0)); do
+  read_endpoints 'ap-northeast-1' 'role:0' endpoints_0
   ready=0
-  state=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' --profile 'role:0' \
-    --vpc-endpoint-ids "$ep_logs_agent" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'logs-agent' "$ep_logs_agent" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' --profile 'role:0' \
-    --vpc-endpoint-ids "$ep_logs_user" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'logs-user' "$ep_logs_user" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' --profile 'role:0' \
-    --vpc-endpoint-ids "$ep_metrics" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'metrics' "$ep_metrics" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'ap-northeast-1' --profile 'role:0' \
-    --vpc-endpoint-ids "$ep_dbm" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'dbm' "$ep_dbm" "$state"
+  endpoint_state "$endpoints_0" "$ep_logs_agent"
+  endpoint_state "$endpoints_0" "$ep_logs_user"
+  endpoint_state "$endpoints_0" "$ep_metrics"
+  endpoint_state "$endpoints_0" "$ep_dbm"
   log "waiting for $total endpoints: $ready/$total available"
   if ((ready == total)); then
     break
   fi
   waited "$start" "endpoints not available: $ready/$total"
 done
+log "$total endpoints available"
+
+# 6. What the topology no longer names and a run of this script made: endpoints (awaited until
+#    gone), security groups.
+gone_0='' # set by prune_endpoints
+prune_endpoints 'ap-northeast-1' 'role:0' "$endpoints_0" gone_0
+start=$SECONDS
+while ! ((dry_run)); do
+  left=0
+  left=$((left + $(endpoints_left 'ap-northeast-1' 'role:0' "$gone_0")))
+  ((left > 0)) || break
+  log "waiting for endpoints to be deleted: $left left"
+  waited "$start" "$left endpoint(s) still not deleted"
+done
+prune_groups 'ap-northeast-1' 'role:0' "$groups_0"
 
 log 'endpoint' 'logs-agent' "$ep_logs_agent" 'in' 'vpc-0a1b2c3d4e5f60718'
 log 'endpoint' 'logs-user' "$ep_logs_user" 'in' 'vpc-0a1b2c3d4e5f60718'

@@ -36,6 +36,15 @@ poll_seconds=${DDPL_POLL_SECONDS:-10}
 changes=0
 
 log() { printf 'ddpl-gen: %s\n' "$*"; }
+# created WHAT, removed WHAT: count a change and say it (a dry run: what it would do).
+created() {
+  changes=$((changes + 1))
+  if [[ ${dry_run:-0} == 1 ]]; then log "dry run: would create $*"; else log "created $*"; fi
+}
+removed() {
+  changes=$((changes + 1))
+  if [[ ${dry_run:-0} == 1 ]]; then log "dry run: would delete $*"; else log "deleted $*"; fi
+}
 die() {
   printf 'ddpl-gen: error: %s\n' "$*" >&2
   exit 1
@@ -75,6 +84,14 @@ peerings() {
       printf '%s\n' "$id"
     fi
   done <<<"$rows"
+}
+
+# first_line TEXT, after_first_line TEXT: the first line of TEXT, and the lines after it.
+first_line() { printf '%s\n' "${1%%$'\n'*}"; }
+after_first_line() {
+  if [[ $1 == *$'\n'* ]]; then
+    printf '%s\n' "${1#*$'\n'}"
+  fi
 }
 
 # zone_id ID: a hosted zone id without its /hostedzone/ prefix.
@@ -190,29 +207,126 @@ aws() {
 }
 
 
-created() {
-  changes=$((changes + 1))
-  if ((dry_run)); then
-    log "dry run: would create $*"
-  else
-    log "created $*"
-  fi
+# What this run keeps (ids, and "route-table cidr" / "zone vpc" pairs): the deploy marks what
+# the topology names, the prune_ steps remove the rest of what the reads found.
+declare -A keep=()
+# The filter that finds what carries this topology's ddpl:name tag.
+our_tag_filter='[{"Name":"tag:ddpl:name","Values":["acme-sg"]}]'
+
+# ids_of ROWS: the first column of ROWS, space-separated.
+ids_of() {
+  local id rest ids=''
+  while IFS=$'\t' read -r id rest; do
+    [[ -z $id ]] || ids+=${ids:+ }$id
+  done <<<"$1"
+  printf '%s\n' "$ids"
 }
+
+# read_endpoints REGION PROFILE VAR: sets VAR to our interface endpoints in the stack, as rows
+# of (id, VPC id, service name, state, private DNS, subnet ids, security group ids, DNS entries;
+# the lists comma-separated, a DNS entry as NAME:HOSTED_ZONE).
+read_endpoints() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local rows
+  rows=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$our_tag_filter" \
+    --query "VpcEndpoints[].[VpcEndpointId,VpcId,ServiceName,State,PrivateDnsEnabled,join(',',SubnetIds || \`[]\`),join(',',Groups[].GroupId || \`[]\`),join(',',DnsEntries[].join(':',[DnsName,HostedZoneId]) || \`[]\`)]" \
+    --output text)
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
+}
+
+# read_groups REGION PROFILE VAR: sets VAR to our security groups in the stack, as rows of (id,
+# VPC id, name).
+read_groups() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local rows
+  rows=$(aws ec2 describe-security-groups "${at[@]}" \
+    --filters "$our_tag_filter" \
+    --query 'SecurityGroups[].[GroupId,VpcId,GroupName]' --output text)
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
+}
+
+# prune_endpoints REGION PROFILE ENDPOINTS VAR: deletes the endpoints of ENDPOINTS (rows of
+# read_endpoints) that this run does not keep, in one call; sets VAR to their ids (for the
+# wait until they are gone).
+prune_endpoints() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local id state failed
+  local -a doomed=()
+  while IFS=$'\t' read -r id _ _ state _; do
+    [[ -n $id && -z ${keep[$id]:-} ]] || continue
+    case ${state,,} in
+    deleting | deleted) ;;
+    *) doomed+=("$id") ;;
+    esac
+  done <<<"$3"
+  printf -v "$4" '%s' "${doomed[*]}"
+  [[ -n ${doomed[*]} ]] || return 0
+  failed=$(aws ec2 delete-vpc-endpoints "${at[@]}" \
+    --vpc-endpoint-ids "${doomed[@]}" --query 'Unsuccessful[].[ResourceId,Error.Message]' --output text)
+  missing "$failed" || die "could not delete endpoints: $failed"
+  removed "endpoint(s) ${doomed[*]}"
+}
+
+# endpoints_left REGION PROFILE IDS: prints how many of the endpoints IDS (space-separated) are
+# not deleted yet.
+endpoints_left() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local ids id count=0
+  [[ -n $3 ]] || { printf '0\n'; return 0; }
+  ids=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "Name=vpc-endpoint-id,Values=${3// /,}" \
+    "Name=vpc-endpoint-state,Values=pendingAcceptance,pending,available,deleting,failed,rejected,expired" \
+    --query 'VpcEndpoints[].VpcEndpointId' --output text)
+  for id in $ids; do
+    count=$((count + 1))
+  done
+  printf '%s\n' "$count"
+}
+
+# prune_groups REGION PROFILE GROUPS: deletes the security groups of GROUPS (rows of
+# read_groups) that this run does not keep, retried while network interfaces still hold them.
+prune_groups() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local sg name error start
+  while IFS=$'\t' read -r sg _ name; do
+    [[ -n $sg && -z ${keep[$sg]:-} ]] || continue
+    start=$SECONDS
+    until error=$(aws ec2 delete-security-group "${at[@]}" \
+      --group-id "$sg" 2>&1); do
+      [[ $error == *DependencyViolation* ]] || die "could not delete security group $name $sg: $error"
+      log "security group $name $sg is still in use; waiting"
+      waited "$start" "security group $sg is still in use"
+    done
+    removed "security group $name $sg"
+  done <<<"$3"
+}
+
 
 # Tags of every resource, as JSON so that any character arrives intact.
 tag_spec_security_group='[{"ResourceType":"security-group","Tags":[{"Key":"ddpl:name","Value":"acme-sg"}]}]'
 tag_spec_vpc_endpoint='[{"ResourceType":"vpc-endpoint","Tags":[{"Key":"ddpl:name","Value":"acme-sg"}]}]'
 
-# ensure_security_group REGION PROFILE VAR VPC_ID NAME DESCRIPTION FILTERS: ensures the security
-# group NAME in VPC_ID (found with FILTERS, else created with the tags) and that it has no egress
-# rule; sets the variable VAR to its id.
+# ensure_security_group REGION PROFILE VAR VPC_ID NAME DESCRIPTION GROUPS: ensures the security
+# group NAME in VPC_ID (found among GROUPS, the rows of read_groups, else created with the tags);
+# sets the variable VAR to its id.
 ensure_security_group() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
-  local sg
-  sg=$(aws ec2 describe-security-groups "${at[@]}" \
-    --filters "$7" \
-    --query 'SecurityGroups[0].GroupId' --output text)
+  local sg='' id vpc name
+  while IFS=$'\t' read -r id vpc name; do
+    if [[ $vpc == "$4" && $name == "$5" ]]; then
+      sg=$id
+      break
+    fi
+  done <<<"$7"
   if missing "$sg"; then
     sg=$(aws ec2 create-security-group "${at[@]}" \
       --vpc-id "$4" --group-name "$5" \
@@ -223,65 +337,106 @@ ensure_security_group() {
   else
     log "security group $5 $sg exists"
   fi
-  # No egress, as in the Terraform and CloudFormation output: the endpoints only answer
-  # connections (security groups are stateful). AWS gives a new group an allow-all egress rule.
-  local egress
-  local -a egress_rules=()
-  egress=$(aws ec2 describe-security-group-rules "${at[@]}" \
-    --filters "Name=group-id,Values=$sg" \
-    --query 'SecurityGroupRules[?IsEgress].SecurityGroupRuleId' --output text)
-  if ! missing "$egress"; then
-    read -r -a egress_rules <<<"$egress"
-    aws ec2 revoke-security-group-egress "${at[@]}" \
-      --group-id "$sg" --security-group-rule-ids "${egress_rules[@]}" --output text >/dev/null
-    changes=$((changes + 1))
-    log "removed the egress rules of security group $5 $sg"
-  fi
+  keep[$sg]=1
   printf -v "$3" '%s' "$sg"
 }
 
-# ingress_rules REGION PROFILE GROUP_ID: prints the group's ingress rules as rows of (CIDR,
-# protocol, from port, to port).
-ingress_rules() {
+# read_rules REGION PROFILE VAR GROUP_IDS: sets VAR to the rules of the security groups GROUP_IDS
+# (space-separated) as rows of (group id, rule id, egress, CIDR, protocol, from port, to port).
+read_rules() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
-  aws ec2 describe-security-group-rules "${at[@]}" \
-    --filters "Name=group-id,Values=$3" \
-    --query 'SecurityGroupRules[?!IsEgress].[CidrIpv4,IpProtocol,FromPort,ToPort]' --output text
+  local id group_ids='' rows=''
+  for id in $4; do
+    dry_made "$id" || group_ids+=${group_ids:+,}$id # a group the dry run only pretended to create has none
+  done
+  if [[ -n $group_ids ]]; then
+    rows=$(aws ec2 describe-security-group-rules "${at[@]}" \
+      --filters "Name=group-id,Values=$group_ids" \
+      --query 'SecurityGroupRules[].[GroupId,SecurityGroupRuleId,IsEgress,CidrIpv4,IpProtocol,FromPort,ToPort]' \
+      --output text)
+  fi
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
 }
 
 # ensure_ingress REGION PROFILE GROUP_ID RULES PROTOCOL PORT CIDR PERMISSIONS: ensures the group
-# lets PROTOCOL/PORT in from CIDR (RULES: its ingress rules now, from ingress_rules;
-# PERMISSIONS: the rule as the API takes it).
+# lets PROTOCOL/PORT in from CIDR (RULES: the rows of read_rules; PERMISSIONS: the rule as the
+# API takes it).
 ensure_ingress() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
-  if [[ $'\n'$4$'\n' == *$'\n'"$7"$'\t'"$5"$'\t'"$6"$'\t'"$6"$'\n'* ]]; then
-    log "ingress $5/$6 from $7 exists"
-  else
-    aws ec2 authorize-security-group-ingress "${at[@]}" \
-      --group-id "$3" \
-      --ip-permissions "$8" \
-      --output text >/dev/null
-    created "ingress $5/$6 from $7"
-  fi
+  local group rule egress cidr protocol from to
+  while IFS=$'\t' read -r group rule egress cidr protocol from to; do
+    if [[ $group == "$3" && $egress == False && $cidr == "$7" && $protocol == "$5" && $from == "$6" && $to == "$6" ]]; then
+      keep[$rule]=1
+      log "ingress $5/$6 from $7 exists"
+      return 0
+    fi
+  done <<<"$4"
+  aws ec2 authorize-security-group-ingress "${at[@]}" \
+    --group-id "$3" \
+    --ip-permissions "$8" \
+    --output text >/dev/null
+  created "ingress $5/$6 from $7"
 }
 
-# ensure_endpoint REGION PROFILE VAR SERVICE_ID FILTERS VPC_ID SERVICE_NAME SERVICE_REGION
+# prune_rules REGION PROFILE RULES: revokes the rules of RULES (rows of read_rules) that this run
+# does not keep: every egress rule (the endpoints only answer connections, and security groups
+# are stateful; AWS gives a new group an allow-all egress rule, Terraform and CloudFormation
+# remove it too) and the ingress rules the topology no longer names. One call per group and
+# direction.
+prune_rules() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local group rule egress cidr protocol from key
+  local -A revoke=()
+  while IFS=$'\t' read -r group rule egress cidr protocol from _; do
+    [[ -n $rule && -z ${keep[$rule]:-} ]] || continue
+    revoke["$group $egress"]+=${revoke["$group $egress"]:+ }$rule
+    if [[ $egress == True ]]; then
+      log "revoking the egress rule $rule of $group"
+    else
+      log "revoking the ingress rule $rule of $group: $protocol/$from from $cidr"
+    fi
+  done <<<"$3"
+  for key in "${!revoke[@]}"; do
+    # shellcheck disable=SC2086 # the rule ids, one word each
+    if [[ ${key#* } == True ]]; then
+      aws ec2 revoke-security-group-egress "${at[@]}" \
+        --group-id "${key%% *}" --security-group-rule-ids ${revoke[$key]} --output text >/dev/null
+    else
+      aws ec2 revoke-security-group-ingress "${at[@]}" \
+        --group-id "${key%% *}" --security-group-rule-ids ${revoke[$key]} --output text >/dev/null
+    fi
+    removed "rule(s) ${revoke[$key]} of security group ${key%% *}"
+  done
+}
+
+# ensure_endpoint REGION PROFILE VAR SERVICE_ID ENDPOINTS VPC_ID SERVICE_NAME SERVICE_REGION
 #   SUBNET_IDS SECURITY_GROUP_IDS PRIVATE_DNS: ensures the interface endpoint to SERVICE_NAME
-# (cross-region when SERVICE_REGION is not empty) in VPC_ID, found with FILTERS, else created
-# with the tags; SUBNET_IDS, SECURITY_GROUP_IDS: space-separated; PRIVATE_DNS:
-# --private-dns-enabled or --no-private-dns-enabled. Sets the variable VAR to its id.
+# (cross-region when SERVICE_REGION is not empty) in VPC_ID: a live one of ENDPOINTS (rows of
+# read_endpoints) with its subnets, security groups and private DNS brought to SUBNET_IDS,
+# SECURITY_GROUP_IDS (space-separated) and PRIVATE_DNS (--private-dns-enabled or
+# --no-private-dns-enabled), else a new one with the tags. Sets the variable VAR to its id and
+# counts in `unready` an endpoint that is not available yet.
 ensure_endpoint() {
-  local -a at=(--region "$1") service_region=() subnets=() groups=()
+  local -a at=(--region "$1") service_region=() subnets=() groups=() modify=()
   [[ -z $2 ]] || at+=(--profile "$2")
   [[ -z $8 ]] || service_region=(--service-region "$8")
   read -r -a subnets <<<"$9"
   read -r -a groups <<<"${10}"
-  local ep
-  ep=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
-    --filters "$5" \
-    --query 'VpcEndpoints[0].VpcEndpointId' --output text)
+  local ep='' id vpc service state private_dns have_subnets have_groups found_state=''
+  while IFS=$'\t' read -r id vpc service state private_dns have_subnets have_groups _; do
+    if [[ $vpc == "$6" && $service == "$7" ]]; then
+      case ${state,,} in
+      pendingacceptance | pending | available)
+        ep=$id
+        found_state=${state,,}
+        break ;;
+      esac
+    fi
+  done <<<"$5"
   if missing "$ep"; then
     ep=$(aws ec2 create-vpc-endpoint "${at[@]}" \
       --vpc-endpoint-type Interface --vpc-id "$6" \
@@ -293,9 +448,57 @@ ensure_endpoint() {
       --query 'VpcEndpoint.VpcEndpointId' --output text)
     created "endpoint $4 $ep"
   else
-    log "endpoint $4 $ep exists"
+    # What the topology changed since: the subnets, the security groups, private DNS.
+    set_change --add-subnet-ids --remove-subnet-ids "${subnets[*]}" "${have_subnets//,/ }"
+    set_change --add-security-group-ids --remove-security-group-ids "${groups[*]}" "${have_groups//,/ }"
+    if [[ ${11} == --private-dns-enabled && $private_dns != True ]] ||
+      [[ ${11} == --no-private-dns-enabled && $private_dns == True ]]; then
+      modify+=("${11}")
+    fi
+    if [[ -n ${modify[*]} ]]; then
+      aws ec2 modify-vpc-endpoint "${at[@]}" \
+        --vpc-endpoint-id "$ep" "${modify[@]}" --output text >/dev/null
+      changes=$((changes + 1))
+      log "updated endpoint $4 $ep: ${modify[*]}"
+    else
+      log "endpoint $4 $ep exists"
+    fi
   fi
+  keep[$ep]=1
+  [[ $found_state == available ]] || unready=$((unready + 1))
   printf -v "$3" '%s' "$ep"
+}
+
+# set_change ADD_OPTION REMOVE_OPTION WANTED HAVE: appends to the caller's `modify` the options
+# that bring the space-separated set HAVE to WANTED.
+set_change() {
+  local item add=() drop=()
+  for item in $3; do
+    [[ " $4 " == *" $item "* ]] || add+=("$item")
+  done
+  for item in $4; do
+    [[ " $3 " == *" $item "* ]] || drop+=("$item")
+  done
+  [[ -z ${add[*]} ]] || modify+=("$1" "${add[@]}")
+  [[ -z ${drop[*]} ]] || modify+=("$2" "${drop[@]}")
+}
+
+# endpoint_state ENDPOINTS ID: counts in `ready` the endpoint ID when ENDPOINTS (rows of
+# read_endpoints) has it available; stops on a dead one.
+endpoint_state() {
+  local state
+  if dry_made "$2"; then # a dry run: nothing to wait for
+    ready=$((ready + 1))
+    return 0
+  fi
+  state=$(lookup "$1" "$2")
+  state=${state#*$'\t'*$'\t'}
+  state=${state%%$'\t'*}
+  case ${state,,} in
+  available) ready=$((ready + 1)) ;;
+  failed | rejected | expired | deleting | deleted)
+    die "endpoint $2 is $state; see why in the console, delete it and run again" ;;
+  esac
 }
 
 # ensure_dns_attributes REGION PROFILE VPC_ID: ensures enableDnsSupport and enableDnsHostnames
@@ -488,81 +691,76 @@ fi
 #    the teardown.
 ensure_dns_attributes 'ap-southeast-1' '' 'vpc-0fffffffffffffff1'
 
-# 3. Security groups for the endpoints: TCP 443 from the agents.
-sg_endpoint='' # set by ensure_security_group
-ensure_security_group 'ap-southeast-1' '' sg_endpoint 'vpc-0fffffffffffffff1' 'acme-sg-datadog-privatelink' 'Datadog PrivateLink endpoints of acme-sg: TCP 443 from the agents' '[{"Name":"group-name","Values":["acme-sg-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]}]'
-rules=$(ingress_rules 'ap-southeast-1' '' "$sg_endpoint")
-ensure_ingress 'ap-southeast-1' '' "$sg_endpoint" "$rules" 'tcp' 443 '10.50.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.50.0.0/16","Description":"HTTPS from the endpoint VPC vpc-0fffffffffffffff1"}],"ToPort":443}]'
+# 3. What exists: one read per stack of our endpoints and security groups.
+endpoints_0='' groups_0='' # set by read_endpoints, read_groups
+read_endpoints 'ap-southeast-1' '' endpoints_0
+read_groups 'ap-southeast-1' '' groups_0
 
-# 4. Interface endpoints, all created first, then awaited together.
+# 4. Security groups for the endpoints: TCP 443 from the agents, and no other rule.
+sg_endpoint='' # set by ensure_security_group
+ensure_security_group 'ap-southeast-1' '' sg_endpoint 'vpc-0fffffffffffffff1' 'acme-sg-datadog-privatelink' 'Datadog PrivateLink endpoints of acme-sg: TCP 443 from the agents' "$groups_0"
+rules='' # set by read_rules
+read_rules 'ap-southeast-1' '' rules "$sg_endpoint"
+ensure_ingress 'ap-southeast-1' '' "$sg_endpoint" "$rules" 'tcp' 443 '10.50.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.50.0.0/16","Description":"HTTPS from the endpoint VPC vpc-0fffffffffffffff1"}],"ToPort":443}]'
+prune_rules 'ap-southeast-1' '' "$rules"
+
+# 5. Interface endpoints, all created (or brought to the topology's subnets and security groups)
+#    first, then awaited together.
+unready=0
 ep_gold='' # set by ensure_endpoint
-ensure_endpoint 'ap-southeast-1' '' ep_gold 'gold' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
+ensure_endpoint 'ap-southeast-1' '' ep_gold 'gold' "$endpoints_0" 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
 ep_orchid='' # set by ensure_endpoint
-ensure_endpoint 'ap-southeast-1' '' ep_orchid 'orchid' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
+ensure_endpoint 'ap-southeast-1' '' ep_orchid 'orchid' "$endpoints_0" 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
 ep_beige='' # set by ensure_endpoint
-ensure_endpoint 'ap-southeast-1' '' ep_beige 'beige' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
+ensure_endpoint 'ap-southeast-1' '' ep_beige 'beige' "$endpoints_0" 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
 ep_linen='' # set by ensure_endpoint
-ensure_endpoint 'ap-southeast-1' '' ep_linen 'linen' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
+ensure_endpoint 'ap-southeast-1' '' ep_linen 'linen' "$endpoints_0" 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
 ep_bisque='' # set by ensure_endpoint
-ensure_endpoint 'ap-southeast-1' '' ep_bisque 'bisque' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
+ensure_endpoint 'ap-southeast-1' '' ep_bisque 'bisque' "$endpoints_0" 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
 ep_cyan='' # set by ensure_endpoint
-ensure_endpoint 'ap-southeast-1' '' ep_cyan 'cyan' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
+ensure_endpoint 'ap-southeast-1' '' ep_cyan 'cyan' "$endpoints_0" 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
 ep_lime='' # set by ensure_endpoint
-ensure_endpoint 'ap-southeast-1' '' ep_lime 'lime' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
+ensure_endpoint 'ap-southeast-1' '' ep_lime 'lime' "$endpoints_0" 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
 ep_white='' # set by ensure_endpoint
-ensure_endpoint 'ap-southeast-1' '' ep_white 'white' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
+ensure_endpoint 'ap-southeast-1' '' ep_white 'white' "$endpoints_0" 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
 ep_violet='' # set by ensure_endpoint
-ensure_endpoint 'ap-southeast-1' '' ep_violet 'violet' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-01f8f80f4cb97bd10"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-01f8f80f4cb97bd10' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
+ensure_endpoint 'ap-southeast-1' '' ep_violet 'violet' "$endpoints_0" 'vpc-0fffffffffffffff1' 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-01f8f80f4cb97bd10' 'ap-southeast-2' 'subnet-0fffffffffffffff1 subnet-0fffffffffffffff2' "$sg_endpoint" --private-dns-enabled
 
 total=9
 start=$SECONDS
-# endpoint_state NAME ID STATE: counts an available endpoint, stops on a dead one.
-endpoint_state() {
-  if dry_made "$2"; then # a dry run: nothing to wait for
-    ready=$((ready + 1))
-    return 0
-  fi
-  case ${3,,} in
-  available) ready=$((ready + 1)) ;;
-  failed | rejected | expired | deleting | deleted)
-    die "endpoint $1 ($2) is $3; see why in the console, delete it and run again" ;;
-  esac
-}
-while :; do
+while ((unready > 0)); do
+  read_endpoints 'ap-southeast-1' '' endpoints_0
   ready=0
-  state=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$ep_gold" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'gold' "$ep_gold" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$ep_orchid" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'orchid' "$ep_orchid" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$ep_beige" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'beige' "$ep_beige" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$ep_linen" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'linen' "$ep_linen" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$ep_bisque" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'bisque' "$ep_bisque" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$ep_cyan" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'cyan' "$ep_cyan" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$ep_lime" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'lime' "$ep_lime" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$ep_white" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'white' "$ep_white" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'ap-southeast-1' \
-    --vpc-endpoint-ids "$ep_violet" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'violet' "$ep_violet" "$state"
+  endpoint_state "$endpoints_0" "$ep_gold"
+  endpoint_state "$endpoints_0" "$ep_orchid"
+  endpoint_state "$endpoints_0" "$ep_beige"
+  endpoint_state "$endpoints_0" "$ep_linen"
+  endpoint_state "$endpoints_0" "$ep_bisque"
+  endpoint_state "$endpoints_0" "$ep_cyan"
+  endpoint_state "$endpoints_0" "$ep_lime"
+  endpoint_state "$endpoints_0" "$ep_white"
+  endpoint_state "$endpoints_0" "$ep_violet"
   log "waiting for $total endpoints: $ready/$total available"
   if ((ready == total)); then
     break
   fi
   waited "$start" "endpoints not available: $ready/$total"
 done
+log "$total endpoints available"
+
+# 6. What the topology no longer names and a run of this script made: endpoints (awaited until
+#    gone), security groups.
+gone_0='' # set by prune_endpoints
+prune_endpoints 'ap-southeast-1' '' "$endpoints_0" gone_0
+start=$SECONDS
+while ! ((dry_run)); do
+  left=0
+  left=$((left + $(endpoints_left 'ap-southeast-1' '' "$gone_0")))
+  ((left > 0)) || break
+  log "waiting for endpoints to be deleted: $left left"
+  waited "$start" "$left endpoint(s) still not deleted"
+done
+prune_groups 'ap-southeast-1' '' "$groups_0"
 
 log 'endpoint' 'gold' "$ep_gold" 'in' 'vpc-0fffffffffffffff1'
 log 'endpoint' 'orchid' "$ep_orchid" 'in' 'vpc-0fffffffffffffff1'

@@ -34,6 +34,15 @@ poll_seconds=${DDPL_POLL_SECONDS:-10}
 changes=0
 
 log() { printf 'ddpl-gen: %s\n' "$*"; }
+# created WHAT, removed WHAT: count a change and say it (a dry run: what it would do).
+created() {
+  changes=$((changes + 1))
+  if [[ ${dry_run:-0} == 1 ]]; then log "dry run: would create $*"; else log "created $*"; fi
+}
+removed() {
+  changes=$((changes + 1))
+  if [[ ${dry_run:-0} == 1 ]]; then log "dry run: would delete $*"; else log "deleted $*"; fi
+}
 die() {
   printf 'ddpl-gen: error: %s\n' "$*" >&2
   exit 1
@@ -73,6 +82,14 @@ peerings() {
       printf '%s\n' "$id"
     fi
   done <<<"$rows"
+}
+
+# first_line TEXT, after_first_line TEXT: the first line of TEXT, and the lines after it.
+first_line() { printf '%s\n' "${1%%$'\n'*}"; }
+after_first_line() {
+  if [[ $1 == *$'\n'* ]]; then
+    printf '%s\n' "${1#*$'\n'}"
+  fi
 }
 
 # zone_id ID: a hosted zone id without its /hostedzone/ prefix.
@@ -162,38 +179,82 @@ aws() {
 }
 
 
-removed() {
-  changes=$((changes + 1))
-  if ((dry_run)); then
-    log "dry run: would delete $*"
-  else
-    log "deleted $*"
-  fi
+# What this run keeps (ids, and "route-table cidr" / "zone vpc" pairs): the deploy marks what
+# the topology names, the prune_ steps remove the rest of what the reads found.
+declare -A keep=()
+# The filter that finds what carries this topology's ddpl:name tag.
+our_tag_filter='[{"Name":"tag:ddpl:name","Values":["acme-sg"]}]'
+
+# ids_of ROWS: the first column of ROWS, space-separated.
+ids_of() {
+  local id rest ids=''
+  while IFS=$'\t' read -r id rest; do
+    [[ -z $id ]] || ids+=${ids:+ }$id
+  done <<<"$1"
+  printf '%s\n' "$ids"
 }
 
-# remove_endpoints REGION PROFILE SERVICE_ID FILTERS: deletes the endpoints found with FILTERS.
-remove_endpoints() {
+# read_endpoints REGION PROFILE VAR: sets VAR to our interface endpoints in the stack, as rows
+# of (id, VPC id, service name, state, private DNS, subnet ids, security group ids, DNS entries;
+# the lists comma-separated, a DNS entry as NAME:HOSTED_ZONE).
+read_endpoints() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
-  local ids id failed
-  ids=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
-    --filters "$4" \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    failed=$(aws ec2 delete-vpc-endpoints "${at[@]}" \
-      --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-    missing "$failed" || die "could not delete endpoint $3 $id: $failed"
-    removed "endpoint $3 $id"
-  done
+  local rows
+  rows=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$our_tag_filter" \
+    --query "VpcEndpoints[].[VpcEndpointId,VpcId,ServiceName,State,PrivateDnsEnabled,join(',',SubnetIds || \`[]\`),join(',',Groups[].GroupId || \`[]\`),join(',',DnsEntries[].join(':',[DnsName,HostedZoneId]) || \`[]\`)]" \
+    --output text)
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
 }
 
-# endpoints_left REGION PROFILE FILTERS: prints how many endpoints FILTERS finds.
+# read_groups REGION PROFILE VAR: sets VAR to our security groups in the stack, as rows of (id,
+# VPC id, name).
+read_groups() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local rows
+  rows=$(aws ec2 describe-security-groups "${at[@]}" \
+    --filters "$our_tag_filter" \
+    --query 'SecurityGroups[].[GroupId,VpcId,GroupName]' --output text)
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
+}
+
+# prune_endpoints REGION PROFILE ENDPOINTS VAR: deletes the endpoints of ENDPOINTS (rows of
+# read_endpoints) that this run does not keep, in one call; sets VAR to their ids (for the
+# wait until they are gone).
+prune_endpoints() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local id state failed
+  local -a doomed=()
+  while IFS=$'\t' read -r id _ _ state _; do
+    [[ -n $id && -z ${keep[$id]:-} ]] || continue
+    case ${state,,} in
+    deleting | deleted) ;;
+    *) doomed+=("$id") ;;
+    esac
+  done <<<"$3"
+  printf -v "$4" '%s' "${doomed[*]}"
+  [[ -n ${doomed[*]} ]] || return 0
+  failed=$(aws ec2 delete-vpc-endpoints "${at[@]}" \
+    --vpc-endpoint-ids "${doomed[@]}" --query 'Unsuccessful[].[ResourceId,Error.Message]' --output text)
+  missing "$failed" || die "could not delete endpoints: $failed"
+  removed "endpoint(s) ${doomed[*]}"
+}
+
+# endpoints_left REGION PROFILE IDS: prints how many of the endpoints IDS (space-separated) are
+# not deleted yet.
 endpoints_left() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
   local ids id count=0
+  [[ -n $3 ]] || { printf '0\n'; return 0; }
   ids=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
-    --filters "$3" \
+    --filters "Name=vpc-endpoint-id,Values=${3// /,}" \
+    "Name=vpc-endpoint-state,Values=pendingAcceptance,pending,available,deleting,failed,rejected,expired" \
     --query 'VpcEndpoints[].VpcEndpointId' --output text)
   for id in $ids; do
     count=$((count + 1))
@@ -201,69 +262,44 @@ endpoints_left() {
   printf '%s\n' "$count"
 }
 
-# remove_security_group REGION PROFILE NAME FILTERS: deletes the security group NAME found with
-# FILTERS, retried while the endpoints' network interfaces still hold it.
-remove_security_group() {
+# prune_groups REGION PROFILE GROUPS: deletes the security groups of GROUPS (rows of
+# read_groups) that this run does not keep, retried while network interfaces still hold them.
+prune_groups() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
-  local sg error start
-  sg=$(aws ec2 describe-security-groups "${at[@]}" \
-    --filters "$4" \
-    --query 'SecurityGroups[0].GroupId' --output text)
-  if ! missing "$sg"; then
+  local sg name error start
+  while IFS=$'\t' read -r sg _ name; do
+    [[ -n $sg && -z ${keep[$sg]:-} ]] || continue
     start=$SECONDS
     until error=$(aws ec2 delete-security-group "${at[@]}" \
       --group-id "$sg" 2>&1); do
-      [[ $error == *DependencyViolation* ]] || die "could not delete security group $3 $sg: $error"
-      log "security group $3 $sg is still in use; waiting"
+      [[ $error == *DependencyViolation* ]] || die "could not delete security group $name $sg: $error"
+      log "security group $name $sg is still in use; waiting"
       waited "$start" "security group $sg is still in use"
     done
-    removed "security group $3 $sg"
-  fi
+    removed "security group $name $sg"
+  done <<<"$3"
 }
 
-# 6. Interface endpoints, then a bounded wait until they are gone.
-remove_endpoints 'ap-southeast-1' '' 'gold' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
-remove_endpoints 'ap-southeast-1' '' 'orchid' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
-remove_endpoints 'ap-southeast-1' '' 'beige' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
-remove_endpoints 'ap-southeast-1' '' 'linen' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
-remove_endpoints 'ap-southeast-1' '' 'bisque' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
-remove_endpoints 'ap-southeast-1' '' 'cyan' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
-remove_endpoints 'ap-southeast-1' '' 'lime' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
-remove_endpoints 'ap-southeast-1' '' 'white' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
-remove_endpoints 'ap-southeast-1' '' 'violet' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-01f8f80f4cb97bd10"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
-total=9
+
+# 1. What exists: one read per stack of our endpoints and security groups. This run keeps nothing.
+endpoints_0='' groups_0='' # set by read_endpoints, read_groups
+read_endpoints 'ap-southeast-1' '' endpoints_0
+read_groups 'ap-southeast-1' '' groups_0
+
+# 2. Interface endpoints, then a bounded wait until they are gone, then the security groups
+#    (retried while the endpoints' network interfaces still hold them).
+gone_0='' # set by prune_endpoints
+prune_endpoints 'ap-southeast-1' '' "$endpoints_0" gone_0
 start=$SECONDS
-while :; do
+while ! ((dry_run)); do # a dry run deleted nothing: nothing to wait for
   left=0
-  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
-  left=$((left + count))
-  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
-  left=$((left + count))
-  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
-  left=$((left + count))
-  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
-  left=$((left + count))
-  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
-  left=$((left + count))
-  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
-  left=$((left + count))
-  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
-  left=$((left + count))
-  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
-  left=$((left + count))
-  count=$(endpoints_left 'ap-southeast-1' '' '[{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.ap-southeast-2.vpce-svc-01f8f80f4cb97bd10"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
-  left=$((left + count))
-  if ((left == 0 || dry_run)); then # a dry run deleted nothing: nothing to wait for
-    break
-  fi
-  log "waiting for endpoints to be deleted: $left of $total left"
+  left=$((left + $(endpoints_left 'ap-southeast-1' '' "$gone_0")))
+  ((left > 0)) || break
+  log "waiting for endpoints to be deleted: $left left"
   waited "$start" "$left endpoint(s) still not deleted"
 done
-
-# 7. The security groups the deploy script created (retried while the endpoints' network
-#    interfaces still hold them).
-remove_security_group 'ap-southeast-1' '' 'acme-sg-datadog-privatelink' '[{"Name":"group-name","Values":["acme-sg-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0fffffffffffffff1"]},{"Name":"tag:ddpl:name","Values":["acme-sg"]}]'
+prune_groups 'ap-southeast-1' '' "$groups_0"
 
 log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0fffffffffffffff1' '(not ours to change)'
 if ((dry_run)); then

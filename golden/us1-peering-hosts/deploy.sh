@@ -37,6 +37,15 @@ poll_seconds=${DDPL_POLL_SECONDS:-10}
 changes=0
 
 log() { printf 'ddpl-gen: %s\n' "$*"; }
+# created WHAT, removed WHAT: count a change and say it (a dry run: what it would do).
+created() {
+  changes=$((changes + 1))
+  if [[ ${dry_run:-0} == 1 ]]; then log "dry run: would create $*"; else log "created $*"; fi
+}
+removed() {
+  changes=$((changes + 1))
+  if [[ ${dry_run:-0} == 1 ]]; then log "dry run: would delete $*"; else log "deleted $*"; fi
+}
 die() {
   printf 'ddpl-gen: error: %s\n' "$*" >&2
   exit 1
@@ -76,6 +85,14 @@ peerings() {
       printf '%s\n' "$id"
     fi
   done <<<"$rows"
+}
+
+# first_line TEXT, after_first_line TEXT: the first line of TEXT, and the lines after it.
+first_line() { printf '%s\n' "${1%%$'\n'*}"; }
+after_first_line() {
+  if [[ $1 == *$'\n'* ]]; then
+    printf '%s\n' "${1#*$'\n'}"
+  fi
 }
 
 # zone_id ID: a hosted zone id without its /hostedzone/ prefix.
@@ -191,32 +208,309 @@ aws() {
 }
 
 
-created() {
-  changes=$((changes + 1))
-  if ((dry_run)); then
-    log "dry run: would create $*"
-  else
-    log "created $*"
-  fi
+# What this run keeps (ids, and "route-table cidr" / "zone vpc" pairs): the deploy marks what
+# the topology names, the prune_ steps remove the rest of what the reads found.
+declare -A keep=()
+# The filter that finds what carries this topology's ddpl:name tag.
+our_tag_filter='[{"Name":"tag:ddpl:name","Values":["acme-hosts"]}]'
+
+# ids_of ROWS: the first column of ROWS, space-separated.
+ids_of() {
+  local id rest ids=''
+  while IFS=$'\t' read -r id rest; do
+    [[ -z $id ]] || ids+=${ids:+ }$id
+  done <<<"$1"
+  printf '%s\n' "$ids"
 }
+
+# read_endpoints REGION PROFILE VAR: sets VAR to our interface endpoints in the stack, as rows
+# of (id, VPC id, service name, state, private DNS, subnet ids, security group ids, DNS entries;
+# the lists comma-separated, a DNS entry as NAME:HOSTED_ZONE).
+read_endpoints() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local rows
+  rows=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$our_tag_filter" \
+    --query "VpcEndpoints[].[VpcEndpointId,VpcId,ServiceName,State,PrivateDnsEnabled,join(',',SubnetIds || \`[]\`),join(',',Groups[].GroupId || \`[]\`),join(',',DnsEntries[].join(':',[DnsName,HostedZoneId]) || \`[]\`)]" \
+    --output text)
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
+}
+
+# read_groups REGION PROFILE VAR: sets VAR to our security groups in the stack, as rows of (id,
+# VPC id, name).
+read_groups() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local rows
+  rows=$(aws ec2 describe-security-groups "${at[@]}" \
+    --filters "$our_tag_filter" \
+    --query 'SecurityGroups[].[GroupId,VpcId,GroupName]' --output text)
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
+}
+
+# prune_endpoints REGION PROFILE ENDPOINTS VAR: deletes the endpoints of ENDPOINTS (rows of
+# read_endpoints) that this run does not keep, in one call; sets VAR to their ids (for the
+# wait until they are gone).
+prune_endpoints() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local id state failed
+  local -a doomed=()
+  while IFS=$'\t' read -r id _ _ state _; do
+    [[ -n $id && -z ${keep[$id]:-} ]] || continue
+    case ${state,,} in
+    deleting | deleted) ;;
+    *) doomed+=("$id") ;;
+    esac
+  done <<<"$3"
+  printf -v "$4" '%s' "${doomed[*]}"
+  [[ -n ${doomed[*]} ]] || return 0
+  failed=$(aws ec2 delete-vpc-endpoints "${at[@]}" \
+    --vpc-endpoint-ids "${doomed[@]}" --query 'Unsuccessful[].[ResourceId,Error.Message]' --output text)
+  missing "$failed" || die "could not delete endpoints: $failed"
+  removed "endpoint(s) ${doomed[*]}"
+}
+
+# endpoints_left REGION PROFILE IDS: prints how many of the endpoints IDS (space-separated) are
+# not deleted yet.
+endpoints_left() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local ids id count=0
+  [[ -n $3 ]] || { printf '0\n'; return 0; }
+  ids=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "Name=vpc-endpoint-id,Values=${3// /,}" \
+    "Name=vpc-endpoint-state,Values=pendingAcceptance,pending,available,deleting,failed,rejected,expired" \
+    --query 'VpcEndpoints[].VpcEndpointId' --output text)
+  for id in $ids; do
+    count=$((count + 1))
+  done
+  printf '%s\n' "$count"
+}
+
+# prune_groups REGION PROFILE GROUPS: deletes the security groups of GROUPS (rows of
+# read_groups) that this run does not keep, retried while network interfaces still hold them.
+prune_groups() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local sg name error start
+  while IFS=$'\t' read -r sg _ name; do
+    [[ -n $sg && -z ${keep[$sg]:-} ]] || continue
+    start=$SECONDS
+    until error=$(aws ec2 delete-security-group "${at[@]}" \
+      --group-id "$sg" 2>&1); do
+      [[ $error == *DependencyViolation* ]] || die "could not delete security group $name $sg: $error"
+      log "security group $name $sg is still in use; waiting"
+      waited "$start" "security group $sg is still in use"
+    done
+    removed "security group $name $sg"
+  done <<<"$3"
+}
+
+# read_peerings REGION PROFILE VAR: sets VAR to the peering connections of ours that the stack
+# requested (any state), as rows of (id, requester VPC, accepter VPC, status).
+read_peerings() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local rows
+  rows=$(aws ec2 describe-vpc-peering-connections "${at[@]}" \
+    --filters "$our_tag_filter" \
+    --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,RequesterVpcInfo.VpcId,AccepterVpcInfo.VpcId,Status.Code]' \
+    --output text)
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
+}
+
+# route_rows TABLES: the routes of describe-route-tables rows (route table id, then its routes as
+# CIDR;STATE;TARGET words) as rows of ("route-table cidr", state, target).
+route_rows() {
+  local table routes route cidr state target
+  while IFS=$'\t' read -r table routes; do
+    for route in $routes; do
+      IFS=';' read -r cidr state target <<<"$route"
+      [[ -z $cidr ]] || printf '%s %s\t%s\t%s\n' "$table" "$cidr" "$state" "$target"
+    done
+  done <<<"$1"
+}
+
+# The query of the route reads: per table, its IPv4 routes and their targets.
+routes_query="RouteTables[].[RouteTableId,join(' ',Routes[?DestinationCidrBlock].join(';',[DestinationCidrBlock,State,join(',',[VpcPeeringConnectionId,TransitGatewayId,GatewayId,NatGatewayId,NetworkInterfaceId,InstanceId,CarrierGatewayId,LocalGatewayId,EgressOnlyInternetGatewayId][?@ != null])]))]"
+
+# routes_through REGION PROFILE VAR PEERINGS: sets VAR to the routes in the stack's route tables
+# (rows of route_rows) that go through one of the peering connections PEERINGS (space-separated;
+# none: no call).
+routes_through() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local tables=''
+  if [[ -n $4 ]]; then
+    tables=$(aws ec2 describe-route-tables "${at[@]}" \
+      --filters "Name=route.vpc-peering-connection-id,Values=${4// /,}" \
+      --query "$routes_query" --output text)
+    missing "$tables" && tables='' # None: nothing
+  fi
+  printf -v "$3" '%s' "$(route_rows "$tables")"
+}
+
+# prune_routes REGION PROFILE ROUTES PEERINGS: deletes the routes of ROUTES (rows of route_rows)
+# that go through one of our peering connections PEERINGS (space-separated) and that this run
+# does not keep.
+prune_routes() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local key state target
+  while IFS=$'\t' read -r key state target; do
+    [[ -n $key && -z ${keep[$key]:-} && " $4 " == *" $target "* ]] || continue
+    keep[$key]=pruned # a second read in this run finds it too
+    aws ec2 delete-route "${at[@]}" \
+      --route-table-id "${key%% *}" --destination-cidr-block "${key#* }"
+    removed "route ${key#* } in ${key%% *} (through $target)"
+  done <<<"$3"
+}
+
+# prune_peerings REGION PROFILE PEERINGS: deletes the live peering connections of PEERINGS (rows
+# of read_peerings) that this run does not keep.
+prune_peerings() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local pcx requester accepter status
+  while IFS=$'\t' read -r pcx requester accepter status; do
+    [[ -n $pcx && -z ${keep[$pcx]:-} ]] || continue
+    case $status in
+    initiating-request | pending-acceptance | provisioning | active)
+      aws ec2 delete-vpc-peering-connection "${at[@]}" \
+        --vpc-peering-connection-id "$pcx" --output text >/dev/null
+      removed "peering connection $requester <-> $accepter $pcx" ;;
+    esac
+  done <<<"$3"
+}
+
+# dropped_peerings PEERINGS: the ids of the live peering connections of PEERINGS (rows of
+# read_peerings) that this run does not keep, space-separated.
+dropped_peerings() {
+  local pcx rest status ids=''
+  while IFS=$'\t' read -r pcx rest; do
+    status=${rest##*$'\t'}
+    [[ -n $pcx && -z ${keep[$pcx]:-} ]] || continue
+    case $status in
+    initiating-request | pending-acceptance | provisioning | active) ids+=${ids:+ }$pcx ;;
+    esac
+  done <<<"$1"
+  printf '%s\n' "$ids"
+}
+
+# The key of the ddpl:name tag, as a JSON string (a JMESPath literal).
+name_tag_key='"ddpl:name"'
+
+# read_zone_tags REGION PROFILE VAR ZONE_IDS: sets VAR to rows of (zone id, its ddpl:name tag)
+# for the zones ZONE_IDS (space-separated), ten a call.
+read_zone_tags() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local -a ids=() batch=()
+  local rows='' id
+  local -A seen=()
+  for id in $4; do
+    # Once each; a zone the dry run only pretended to create has no tags.
+    [[ -n ${seen[$id]:-} ]] || dry_made "$id" || ids+=("$id")
+    seen[$id]=1
+  done
+  while [[ -n ${ids[*]} ]]; do
+    batch=("${ids[@]:0:10}")
+    ids=("${ids[@]:10}")
+    rows+=${rows:+$'\n'}$(aws route53 list-tags-for-resources "${at[@]}" \
+      --resource-type hostedzone --resource-ids "${batch[@]}" \
+      --query "ResourceTagSets[].[ResourceId,join(',',Tags[?Key==\`$name_tag_key\`].Value)]" --output text)
+  done
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
+}
+
+# zone_state REGION PROFILE VAR ZONE_ID: sets VAR to the zone's caller reference (first line)
+# and its VPCs (rows of VPC id and region).
+zone_state() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local rows
+  rows=$(aws route53 get-hosted-zone "${at[@]}" \
+    --id "$4" --query '[[[HostedZone.CallerReference]], VPCs[].[VPCId,VPCRegion]][]' --output text)
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
+}
+
+# is_ours_reference REFERENCE: the caller reference is one the deploy script gives its zones.
+is_ours_reference() { [[ $1 == 'ddpl-acme-hosts-'* ]]; }
+
+# prune_associations REGION PROFILE ZONE_ID ZONE_NAME ZONE_VPCS: the zone owner (REGION, PROFILE)
+# removes the zone's association authorizations, then disassociates the VPCs of ZONE_VPCS (rows
+# of VPC id and region) that this run does not keep, except the endpoint VPC (a zone keeps one).
+prune_associations() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local vpc_id vpc_region vpc authorizations
+  authorizations=$(aws route53 list-vpc-association-authorizations "${at[@]}" \
+    --hosted-zone-id "$3" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
+  while IFS=$'\t' read -r vpc_id vpc_region; do
+    ! missing "$vpc_id" || continue
+    vpc=$(vpc_json "$vpc_region" "$vpc_id")
+    aws route53 delete-vpc-association-authorization "${at[@]}" \
+      --hosted-zone-id "$3" --vpc "$vpc"
+    removed "association authorization of $4 for $vpc_id"
+  done <<<"$authorizations"
+  while IFS=$'\t' read -r vpc_id vpc_region; do
+    [[ -n $vpc_id && $vpc_id != 'vpc-0d1d1d1d1d1d1d1d1' && -z ${keep["$3 $vpc_id"]:-} ]] || continue
+    vpc=$(vpc_json "$vpc_region" "$vpc_id")
+    aws route53 disassociate-vpc-from-hosted-zone "${at[@]}" \
+      --hosted-zone-id "$3" --vpc "$vpc" --output text >/dev/null
+    removed "association of $4 with $vpc_id"
+  done <<<"$5"
+}
+
+# prune_zone REGION PROFILE ZONE_ID ZONE_NAME: deletes the alias record at the apex of the
+# private hosted zone ZONE_ID, then the zone (prune_associations has left it only the endpoint
+# VPC, which goes with it).
+prune_zone() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local records name dns_name dns_zone change
+  records=$(aws route53 list-resource-record-sets "${at[@]}" \
+    --hosted-zone-id "$3" \
+    --query "ResourceRecordSets[?Type=='A' && AliasTarget].[Name,AliasTarget.DNSName,AliasTarget.HostedZoneId]" --output text)
+  while IFS=$'\t' read -r name dns_name dns_zone; do
+    [[ $name != None && -n $name && ${name%.} == "${4%.}" ]] || continue
+    change=$(alias_change DELETE "\"$name\"" "$dns_name" "$dns_zone")
+    aws route53 change-resource-record-sets "${at[@]}" \
+      --hosted-zone-id "$3" --change-batch "$change" --output text >/dev/null
+    removed "alias record $4"
+  done <<<"$records"
+  aws route53 delete-hosted-zone "${at[@]}" \
+    --id "$3" --output text >/dev/null
+  removed "private hosted zone $4 $3"
+}
+
 
 # Tags of every resource, as JSON so that any character arrives intact.
 tags='[{"Key":"ddpl:name","Value":"acme-hosts"},{"Key":"team","Value":"platform"}]'
 tag_spec_security_group='[{"ResourceType":"security-group","Tags":[{"Key":"ddpl:name","Value":"acme-hosts"},{"Key":"team","Value":"platform"}]}]'
 tag_spec_vpc_endpoint='[{"ResourceType":"vpc-endpoint","Tags":[{"Key":"ddpl:name","Value":"acme-hosts"},{"Key":"team","Value":"platform"}]}]'
-name_filter='{"Name":"tag:ddpl:name","Values":["acme-hosts"]}'
 tag_spec_peering='[{"ResourceType":"vpc-peering-connection","Tags":[{"Key":"ddpl:name","Value":"acme-hosts"},{"Key":"team","Value":"platform"}]}]'
 
-# ensure_security_group REGION PROFILE VAR VPC_ID NAME DESCRIPTION FILTERS: ensures the security
-# group NAME in VPC_ID (found with FILTERS, else created with the tags) and that it has no egress
-# rule; sets the variable VAR to its id.
+# ensure_security_group REGION PROFILE VAR VPC_ID NAME DESCRIPTION GROUPS: ensures the security
+# group NAME in VPC_ID (found among GROUPS, the rows of read_groups, else created with the tags);
+# sets the variable VAR to its id.
 ensure_security_group() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
-  local sg
-  sg=$(aws ec2 describe-security-groups "${at[@]}" \
-    --filters "$7" \
-    --query 'SecurityGroups[0].GroupId' --output text)
+  local sg='' id vpc name
+  while IFS=$'\t' read -r id vpc name; do
+    if [[ $vpc == "$4" && $name == "$5" ]]; then
+      sg=$id
+      break
+    fi
+  done <<<"$7"
   if missing "$sg"; then
     sg=$(aws ec2 create-security-group "${at[@]}" \
       --vpc-id "$4" --group-name "$5" \
@@ -227,65 +521,106 @@ ensure_security_group() {
   else
     log "security group $5 $sg exists"
   fi
-  # No egress, as in the Terraform and CloudFormation output: the endpoints only answer
-  # connections (security groups are stateful). AWS gives a new group an allow-all egress rule.
-  local egress
-  local -a egress_rules=()
-  egress=$(aws ec2 describe-security-group-rules "${at[@]}" \
-    --filters "Name=group-id,Values=$sg" \
-    --query 'SecurityGroupRules[?IsEgress].SecurityGroupRuleId' --output text)
-  if ! missing "$egress"; then
-    read -r -a egress_rules <<<"$egress"
-    aws ec2 revoke-security-group-egress "${at[@]}" \
-      --group-id "$sg" --security-group-rule-ids "${egress_rules[@]}" --output text >/dev/null
-    changes=$((changes + 1))
-    log "removed the egress rules of security group $5 $sg"
-  fi
+  keep[$sg]=1
   printf -v "$3" '%s' "$sg"
 }
 
-# ingress_rules REGION PROFILE GROUP_ID: prints the group's ingress rules as rows of (CIDR,
-# protocol, from port, to port).
-ingress_rules() {
+# read_rules REGION PROFILE VAR GROUP_IDS: sets VAR to the rules of the security groups GROUP_IDS
+# (space-separated) as rows of (group id, rule id, egress, CIDR, protocol, from port, to port).
+read_rules() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
-  aws ec2 describe-security-group-rules "${at[@]}" \
-    --filters "Name=group-id,Values=$3" \
-    --query 'SecurityGroupRules[?!IsEgress].[CidrIpv4,IpProtocol,FromPort,ToPort]' --output text
+  local id group_ids='' rows=''
+  for id in $4; do
+    dry_made "$id" || group_ids+=${group_ids:+,}$id # a group the dry run only pretended to create has none
+  done
+  if [[ -n $group_ids ]]; then
+    rows=$(aws ec2 describe-security-group-rules "${at[@]}" \
+      --filters "Name=group-id,Values=$group_ids" \
+      --query 'SecurityGroupRules[].[GroupId,SecurityGroupRuleId,IsEgress,CidrIpv4,IpProtocol,FromPort,ToPort]' \
+      --output text)
+  fi
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
 }
 
 # ensure_ingress REGION PROFILE GROUP_ID RULES PROTOCOL PORT CIDR PERMISSIONS: ensures the group
-# lets PROTOCOL/PORT in from CIDR (RULES: its ingress rules now, from ingress_rules;
-# PERMISSIONS: the rule as the API takes it).
+# lets PROTOCOL/PORT in from CIDR (RULES: the rows of read_rules; PERMISSIONS: the rule as the
+# API takes it).
 ensure_ingress() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
-  if [[ $'\n'$4$'\n' == *$'\n'"$7"$'\t'"$5"$'\t'"$6"$'\t'"$6"$'\n'* ]]; then
-    log "ingress $5/$6 from $7 exists"
-  else
-    aws ec2 authorize-security-group-ingress "${at[@]}" \
-      --group-id "$3" \
-      --ip-permissions "$8" \
-      --output text >/dev/null
-    created "ingress $5/$6 from $7"
-  fi
+  local group rule egress cidr protocol from to
+  while IFS=$'\t' read -r group rule egress cidr protocol from to; do
+    if [[ $group == "$3" && $egress == False && $cidr == "$7" && $protocol == "$5" && $from == "$6" && $to == "$6" ]]; then
+      keep[$rule]=1
+      log "ingress $5/$6 from $7 exists"
+      return 0
+    fi
+  done <<<"$4"
+  aws ec2 authorize-security-group-ingress "${at[@]}" \
+    --group-id "$3" \
+    --ip-permissions "$8" \
+    --output text >/dev/null
+  created "ingress $5/$6 from $7"
 }
 
-# ensure_endpoint REGION PROFILE VAR SERVICE_ID FILTERS VPC_ID SERVICE_NAME SERVICE_REGION
+# prune_rules REGION PROFILE RULES: revokes the rules of RULES (rows of read_rules) that this run
+# does not keep: every egress rule (the endpoints only answer connections, and security groups
+# are stateful; AWS gives a new group an allow-all egress rule, Terraform and CloudFormation
+# remove it too) and the ingress rules the topology no longer names. One call per group and
+# direction.
+prune_rules() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local group rule egress cidr protocol from key
+  local -A revoke=()
+  while IFS=$'\t' read -r group rule egress cidr protocol from _; do
+    [[ -n $rule && -z ${keep[$rule]:-} ]] || continue
+    revoke["$group $egress"]+=${revoke["$group $egress"]:+ }$rule
+    if [[ $egress == True ]]; then
+      log "revoking the egress rule $rule of $group"
+    else
+      log "revoking the ingress rule $rule of $group: $protocol/$from from $cidr"
+    fi
+  done <<<"$3"
+  for key in "${!revoke[@]}"; do
+    # shellcheck disable=SC2086 # the rule ids, one word each
+    if [[ ${key#* } == True ]]; then
+      aws ec2 revoke-security-group-egress "${at[@]}" \
+        --group-id "${key%% *}" --security-group-rule-ids ${revoke[$key]} --output text >/dev/null
+    else
+      aws ec2 revoke-security-group-ingress "${at[@]}" \
+        --group-id "${key%% *}" --security-group-rule-ids ${revoke[$key]} --output text >/dev/null
+    fi
+    removed "rule(s) ${revoke[$key]} of security group ${key%% *}"
+  done
+}
+
+# ensure_endpoint REGION PROFILE VAR SERVICE_ID ENDPOINTS VPC_ID SERVICE_NAME SERVICE_REGION
 #   SUBNET_IDS SECURITY_GROUP_IDS PRIVATE_DNS: ensures the interface endpoint to SERVICE_NAME
-# (cross-region when SERVICE_REGION is not empty) in VPC_ID, found with FILTERS, else created
-# with the tags; SUBNET_IDS, SECURITY_GROUP_IDS: space-separated; PRIVATE_DNS:
-# --private-dns-enabled or --no-private-dns-enabled. Sets the variable VAR to its id.
+# (cross-region when SERVICE_REGION is not empty) in VPC_ID: a live one of ENDPOINTS (rows of
+# read_endpoints) with its subnets, security groups and private DNS brought to SUBNET_IDS,
+# SECURITY_GROUP_IDS (space-separated) and PRIVATE_DNS (--private-dns-enabled or
+# --no-private-dns-enabled), else a new one with the tags. Sets the variable VAR to its id and
+# counts in `unready` an endpoint that is not available yet.
 ensure_endpoint() {
-  local -a at=(--region "$1") service_region=() subnets=() groups=()
+  local -a at=(--region "$1") service_region=() subnets=() groups=() modify=()
   [[ -z $2 ]] || at+=(--profile "$2")
   [[ -z $8 ]] || service_region=(--service-region "$8")
   read -r -a subnets <<<"$9"
   read -r -a groups <<<"${10}"
-  local ep
-  ep=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
-    --filters "$5" \
-    --query 'VpcEndpoints[0].VpcEndpointId' --output text)
+  local ep='' id vpc service state private_dns have_subnets have_groups found_state=''
+  while IFS=$'\t' read -r id vpc service state private_dns have_subnets have_groups _; do
+    if [[ $vpc == "$6" && $service == "$7" ]]; then
+      case ${state,,} in
+      pendingacceptance | pending | available)
+        ep=$id
+        found_state=${state,,}
+        break ;;
+      esac
+    fi
+  done <<<"$5"
   if missing "$ep"; then
     ep=$(aws ec2 create-vpc-endpoint "${at[@]}" \
       --vpc-endpoint-type Interface --vpc-id "$6" \
@@ -297,9 +632,68 @@ ensure_endpoint() {
       --query 'VpcEndpoint.VpcEndpointId' --output text)
     created "endpoint $4 $ep"
   else
-    log "endpoint $4 $ep exists"
+    # What the topology changed since: the subnets, the security groups, private DNS.
+    set_change --add-subnet-ids --remove-subnet-ids "${subnets[*]}" "${have_subnets//,/ }"
+    set_change --add-security-group-ids --remove-security-group-ids "${groups[*]}" "${have_groups//,/ }"
+    if [[ ${11} == --private-dns-enabled && $private_dns != True ]] ||
+      [[ ${11} == --no-private-dns-enabled && $private_dns == True ]]; then
+      modify+=("${11}")
+    fi
+    if [[ -n ${modify[*]} ]]; then
+      aws ec2 modify-vpc-endpoint "${at[@]}" \
+        --vpc-endpoint-id "$ep" "${modify[@]}" --output text >/dev/null
+      changes=$((changes + 1))
+      log "updated endpoint $4 $ep: ${modify[*]}"
+    else
+      log "endpoint $4 $ep exists"
+    fi
   fi
+  keep[$ep]=1
+  [[ $found_state == available ]] || unready=$((unready + 1))
   printf -v "$3" '%s' "$ep"
+}
+
+# set_change ADD_OPTION REMOVE_OPTION WANTED HAVE: appends to the caller's `modify` the options
+# that bring the space-separated set HAVE to WANTED.
+set_change() {
+  local item add=() drop=()
+  for item in $3; do
+    [[ " $4 " == *" $item "* ]] || add+=("$item")
+  done
+  for item in $4; do
+    [[ " $3 " == *" $item "* ]] || drop+=("$item")
+  done
+  [[ -z ${add[*]} ]] || modify+=("$1" "${add[@]}")
+  [[ -z ${drop[*]} ]] || modify+=("$2" "${drop[@]}")
+}
+
+# endpoint_state ENDPOINTS ID: counts in `ready` the endpoint ID when ENDPOINTS (rows of
+# read_endpoints) has it available; stops on a dead one.
+endpoint_state() {
+  local state
+  if dry_made "$2"; then # a dry run: nothing to wait for
+    ready=$((ready + 1))
+    return 0
+  fi
+  state=$(lookup "$1" "$2")
+  state=${state#*$'\t'*$'\t'}
+  state=${state%%$'\t'*}
+  case ${state,,} in
+  available) ready=$((ready + 1)) ;;
+  failed | rejected | expired | deleting | deleted)
+    die "endpoint $2 is $state; see why in the console, delete it and run again" ;;
+  esac
+}
+
+# endpoint_entries ENDPOINTS ID: the DNS entries of the endpoint ID (from ENDPOINTS, rows of
+# read_endpoints) as rows of (DNS name, hosted zone).
+endpoint_entries() {
+  local row entry
+  row=$(lookup "$1" "$2")
+  row=${row##*$'\t'} # the last column
+  for entry in ${row//,/ }; do
+    printf '%s\t%s\n' "${entry%%:*}" "${entry#*:}"
+  done
 }
 
 # ensure_dns_attributes REGION PROFILE VPC_ID: ensures enableDnsSupport and enableDnsHostnames
@@ -325,27 +719,28 @@ ensure_dns_attributes() {
 }
 
 # ensure_peering REQUESTER_REGION REQUESTER_PROFILE ACCEPTER_REGION ACCEPTER_PROFILE VAR
-#   REQUESTER_VPC ACCEPTER_VPC PEER_REGION PEER_OWNER TAG_ON_ACCEPT: ensures an active peering
-# connection of ours between the two VPCs (requested if none is live, accepted on the accepter's
-# side, tagged there too when TAG_ON_ACCEPT is 1; PEER_REGION, PEER_OWNER may be empty); sets
-# the variable VAR to its id.
+#   REQUESTER_VPC ACCEPTER_VPC PEER_REGION PEER_OWNER TAG_ON_ACCEPT PEERINGS: ensures an active
+# peering connection of ours between the two VPCs (a live one of PEERINGS, the rows of
+# read_peerings, else requested; accepted on the accepter's side, tagged there too when
+# TAG_ON_ACCEPT is 1; PEER_REGION, PEER_OWNER may be empty); sets the variable VAR to its id.
 ensure_peering() {
   local -a req_at=(--region "$1") acc_at=(--region "$3") peer=()
   [[ -z $2 ]] || req_at+=(--profile "$2")
   [[ -z $4 ]] || acc_at+=(--profile "$4")
   [[ -z $8 ]] || peer+=(--peer-region "$8")
   [[ -z $9 ]] || peer+=(--peer-owner-id "$9")
-  [[ $6 =~ ^vpc-[0-9a-f]+$ && $7 =~ ^vpc-[0-9a-f]+$ ]] || die "unexpected VPC ids '$6' and '$7'"
-  local filters rows ids pcx status start
-  filters=$(printf '[{"Name":"requester-vpc-info.vpc-id","Values":["%s"]},{"Name":"accepter-vpc-info.vpc-id","Values":["%s"]},%s,{"Name":"status-code","Values":["initiating-request","pending-acceptance","provisioning","active"]}]' \
-    "$6" "$7" "$name_filter")
-  rows=$(aws ec2 describe-vpc-peering-connections "${req_at[@]}" \
-    --filters "$filters" \
-    --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,RequesterVpcInfo.VpcId,AccepterVpcInfo.VpcId,Status.Code]' \
-    --output text)
-  ids=$(peerings "$rows" "$6" "$7" initiating-request pending-acceptance provisioning active)
-  read -r pcx <<<"$ids"
+  local pcx='' id requester accepter status='' rows start
+  while IFS=$'\t' read -r id requester accepter status; do
+    if [[ $requester == "$6" && $accepter == "$7" ]]; then
+      case $status in
+      initiating-request | pending-acceptance | provisioning | active)
+        pcx=$id
+        break ;;
+      esac
+    fi
+  done <<<"${11}"
   if missing "$pcx"; then
+    status=''
     pcx=$(aws ec2 create-vpc-peering-connection "${req_at[@]}" \
       --vpc-id "$6" --peer-vpc-id "$7" ${peer[@]+"${peer[@]}"} \
       --tag-specifications "$tag_spec_peering" \
@@ -354,8 +749,10 @@ ensure_peering() {
   else
     log "peering connection $6 <-> $7 $pcx exists"
   fi
+  keep[$pcx]=1
+  our_peerings+=" $pcx"
   start=$SECONDS
-  while :; do
+  while [[ $status != active ]]; do
     if dry_made "$pcx"; then # a dry run: nothing to wait for
       aws ec2 accept-vpc-peering-connection "${acc_at[@]}" \
         --vpc-peering-connection-id "$pcx" --output text >/dev/null
@@ -387,21 +784,31 @@ ensure_peering() {
   printf -v "$5" '%s' "$pcx"
 }
 
-# ensure_route REGION PROFILE ROUTE_TABLE CIDR PEERING: ensures the route to CIDR in ROUTE_TABLE
-# goes through the peering connection PEERING: created, or replaced when its target is gone
-# (blackhole, e.g. an earlier peering connection). A live route to CIDR through anything else
-# stops the script: replacing it would cut that traffic, and the teardown could not give it back
-# (Terraform and CloudFormation refuse such a route too).
+# read_routes REGION PROFILE VAR VPC_IDS: sets VAR to the routes in the route tables of the
+# VPCs VPC_IDS (space-separated): rows of route_rows.
+read_routes() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local tables
+  tables=$(aws ec2 describe-route-tables "${at[@]}" \
+    --filters "Name=vpc-id,Values=${4// /,}" \
+    --query "$routes_query" --output text)
+  missing "$tables" && tables='' # None: nothing
+  printf -v "$3" '%s' "$(route_rows "$tables")"
+}
+
+# ensure_route REGION PROFILE ROUTE_TABLE CIDR PEERING ROUTES: ensures the route to CIDR in
+# ROUTE_TABLE goes through the peering connection PEERING (ROUTES: rows of read_routes): created,
+# or replaced when its target is gone (blackhole, e.g. an earlier peering connection). A live
+# route to CIDR through anything else stops the script: replacing it would cut that traffic, and
+# the teardown could not give it back (Terraform and CloudFormation refuse such a route too).
 ensure_route() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
-  local routes row state target
-  routes=$(aws ec2 describe-route-tables "${at[@]}" \
-    --route-table-ids "$3" \
-    --query "RouteTables[0].Routes[].[DestinationCidrBlock,State,join(',',[VpcPeeringConnectionId,TransitGatewayId,GatewayId,NatGatewayId,NetworkInterfaceId,InstanceId,CarrierGatewayId,LocalGatewayId,EgressOnlyInternetGatewayId][?@ != null])]" \
-    --output text)
-  row=$(lookup "$routes" "$4")
+  local row state target
+  row=$(lookup "$6" "$3 $4")
   IFS=$'\t' read -r state target <<<"$row"
+  keep["$3 $4"]=1
   if [[ -z $row ]]; then
     aws ec2 create-route "${at[@]}" \
       --route-table-id "$3" --destination-cidr-block "$4" \
@@ -434,6 +841,7 @@ associate_zone() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
   local vpc
+  keep["$3 $5"]=1
   if [[ -n $(lookup "$7" "$5") ]]; then
     log "$4 is associated with $5"
     return 0
@@ -525,74 +933,66 @@ fi
 ensure_dns_attributes 'us-east-1' '' 'vpc-0d1d1d1d1d1d1d1d1'
 ensure_dns_attributes 'eu-west-1' '' 'vpc-0e1e1e1e1e1e1e1e1'
 
-# 3. Security groups for the endpoints: TCP 443 from the agents.
+# 3. What exists: one read per stack of our endpoints and security groups, and of the peering
+#    connections the endpoint VPC requested.
+endpoints_0='' groups_0='' # set by read_endpoints, read_groups
+read_endpoints 'us-east-1' '' endpoints_0
+read_groups 'us-east-1' '' groups_0
+endpoints_1='' groups_1='' # set by read_endpoints, read_groups
+read_endpoints 'eu-west-1' '' endpoints_1
+read_groups 'eu-west-1' '' groups_1
+peerings='' # set by read_peerings
+read_peerings 'us-east-1' '' peerings
+our_peerings=$(ids_of "$peerings")
+
+# 4. Security groups for the endpoints: TCP 443 from the agents, and no other rule.
 sg_endpoint='' # set by ensure_security_group
-ensure_security_group 'us-east-1' '' sg_endpoint 'vpc-0d1d1d1d1d1d1d1d1' 'acme-hosts-datadog-privatelink' 'Datadog PrivateLink endpoints of acme-hosts: TCP 443 from the agents' '[{"Name":"group-name","Values":["acme-hosts-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0d1d1d1d1d1d1d1d1"]},{"Name":"tag:ddpl:name","Values":["acme-hosts"]}]'
-rules=$(ingress_rules 'us-east-1' '' "$sg_endpoint")
+ensure_security_group 'us-east-1' '' sg_endpoint 'vpc-0d1d1d1d1d1d1d1d1' 'acme-hosts-datadog-privatelink' 'Datadog PrivateLink endpoints of acme-hosts: TCP 443 from the agents' "$groups_0"
+rules='' # set by read_rules
+read_rules 'us-east-1' '' rules "$sg_endpoint"
 ensure_ingress 'us-east-1' '' "$sg_endpoint" "$rules" 'tcp' 443 '10.70.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.70.0.0/16","Description":"HTTPS from the endpoint VPC vpc-0d1d1d1d1d1d1d1d1"}],"ToPort":443}]'
 ensure_ingress 'us-east-1' '' "$sg_endpoint" "$rules" 'tcp' 443 '10.71.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.71.0.0/16","Description":"HTTPS from agent VPC eu-prod (vpc-0e1e1e1e1e1e1e1e1)"}],"ToPort":443}]'
+prune_rules 'us-east-1' '' "$rules"
 
-# 4. Interface endpoints, all created first, then awaited together.
+# 5. Interface endpoints, all created (or brought to the topology's subnets and security groups)
+#    first, then awaited together.
+unready=0
 ep_logs_agent='' # set by ensure_endpoint
-ensure_endpoint 'us-east-1' '' ep_logs_agent 'logs-agent' '[{"Name":"vpc-id","Values":["vpc-0d1d1d1d1d1d1d1d1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63"]},{"Name":"tag:ddpl:name","Values":["acme-hosts"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0d1d1d1d1d1d1d1d1' 'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' '' 'subnet-0d1d1d1d1d1d1d1d1 subnet-0d1d1d1d1d1d1d1d2' "$sg_endpoint" --no-private-dns-enabled
+ensure_endpoint 'us-east-1' '' ep_logs_agent 'logs-agent' "$endpoints_0" 'vpc-0d1d1d1d1d1d1d1d1' 'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' '' 'subnet-0d1d1d1d1d1d1d1d1 subnet-0d1d1d1d1d1d1d1d2' "$sg_endpoint" --no-private-dns-enabled
 ep_orchid='' # set by ensure_endpoint
-ensure_endpoint 'us-east-1' '' ep_orchid 'orchid' '[{"Name":"vpc-id","Values":["vpc-0d1d1d1d1d1d1d1d1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-07895350fd0109264"]},{"Name":"tag:ddpl:name","Values":["acme-hosts"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0d1d1d1d1d1d1d1d1' 'com.amazonaws.vpce.us-east-1.vpce-svc-07895350fd0109264' '' 'subnet-0d1d1d1d1d1d1d1d1 subnet-0d1d1d1d1d1d1d1d2' "$sg_endpoint" --no-private-dns-enabled
+ensure_endpoint 'us-east-1' '' ep_orchid 'orchid' "$endpoints_0" 'vpc-0d1d1d1d1d1d1d1d1' 'com.amazonaws.vpce.us-east-1.vpce-svc-07895350fd0109264' '' 'subnet-0d1d1d1d1d1d1d1d1 subnet-0d1d1d1d1d1d1d1d2' "$sg_endpoint" --no-private-dns-enabled
 ep_metrics='' # set by ensure_endpoint
-ensure_endpoint 'us-east-1' '' ep_metrics 'metrics' '[{"Name":"vpc-id","Values":["vpc-0d1d1d1d1d1d1d1d1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8"]},{"Name":"tag:ddpl:name","Values":["acme-hosts"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0d1d1d1d1d1d1d1d1' 'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' '' 'subnet-0d1d1d1d1d1d1d1d1 subnet-0d1d1d1d1d1d1d1d2' "$sg_endpoint" --no-private-dns-enabled
+ensure_endpoint 'us-east-1' '' ep_metrics 'metrics' "$endpoints_0" 'vpc-0d1d1d1d1d1d1d1d1' 'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' '' 'subnet-0d1d1d1d1d1d1d1d1 subnet-0d1d1d1d1d1d1d1d2' "$sg_endpoint" --no-private-dns-enabled
 ep_lime='' # set by ensure_endpoint
-ensure_endpoint 'us-east-1' '' ep_lime 'lime' '[{"Name":"vpc-id","Values":["vpc-0d1d1d1d1d1d1d1d1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-0ee865cd1c0a7ba32"]},{"Name":"tag:ddpl:name","Values":["acme-hosts"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0d1d1d1d1d1d1d1d1' 'com.amazonaws.vpce.us-east-1.vpce-svc-0ee865cd1c0a7ba32' '' 'subnet-0d1d1d1d1d1d1d1d1 subnet-0d1d1d1d1d1d1d1d2' "$sg_endpoint" --no-private-dns-enabled
+ensure_endpoint 'us-east-1' '' ep_lime 'lime' "$endpoints_0" 'vpc-0d1d1d1d1d1d1d1d1' 'com.amazonaws.vpce.us-east-1.vpce-svc-0ee865cd1c0a7ba32' '' 'subnet-0d1d1d1d1d1d1d1d1 subnet-0d1d1d1d1d1d1d1d2' "$sg_endpoint" --no-private-dns-enabled
 ep_brown='' # set by ensure_endpoint
-ensure_endpoint 'us-east-1' '' ep_brown 'brown' '[{"Name":"vpc-id","Values":["vpc-0d1d1d1d1d1d1d1d1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-00192e92115cbcc75"]},{"Name":"tag:ddpl:name","Values":["acme-hosts"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0d1d1d1d1d1d1d1d1' 'com.amazonaws.vpce.us-east-1.vpce-svc-00192e92115cbcc75' '' 'subnet-0d1d1d1d1d1d1d1d1 subnet-0d1d1d1d1d1d1d1d2' "$sg_endpoint" --no-private-dns-enabled
+ensure_endpoint 'us-east-1' '' ep_brown 'brown' "$endpoints_0" 'vpc-0d1d1d1d1d1d1d1d1' 'com.amazonaws.vpce.us-east-1.vpce-svc-00192e92115cbcc75' '' 'subnet-0d1d1d1d1d1d1d1d1 subnet-0d1d1d1d1d1d1d1d2' "$sg_endpoint" --no-private-dns-enabled
 ep_cyan='' # set by ensure_endpoint
-ensure_endpoint 'us-east-1' '' ep_cyan 'cyan' '[{"Name":"vpc-id","Values":["vpc-0d1d1d1d1d1d1d1d1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-0b3292e3efce2a445"]},{"Name":"tag:ddpl:name","Values":["acme-hosts"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0d1d1d1d1d1d1d1d1' 'com.amazonaws.vpce.us-east-1.vpce-svc-0b3292e3efce2a445' '' 'subnet-0d1d1d1d1d1d1d1d1 subnet-0d1d1d1d1d1d1d1d2' "$sg_endpoint" --no-private-dns-enabled
+ensure_endpoint 'us-east-1' '' ep_cyan 'cyan' "$endpoints_0" 'vpc-0d1d1d1d1d1d1d1d1' 'com.amazonaws.vpce.us-east-1.vpce-svc-0b3292e3efce2a445' '' 'subnet-0d1d1d1d1d1d1d1d1 subnet-0d1d1d1d1d1d1d1d2' "$sg_endpoint" --no-private-dns-enabled
 ep_gray='' # set by ensure_endpoint
-ensure_endpoint 'us-east-1' '' ep_gray 'gray' '[{"Name":"vpc-id","Values":["vpc-0d1d1d1d1d1d1d1d1"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-0a3b2d86676122d8d"]},{"Name":"tag:ddpl:name","Values":["acme-hosts"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available"]}]' 'vpc-0d1d1d1d1d1d1d1d1' 'com.amazonaws.vpce.us-east-1.vpce-svc-0a3b2d86676122d8d' '' 'subnet-0d1d1d1d1d1d1d1d1 subnet-0d1d1d1d1d1d1d1d2' "$sg_endpoint" --no-private-dns-enabled
+ensure_endpoint 'us-east-1' '' ep_gray 'gray' "$endpoints_0" 'vpc-0d1d1d1d1d1d1d1d1' 'com.amazonaws.vpce.us-east-1.vpce-svc-0a3b2d86676122d8d' '' 'subnet-0d1d1d1d1d1d1d1d1 subnet-0d1d1d1d1d1d1d1d2' "$sg_endpoint" --no-private-dns-enabled
 
 total=7
 start=$SECONDS
-# endpoint_state NAME ID STATE: counts an available endpoint, stops on a dead one.
-endpoint_state() {
-  if dry_made "$2"; then # a dry run: nothing to wait for
-    ready=$((ready + 1))
-    return 0
-  fi
-  case ${3,,} in
-  available) ready=$((ready + 1)) ;;
-  failed | rejected | expired | deleting | deleted)
-    die "endpoint $1 ($2) is $3; see why in the console, delete it and run again" ;;
-  esac
-}
-while :; do
+while ((unready > 0)); do
+  read_endpoints 'us-east-1' '' endpoints_0
   ready=0
-  state=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-    --vpc-endpoint-ids "$ep_logs_agent" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'logs-agent' "$ep_logs_agent" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-    --vpc-endpoint-ids "$ep_orchid" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'orchid' "$ep_orchid" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-    --vpc-endpoint-ids "$ep_metrics" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'metrics' "$ep_metrics" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-    --vpc-endpoint-ids "$ep_lime" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'lime' "$ep_lime" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-    --vpc-endpoint-ids "$ep_brown" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'brown' "$ep_brown" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-    --vpc-endpoint-ids "$ep_cyan" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'cyan' "$ep_cyan" "$state"
-  state=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-    --vpc-endpoint-ids "$ep_gray" --query 'VpcEndpoints[0].State' --output text)
-  endpoint_state 'gray' "$ep_gray" "$state"
+  endpoint_state "$endpoints_0" "$ep_logs_agent"
+  endpoint_state "$endpoints_0" "$ep_orchid"
+  endpoint_state "$endpoints_0" "$ep_metrics"
+  endpoint_state "$endpoints_0" "$ep_lime"
+  endpoint_state "$endpoints_0" "$ep_brown"
+  endpoint_state "$endpoints_0" "$ep_cyan"
+  endpoint_state "$endpoints_0" "$ep_gray"
   log "waiting for $total endpoints: $ready/$total available"
   if ((ready == total)); then
     break
   fi
   waited "$start" "endpoints not available: $ready/$total"
 done
+log "$total endpoints available"
 
-# 5. Private hosted zones (one per private DNS name), owned by the endpoint VPC's account and
+# 6. Private hosted zones (one per private DNS name), owned by the endpoint VPC's account and
 #    created with the endpoint VPC; an alias A record at each apex to the endpoint.
 run_id=$(date -u +%Y%m%dT%H%M%SZ)
 zones=''
@@ -625,30 +1025,157 @@ if missing "$zone_logs_agent"; then
     --query 'HostedZone.Id' --output text)
   zone_logs_agent=$(zone_id "$zone_logs_agent")
   created 'private hosted zone' 'agent-http-intake.logs.datadoghq.com' "$zone_logs_agent"
+  zone_logs_agent_state='ddpl-acme-hosts-logs-agent-'"$run_id"$'\n''vpc-0d1d1d1d1d1d1d1d1'$'\t''us-east-1'
 else
-  reference=$(aws route53 get-hosted-zone --region 'us-east-1' \
-    --id "$zone_logs_agent" --query 'HostedZone.CallerReference' --output text)
+  zone_logs_agent_state='' # set by zone_state
+  zone_state 'us-east-1' '' zone_logs_agent_state "$zone_logs_agent"
+  reference=$(first_line "$zone_logs_agent_state")
   if [[ $reference != 'ddpl-acme-hosts-logs-agent' && $reference != 'ddpl-acme-hosts-logs-agent-'* ]]; then
     die 'the private hosted zone' 'agent-http-intake.logs.datadoghq.com' "$zone_logs_agent (caller reference $reference) was not created by this script but is" \
       'associated with' 'vpc-0d1d1d1d1d1d1d1d1''; remove it or its association, then run again'
   fi
   log 'private hosted zone' 'agent-http-intake.logs.datadoghq.com' "$zone_logs_agent" exists
 fi
-zone_tags=$(aws route53 list-tags-for-resource --region 'us-east-1' \
-  --resource-type hostedzone --resource-id "$zone_logs_agent" \
-  --query 'ResourceTagSet.Tags[].[Key,Value]' --output text)
-if [[ $(lookup "$zone_tags" 'ddpl:name') != 'acme-hosts' ]]; then
+keep[$zone_logs_agent]=1
+zone_orchid=$(lookup "$zones" 'orchid.intake.datadoghq.com')
+if missing "$zone_orchid"; then
+  zone_orchid=$(aws route53 create-hosted-zone --region 'us-east-1' \
+    --name 'orchid.intake.datadoghq.com' --caller-reference 'ddpl-acme-hosts-orchid-'"$run_id" \
+    --vpc '{"VPCId":"vpc-0d1d1d1d1d1d1d1d1","VPCRegion":"us-east-1"}' \
+    --hosted-zone-config '{"Comment":"ddpl-gen 0.2.0: acme-hosts, orchid","PrivateZone":true}' \
+    --query 'HostedZone.Id' --output text)
+  zone_orchid=$(zone_id "$zone_orchid")
+  created 'private hosted zone' 'orchid.intake.datadoghq.com' "$zone_orchid"
+  zone_orchid_state='ddpl-acme-hosts-orchid-'"$run_id"$'\n''vpc-0d1d1d1d1d1d1d1d1'$'\t''us-east-1'
+else
+  zone_orchid_state='' # set by zone_state
+  zone_state 'us-east-1' '' zone_orchid_state "$zone_orchid"
+  reference=$(first_line "$zone_orchid_state")
+  if [[ $reference != 'ddpl-acme-hosts-orchid' && $reference != 'ddpl-acme-hosts-orchid-'* ]]; then
+    die 'the private hosted zone' 'orchid.intake.datadoghq.com' "$zone_orchid (caller reference $reference) was not created by this script but is" \
+      'associated with' 'vpc-0d1d1d1d1d1d1d1d1''; remove it or its association, then run again'
+  fi
+  log 'private hosted zone' 'orchid.intake.datadoghq.com' "$zone_orchid" exists
+fi
+keep[$zone_orchid]=1
+zone_metrics=$(lookup "$zones" 'metrics.agent.datadoghq.com')
+if missing "$zone_metrics"; then
+  zone_metrics=$(aws route53 create-hosted-zone --region 'us-east-1' \
+    --name 'metrics.agent.datadoghq.com' --caller-reference 'ddpl-acme-hosts-metrics-'"$run_id" \
+    --vpc '{"VPCId":"vpc-0d1d1d1d1d1d1d1d1","VPCRegion":"us-east-1"}' \
+    --hosted-zone-config '{"Comment":"ddpl-gen 0.2.0: acme-hosts, metrics","PrivateZone":true}' \
+    --query 'HostedZone.Id' --output text)
+  zone_metrics=$(zone_id "$zone_metrics")
+  created 'private hosted zone' 'metrics.agent.datadoghq.com' "$zone_metrics"
+  zone_metrics_state='ddpl-acme-hosts-metrics-'"$run_id"$'\n''vpc-0d1d1d1d1d1d1d1d1'$'\t''us-east-1'
+else
+  zone_metrics_state='' # set by zone_state
+  zone_state 'us-east-1' '' zone_metrics_state "$zone_metrics"
+  reference=$(first_line "$zone_metrics_state")
+  if [[ $reference != 'ddpl-acme-hosts-metrics' && $reference != 'ddpl-acme-hosts-metrics-'* ]]; then
+    die 'the private hosted zone' 'metrics.agent.datadoghq.com' "$zone_metrics (caller reference $reference) was not created by this script but is" \
+      'associated with' 'vpc-0d1d1d1d1d1d1d1d1''; remove it or its association, then run again'
+  fi
+  log 'private hosted zone' 'metrics.agent.datadoghq.com' "$zone_metrics" exists
+fi
+keep[$zone_metrics]=1
+zone_lime=$(lookup "$zones" 'lime.intake.datadoghq.com')
+if missing "$zone_lime"; then
+  zone_lime=$(aws route53 create-hosted-zone --region 'us-east-1' \
+    --name 'lime.intake.datadoghq.com' --caller-reference 'ddpl-acme-hosts-lime-'"$run_id" \
+    --vpc '{"VPCId":"vpc-0d1d1d1d1d1d1d1d1","VPCRegion":"us-east-1"}' \
+    --hosted-zone-config '{"Comment":"ddpl-gen 0.2.0: acme-hosts, lime","PrivateZone":true}' \
+    --query 'HostedZone.Id' --output text)
+  zone_lime=$(zone_id "$zone_lime")
+  created 'private hosted zone' 'lime.intake.datadoghq.com' "$zone_lime"
+  zone_lime_state='ddpl-acme-hosts-lime-'"$run_id"$'\n''vpc-0d1d1d1d1d1d1d1d1'$'\t''us-east-1'
+else
+  zone_lime_state='' # set by zone_state
+  zone_state 'us-east-1' '' zone_lime_state "$zone_lime"
+  reference=$(first_line "$zone_lime_state")
+  if [[ $reference != 'ddpl-acme-hosts-lime' && $reference != 'ddpl-acme-hosts-lime-'* ]]; then
+    die 'the private hosted zone' 'lime.intake.datadoghq.com' "$zone_lime (caller reference $reference) was not created by this script but is" \
+      'associated with' 'vpc-0d1d1d1d1d1d1d1d1''; remove it or its association, then run again'
+  fi
+  log 'private hosted zone' 'lime.intake.datadoghq.com' "$zone_lime" exists
+fi
+keep[$zone_lime]=1
+zone_brown=$(lookup "$zones" 'brown.intake.datadoghq.com')
+if missing "$zone_brown"; then
+  zone_brown=$(aws route53 create-hosted-zone --region 'us-east-1' \
+    --name 'brown.intake.datadoghq.com' --caller-reference 'ddpl-acme-hosts-brown-'"$run_id" \
+    --vpc '{"VPCId":"vpc-0d1d1d1d1d1d1d1d1","VPCRegion":"us-east-1"}' \
+    --hosted-zone-config '{"Comment":"ddpl-gen 0.2.0: acme-hosts, brown","PrivateZone":true}' \
+    --query 'HostedZone.Id' --output text)
+  zone_brown=$(zone_id "$zone_brown")
+  created 'private hosted zone' 'brown.intake.datadoghq.com' "$zone_brown"
+  zone_brown_state='ddpl-acme-hosts-brown-'"$run_id"$'\n''vpc-0d1d1d1d1d1d1d1d1'$'\t''us-east-1'
+else
+  zone_brown_state='' # set by zone_state
+  zone_state 'us-east-1' '' zone_brown_state "$zone_brown"
+  reference=$(first_line "$zone_brown_state")
+  if [[ $reference != 'ddpl-acme-hosts-brown' && $reference != 'ddpl-acme-hosts-brown-'* ]]; then
+    die 'the private hosted zone' 'brown.intake.datadoghq.com' "$zone_brown (caller reference $reference) was not created by this script but is" \
+      'associated with' 'vpc-0d1d1d1d1d1d1d1d1''; remove it or its association, then run again'
+  fi
+  log 'private hosted zone' 'brown.intake.datadoghq.com' "$zone_brown" exists
+fi
+keep[$zone_brown]=1
+zone_cyan=$(lookup "$zones" 'cyan.intake.datadoghq.com')
+if missing "$zone_cyan"; then
+  zone_cyan=$(aws route53 create-hosted-zone --region 'us-east-1' \
+    --name 'cyan.intake.datadoghq.com' --caller-reference 'ddpl-acme-hosts-cyan-'"$run_id" \
+    --vpc '{"VPCId":"vpc-0d1d1d1d1d1d1d1d1","VPCRegion":"us-east-1"}' \
+    --hosted-zone-config '{"Comment":"ddpl-gen 0.2.0: acme-hosts, cyan","PrivateZone":true}' \
+    --query 'HostedZone.Id' --output text)
+  zone_cyan=$(zone_id "$zone_cyan")
+  created 'private hosted zone' 'cyan.intake.datadoghq.com' "$zone_cyan"
+  zone_cyan_state='ddpl-acme-hosts-cyan-'"$run_id"$'\n''vpc-0d1d1d1d1d1d1d1d1'$'\t''us-east-1'
+else
+  zone_cyan_state='' # set by zone_state
+  zone_state 'us-east-1' '' zone_cyan_state "$zone_cyan"
+  reference=$(first_line "$zone_cyan_state")
+  if [[ $reference != 'ddpl-acme-hosts-cyan' && $reference != 'ddpl-acme-hosts-cyan-'* ]]; then
+    die 'the private hosted zone' 'cyan.intake.datadoghq.com' "$zone_cyan (caller reference $reference) was not created by this script but is" \
+      'associated with' 'vpc-0d1d1d1d1d1d1d1d1''; remove it or its association, then run again'
+  fi
+  log 'private hosted zone' 'cyan.intake.datadoghq.com' "$zone_cyan" exists
+fi
+keep[$zone_cyan]=1
+zone_gray=$(lookup "$zones" 'gray.intake.datadoghq.com')
+if missing "$zone_gray"; then
+  zone_gray=$(aws route53 create-hosted-zone --region 'us-east-1' \
+    --name 'gray.intake.datadoghq.com' --caller-reference 'ddpl-acme-hosts-gray-'"$run_id" \
+    --vpc '{"VPCId":"vpc-0d1d1d1d1d1d1d1d1","VPCRegion":"us-east-1"}' \
+    --hosted-zone-config '{"Comment":"ddpl-gen 0.2.0: acme-hosts, gray","PrivateZone":true}' \
+    --query 'HostedZone.Id' --output text)
+  zone_gray=$(zone_id "$zone_gray")
+  created 'private hosted zone' 'gray.intake.datadoghq.com' "$zone_gray"
+  zone_gray_state='ddpl-acme-hosts-gray-'"$run_id"$'\n''vpc-0d1d1d1d1d1d1d1d1'$'\t''us-east-1'
+else
+  zone_gray_state='' # set by zone_state
+  zone_state 'us-east-1' '' zone_gray_state "$zone_gray"
+  reference=$(first_line "$zone_gray_state")
+  if [[ $reference != 'ddpl-acme-hosts-gray' && $reference != 'ddpl-acme-hosts-gray-'* ]]; then
+    die 'the private hosted zone' 'gray.intake.datadoghq.com' "$zone_gray (caller reference $reference) was not created by this script but is" \
+      'associated with' 'vpc-0d1d1d1d1d1d1d1d1''; remove it or its association, then run again'
+  fi
+  log 'private hosted zone' 'gray.intake.datadoghq.com' "$zone_gray" exists
+fi
+keep[$zone_gray]=1
+zone_tags='' # set by read_zone_tags
+read_zone_tags 'us-east-1' '' zone_tags "$(ids_of "$(cut -f2 <<<"$zones")") $zone_logs_agent $zone_orchid $zone_metrics $zone_lime $zone_brown $zone_cyan $zone_gray"
+if [[ $(lookup "$zone_tags" "$zone_logs_agent") != 'acme-hosts' ]]; then
   aws route53 change-tags-for-resource --region 'us-east-1' \
     --resource-type hostedzone --resource-id "$zone_logs_agent" --add-tags "$tags"
+  changes=$((changes + 1))
   log 'tagged private hosted zone' 'agent-http-intake.logs.datadoghq.com'
 fi
-entries=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-  --vpc-endpoint-ids "$ep_logs_agent" \
-  --query 'VpcEndpoints[0].DnsEntries[].[DnsName,HostedZoneId]' --output text)
-if [[ -z $entries ]] && ((dry_run)); then # an endpoint the dry run only pretended to create
-  entries=$'vpce-ddpldryrun-0.vpce-svc-ddpldryrun.vpce.amazonaws.com\tZDDPLDRYRUN'
+IFS=$'\t' read -r dns_name dns_zone <<<"$(regional_entry "$(endpoint_entries "$endpoints_0" "$ep_logs_agent")")"
+if [[ -z $dns_name ]] && ((dry_run)); then # an endpoint the dry run only pretended to create
+  dns_name=vpce-ddpldryrun-0.vpce-svc-ddpldryrun.vpce.amazonaws.com
+  dns_zone=ZDDPLDRYRUN
 fi
-IFS=$'\t' read -r dns_name dns_zone <<<"$(regional_entry "$entries")"
 records=$(aws route53 list-resource-record-sets --region 'us-east-1' \
   --hosted-zone-id "$zone_logs_agent" \
   --query "ResourceRecordSets[?Type=='A'].[Name,AliasTarget.DNSName]" --output text)
@@ -661,39 +1188,17 @@ else
     --hosted-zone-id "$zone_logs_agent" --change-batch "$change" --output text >/dev/null
   created 'alias record' 'agent-http-intake.logs.datadoghq.com' '->' "$dns_name"
 fi
-zone_orchid=$(lookup "$zones" 'orchid.intake.datadoghq.com')
-if missing "$zone_orchid"; then
-  zone_orchid=$(aws route53 create-hosted-zone --region 'us-east-1' \
-    --name 'orchid.intake.datadoghq.com' --caller-reference 'ddpl-acme-hosts-orchid-'"$run_id" \
-    --vpc '{"VPCId":"vpc-0d1d1d1d1d1d1d1d1","VPCRegion":"us-east-1"}' \
-    --hosted-zone-config '{"Comment":"ddpl-gen 0.2.0: acme-hosts, orchid","PrivateZone":true}' \
-    --query 'HostedZone.Id' --output text)
-  zone_orchid=$(zone_id "$zone_orchid")
-  created 'private hosted zone' 'orchid.intake.datadoghq.com' "$zone_orchid"
-else
-  reference=$(aws route53 get-hosted-zone --region 'us-east-1' \
-    --id "$zone_orchid" --query 'HostedZone.CallerReference' --output text)
-  if [[ $reference != 'ddpl-acme-hosts-orchid' && $reference != 'ddpl-acme-hosts-orchid-'* ]]; then
-    die 'the private hosted zone' 'orchid.intake.datadoghq.com' "$zone_orchid (caller reference $reference) was not created by this script but is" \
-      'associated with' 'vpc-0d1d1d1d1d1d1d1d1''; remove it or its association, then run again'
-  fi
-  log 'private hosted zone' 'orchid.intake.datadoghq.com' "$zone_orchid" exists
-fi
-zone_tags=$(aws route53 list-tags-for-resource --region 'us-east-1' \
-  --resource-type hostedzone --resource-id "$zone_orchid" \
-  --query 'ResourceTagSet.Tags[].[Key,Value]' --output text)
-if [[ $(lookup "$zone_tags" 'ddpl:name') != 'acme-hosts' ]]; then
+if [[ $(lookup "$zone_tags" "$zone_orchid") != 'acme-hosts' ]]; then
   aws route53 change-tags-for-resource --region 'us-east-1' \
     --resource-type hostedzone --resource-id "$zone_orchid" --add-tags "$tags"
+  changes=$((changes + 1))
   log 'tagged private hosted zone' 'orchid.intake.datadoghq.com'
 fi
-entries=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-  --vpc-endpoint-ids "$ep_orchid" \
-  --query 'VpcEndpoints[0].DnsEntries[].[DnsName,HostedZoneId]' --output text)
-if [[ -z $entries ]] && ((dry_run)); then # an endpoint the dry run only pretended to create
-  entries=$'vpce-ddpldryrun-0.vpce-svc-ddpldryrun.vpce.amazonaws.com\tZDDPLDRYRUN'
+IFS=$'\t' read -r dns_name dns_zone <<<"$(regional_entry "$(endpoint_entries "$endpoints_0" "$ep_orchid")")"
+if [[ -z $dns_name ]] && ((dry_run)); then # an endpoint the dry run only pretended to create
+  dns_name=vpce-ddpldryrun-0.vpce-svc-ddpldryrun.vpce.amazonaws.com
+  dns_zone=ZDDPLDRYRUN
 fi
-IFS=$'\t' read -r dns_name dns_zone <<<"$(regional_entry "$entries")"
 records=$(aws route53 list-resource-record-sets --region 'us-east-1' \
   --hosted-zone-id "$zone_orchid" \
   --query "ResourceRecordSets[?Type=='A'].[Name,AliasTarget.DNSName]" --output text)
@@ -706,39 +1211,17 @@ else
     --hosted-zone-id "$zone_orchid" --change-batch "$change" --output text >/dev/null
   created 'alias record' 'orchid.intake.datadoghq.com' '->' "$dns_name"
 fi
-zone_metrics=$(lookup "$zones" 'metrics.agent.datadoghq.com')
-if missing "$zone_metrics"; then
-  zone_metrics=$(aws route53 create-hosted-zone --region 'us-east-1' \
-    --name 'metrics.agent.datadoghq.com' --caller-reference 'ddpl-acme-hosts-metrics-'"$run_id" \
-    --vpc '{"VPCId":"vpc-0d1d1d1d1d1d1d1d1","VPCRegion":"us-east-1"}' \
-    --hosted-zone-config '{"Comment":"ddpl-gen 0.2.0: acme-hosts, metrics","PrivateZone":true}' \
-    --query 'HostedZone.Id' --output text)
-  zone_metrics=$(zone_id "$zone_metrics")
-  created 'private hosted zone' 'metrics.agent.datadoghq.com' "$zone_metrics"
-else
-  reference=$(aws route53 get-hosted-zone --region 'us-east-1' \
-    --id "$zone_metrics" --query 'HostedZone.CallerReference' --output text)
-  if [[ $reference != 'ddpl-acme-hosts-metrics' && $reference != 'ddpl-acme-hosts-metrics-'* ]]; then
-    die 'the private hosted zone' 'metrics.agent.datadoghq.com' "$zone_metrics (caller reference $reference) was not created by this script but is" \
-      'associated with' 'vpc-0d1d1d1d1d1d1d1d1''; remove it or its association, then run again'
-  fi
-  log 'private hosted zone' 'metrics.agent.datadoghq.com' "$zone_metrics" exists
-fi
-zone_tags=$(aws route53 list-tags-for-resource --region 'us-east-1' \
-  --resource-type hostedzone --resource-id "$zone_metrics" \
-  --query 'ResourceTagSet.Tags[].[Key,Value]' --output text)
-if [[ $(lookup "$zone_tags" 'ddpl:name') != 'acme-hosts' ]]; then
+if [[ $(lookup "$zone_tags" "$zone_metrics") != 'acme-hosts' ]]; then
   aws route53 change-tags-for-resource --region 'us-east-1' \
     --resource-type hostedzone --resource-id "$zone_metrics" --add-tags "$tags"
+  changes=$((changes + 1))
   log 'tagged private hosted zone' 'metrics.agent.datadoghq.com'
 fi
-entries=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-  --vpc-endpoint-ids "$ep_metrics" \
-  --query 'VpcEndpoints[0].DnsEntries[].[DnsName,HostedZoneId]' --output text)
-if [[ -z $entries ]] && ((dry_run)); then # an endpoint the dry run only pretended to create
-  entries=$'vpce-ddpldryrun-0.vpce-svc-ddpldryrun.vpce.amazonaws.com\tZDDPLDRYRUN'
+IFS=$'\t' read -r dns_name dns_zone <<<"$(regional_entry "$(endpoint_entries "$endpoints_0" "$ep_metrics")")"
+if [[ -z $dns_name ]] && ((dry_run)); then # an endpoint the dry run only pretended to create
+  dns_name=vpce-ddpldryrun-0.vpce-svc-ddpldryrun.vpce.amazonaws.com
+  dns_zone=ZDDPLDRYRUN
 fi
-IFS=$'\t' read -r dns_name dns_zone <<<"$(regional_entry "$entries")"
 records=$(aws route53 list-resource-record-sets --region 'us-east-1' \
   --hosted-zone-id "$zone_metrics" \
   --query "ResourceRecordSets[?Type=='A'].[Name,AliasTarget.DNSName]" --output text)
@@ -751,39 +1234,17 @@ else
     --hosted-zone-id "$zone_metrics" --change-batch "$change" --output text >/dev/null
   created 'alias record' 'metrics.agent.datadoghq.com' '->' "$dns_name"
 fi
-zone_lime=$(lookup "$zones" 'lime.intake.datadoghq.com')
-if missing "$zone_lime"; then
-  zone_lime=$(aws route53 create-hosted-zone --region 'us-east-1' \
-    --name 'lime.intake.datadoghq.com' --caller-reference 'ddpl-acme-hosts-lime-'"$run_id" \
-    --vpc '{"VPCId":"vpc-0d1d1d1d1d1d1d1d1","VPCRegion":"us-east-1"}' \
-    --hosted-zone-config '{"Comment":"ddpl-gen 0.2.0: acme-hosts, lime","PrivateZone":true}' \
-    --query 'HostedZone.Id' --output text)
-  zone_lime=$(zone_id "$zone_lime")
-  created 'private hosted zone' 'lime.intake.datadoghq.com' "$zone_lime"
-else
-  reference=$(aws route53 get-hosted-zone --region 'us-east-1' \
-    --id "$zone_lime" --query 'HostedZone.CallerReference' --output text)
-  if [[ $reference != 'ddpl-acme-hosts-lime' && $reference != 'ddpl-acme-hosts-lime-'* ]]; then
-    die 'the private hosted zone' 'lime.intake.datadoghq.com' "$zone_lime (caller reference $reference) was not created by this script but is" \
-      'associated with' 'vpc-0d1d1d1d1d1d1d1d1''; remove it or its association, then run again'
-  fi
-  log 'private hosted zone' 'lime.intake.datadoghq.com' "$zone_lime" exists
-fi
-zone_tags=$(aws route53 list-tags-for-resource --region 'us-east-1' \
-  --resource-type hostedzone --resource-id "$zone_lime" \
-  --query 'ResourceTagSet.Tags[].[Key,Value]' --output text)
-if [[ $(lookup "$zone_tags" 'ddpl:name') != 'acme-hosts' ]]; then
+if [[ $(lookup "$zone_tags" "$zone_lime") != 'acme-hosts' ]]; then
   aws route53 change-tags-for-resource --region 'us-east-1' \
     --resource-type hostedzone --resource-id "$zone_lime" --add-tags "$tags"
+  changes=$((changes + 1))
   log 'tagged private hosted zone' 'lime.intake.datadoghq.com'
 fi
-entries=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-  --vpc-endpoint-ids "$ep_lime" \
-  --query 'VpcEndpoints[0].DnsEntries[].[DnsName,HostedZoneId]' --output text)
-if [[ -z $entries ]] && ((dry_run)); then # an endpoint the dry run only pretended to create
-  entries=$'vpce-ddpldryrun-0.vpce-svc-ddpldryrun.vpce.amazonaws.com\tZDDPLDRYRUN'
+IFS=$'\t' read -r dns_name dns_zone <<<"$(regional_entry "$(endpoint_entries "$endpoints_0" "$ep_lime")")"
+if [[ -z $dns_name ]] && ((dry_run)); then # an endpoint the dry run only pretended to create
+  dns_name=vpce-ddpldryrun-0.vpce-svc-ddpldryrun.vpce.amazonaws.com
+  dns_zone=ZDDPLDRYRUN
 fi
-IFS=$'\t' read -r dns_name dns_zone <<<"$(regional_entry "$entries")"
 records=$(aws route53 list-resource-record-sets --region 'us-east-1' \
   --hosted-zone-id "$zone_lime" \
   --query "ResourceRecordSets[?Type=='A'].[Name,AliasTarget.DNSName]" --output text)
@@ -796,39 +1257,17 @@ else
     --hosted-zone-id "$zone_lime" --change-batch "$change" --output text >/dev/null
   created 'alias record' 'lime.intake.datadoghq.com' '->' "$dns_name"
 fi
-zone_brown=$(lookup "$zones" 'brown.intake.datadoghq.com')
-if missing "$zone_brown"; then
-  zone_brown=$(aws route53 create-hosted-zone --region 'us-east-1' \
-    --name 'brown.intake.datadoghq.com' --caller-reference 'ddpl-acme-hosts-brown-'"$run_id" \
-    --vpc '{"VPCId":"vpc-0d1d1d1d1d1d1d1d1","VPCRegion":"us-east-1"}' \
-    --hosted-zone-config '{"Comment":"ddpl-gen 0.2.0: acme-hosts, brown","PrivateZone":true}' \
-    --query 'HostedZone.Id' --output text)
-  zone_brown=$(zone_id "$zone_brown")
-  created 'private hosted zone' 'brown.intake.datadoghq.com' "$zone_brown"
-else
-  reference=$(aws route53 get-hosted-zone --region 'us-east-1' \
-    --id "$zone_brown" --query 'HostedZone.CallerReference' --output text)
-  if [[ $reference != 'ddpl-acme-hosts-brown' && $reference != 'ddpl-acme-hosts-brown-'* ]]; then
-    die 'the private hosted zone' 'brown.intake.datadoghq.com' "$zone_brown (caller reference $reference) was not created by this script but is" \
-      'associated with' 'vpc-0d1d1d1d1d1d1d1d1''; remove it or its association, then run again'
-  fi
-  log 'private hosted zone' 'brown.intake.datadoghq.com' "$zone_brown" exists
-fi
-zone_tags=$(aws route53 list-tags-for-resource --region 'us-east-1' \
-  --resource-type hostedzone --resource-id "$zone_brown" \
-  --query 'ResourceTagSet.Tags[].[Key,Value]' --output text)
-if [[ $(lookup "$zone_tags" 'ddpl:name') != 'acme-hosts' ]]; then
+if [[ $(lookup "$zone_tags" "$zone_brown") != 'acme-hosts' ]]; then
   aws route53 change-tags-for-resource --region 'us-east-1' \
     --resource-type hostedzone --resource-id "$zone_brown" --add-tags "$tags"
+  changes=$((changes + 1))
   log 'tagged private hosted zone' 'brown.intake.datadoghq.com'
 fi
-entries=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-  --vpc-endpoint-ids "$ep_brown" \
-  --query 'VpcEndpoints[0].DnsEntries[].[DnsName,HostedZoneId]' --output text)
-if [[ -z $entries ]] && ((dry_run)); then # an endpoint the dry run only pretended to create
-  entries=$'vpce-ddpldryrun-0.vpce-svc-ddpldryrun.vpce.amazonaws.com\tZDDPLDRYRUN'
+IFS=$'\t' read -r dns_name dns_zone <<<"$(regional_entry "$(endpoint_entries "$endpoints_0" "$ep_brown")")"
+if [[ -z $dns_name ]] && ((dry_run)); then # an endpoint the dry run only pretended to create
+  dns_name=vpce-ddpldryrun-0.vpce-svc-ddpldryrun.vpce.amazonaws.com
+  dns_zone=ZDDPLDRYRUN
 fi
-IFS=$'\t' read -r dns_name dns_zone <<<"$(regional_entry "$entries")"
 records=$(aws route53 list-resource-record-sets --region 'us-east-1' \
   --hosted-zone-id "$zone_brown" \
   --query "ResourceRecordSets[?Type=='A'].[Name,AliasTarget.DNSName]" --output text)
@@ -841,39 +1280,17 @@ else
     --hosted-zone-id "$zone_brown" --change-batch "$change" --output text >/dev/null
   created 'alias record' 'brown.intake.datadoghq.com' '->' "$dns_name"
 fi
-zone_cyan=$(lookup "$zones" 'cyan.intake.datadoghq.com')
-if missing "$zone_cyan"; then
-  zone_cyan=$(aws route53 create-hosted-zone --region 'us-east-1' \
-    --name 'cyan.intake.datadoghq.com' --caller-reference 'ddpl-acme-hosts-cyan-'"$run_id" \
-    --vpc '{"VPCId":"vpc-0d1d1d1d1d1d1d1d1","VPCRegion":"us-east-1"}' \
-    --hosted-zone-config '{"Comment":"ddpl-gen 0.2.0: acme-hosts, cyan","PrivateZone":true}' \
-    --query 'HostedZone.Id' --output text)
-  zone_cyan=$(zone_id "$zone_cyan")
-  created 'private hosted zone' 'cyan.intake.datadoghq.com' "$zone_cyan"
-else
-  reference=$(aws route53 get-hosted-zone --region 'us-east-1' \
-    --id "$zone_cyan" --query 'HostedZone.CallerReference' --output text)
-  if [[ $reference != 'ddpl-acme-hosts-cyan' && $reference != 'ddpl-acme-hosts-cyan-'* ]]; then
-    die 'the private hosted zone' 'cyan.intake.datadoghq.com' "$zone_cyan (caller reference $reference) was not created by this script but is" \
-      'associated with' 'vpc-0d1d1d1d1d1d1d1d1''; remove it or its association, then run again'
-  fi
-  log 'private hosted zone' 'cyan.intake.datadoghq.com' "$zone_cyan" exists
-fi
-zone_tags=$(aws route53 list-tags-for-resource --region 'us-east-1' \
-  --resource-type hostedzone --resource-id "$zone_cyan" \
-  --query 'ResourceTagSet.Tags[].[Key,Value]' --output text)
-if [[ $(lookup "$zone_tags" 'ddpl:name') != 'acme-hosts' ]]; then
+if [[ $(lookup "$zone_tags" "$zone_cyan") != 'acme-hosts' ]]; then
   aws route53 change-tags-for-resource --region 'us-east-1' \
     --resource-type hostedzone --resource-id "$zone_cyan" --add-tags "$tags"
+  changes=$((changes + 1))
   log 'tagged private hosted zone' 'cyan.intake.datadoghq.com'
 fi
-entries=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-  --vpc-endpoint-ids "$ep_cyan" \
-  --query 'VpcEndpoints[0].DnsEntries[].[DnsName,HostedZoneId]' --output text)
-if [[ -z $entries ]] && ((dry_run)); then # an endpoint the dry run only pretended to create
-  entries=$'vpce-ddpldryrun-0.vpce-svc-ddpldryrun.vpce.amazonaws.com\tZDDPLDRYRUN'
+IFS=$'\t' read -r dns_name dns_zone <<<"$(regional_entry "$(endpoint_entries "$endpoints_0" "$ep_cyan")")"
+if [[ -z $dns_name ]] && ((dry_run)); then # an endpoint the dry run only pretended to create
+  dns_name=vpce-ddpldryrun-0.vpce-svc-ddpldryrun.vpce.amazonaws.com
+  dns_zone=ZDDPLDRYRUN
 fi
-IFS=$'\t' read -r dns_name dns_zone <<<"$(regional_entry "$entries")"
 records=$(aws route53 list-resource-record-sets --region 'us-east-1' \
   --hosted-zone-id "$zone_cyan" \
   --query "ResourceRecordSets[?Type=='A'].[Name,AliasTarget.DNSName]" --output text)
@@ -886,39 +1303,17 @@ else
     --hosted-zone-id "$zone_cyan" --change-batch "$change" --output text >/dev/null
   created 'alias record' 'cyan.intake.datadoghq.com' '->' "$dns_name"
 fi
-zone_gray=$(lookup "$zones" 'gray.intake.datadoghq.com')
-if missing "$zone_gray"; then
-  zone_gray=$(aws route53 create-hosted-zone --region 'us-east-1' \
-    --name 'gray.intake.datadoghq.com' --caller-reference 'ddpl-acme-hosts-gray-'"$run_id" \
-    --vpc '{"VPCId":"vpc-0d1d1d1d1d1d1d1d1","VPCRegion":"us-east-1"}' \
-    --hosted-zone-config '{"Comment":"ddpl-gen 0.2.0: acme-hosts, gray","PrivateZone":true}' \
-    --query 'HostedZone.Id' --output text)
-  zone_gray=$(zone_id "$zone_gray")
-  created 'private hosted zone' 'gray.intake.datadoghq.com' "$zone_gray"
-else
-  reference=$(aws route53 get-hosted-zone --region 'us-east-1' \
-    --id "$zone_gray" --query 'HostedZone.CallerReference' --output text)
-  if [[ $reference != 'ddpl-acme-hosts-gray' && $reference != 'ddpl-acme-hosts-gray-'* ]]; then
-    die 'the private hosted zone' 'gray.intake.datadoghq.com' "$zone_gray (caller reference $reference) was not created by this script but is" \
-      'associated with' 'vpc-0d1d1d1d1d1d1d1d1''; remove it or its association, then run again'
-  fi
-  log 'private hosted zone' 'gray.intake.datadoghq.com' "$zone_gray" exists
-fi
-zone_tags=$(aws route53 list-tags-for-resource --region 'us-east-1' \
-  --resource-type hostedzone --resource-id "$zone_gray" \
-  --query 'ResourceTagSet.Tags[].[Key,Value]' --output text)
-if [[ $(lookup "$zone_tags" 'ddpl:name') != 'acme-hosts' ]]; then
+if [[ $(lookup "$zone_tags" "$zone_gray") != 'acme-hosts' ]]; then
   aws route53 change-tags-for-resource --region 'us-east-1' \
     --resource-type hostedzone --resource-id "$zone_gray" --add-tags "$tags"
+  changes=$((changes + 1))
   log 'tagged private hosted zone' 'gray.intake.datadoghq.com'
 fi
-entries=$(aws ec2 describe-vpc-endpoints --region 'us-east-1' \
-  --vpc-endpoint-ids "$ep_gray" \
-  --query 'VpcEndpoints[0].DnsEntries[].[DnsName,HostedZoneId]' --output text)
-if [[ -z $entries ]] && ((dry_run)); then # an endpoint the dry run only pretended to create
-  entries=$'vpce-ddpldryrun-0.vpce-svc-ddpldryrun.vpce.amazonaws.com\tZDDPLDRYRUN'
+IFS=$'\t' read -r dns_name dns_zone <<<"$(regional_entry "$(endpoint_entries "$endpoints_0" "$ep_gray")")"
+if [[ -z $dns_name ]] && ((dry_run)); then # an endpoint the dry run only pretended to create
+  dns_name=vpce-ddpldryrun-0.vpce-svc-ddpldryrun.vpce.amazonaws.com
+  dns_zone=ZDDPLDRYRUN
 fi
-IFS=$'\t' read -r dns_name dns_zone <<<"$(regional_entry "$entries")"
 records=$(aws route53 list-resource-record-sets --region 'us-east-1' \
   --hosted-zone-id "$zone_gray" \
   --query "ResourceRecordSets[?Type=='A'].[Name,AliasTarget.DNSName]" --output text)
@@ -932,36 +1327,85 @@ else
   created 'alias record' 'gray.intake.datadoghq.com' '->' "$dns_name"
 fi
 
-# 6. VPC peering: requested by the endpoint VPC, accepted on the agent VPC's side (its region
-#    and account), then routes both ways.
+# 7. VPC peering: requested by the endpoint VPC, accepted on the agent VPC's side (its region
+#    and account), then routes both ways (one read of the route tables per stack).
 pcx_eu_prod='' # set by ensure_peering
-ensure_peering 'us-east-1' '' 'eu-west-1' '' pcx_eu_prod 'vpc-0d1d1d1d1d1d1d1d1' 'vpc-0e1e1e1e1e1e1e1e1' 'eu-west-1' '' 1
-ensure_route 'us-east-1' '' 'rtb-0d1d1d1d1d1d1d1d1' '10.71.0.0/16' "$pcx_eu_prod"
-ensure_route 'eu-west-1' '' 'rtb-0e1e1e1e1e1e1e1e1' '10.70.0.0/16' "$pcx_eu_prod"
+ensure_peering 'us-east-1' '' 'eu-west-1' '' pcx_eu_prod 'vpc-0d1d1d1d1d1d1d1d1' 'vpc-0e1e1e1e1e1e1e1e1' 'eu-west-1' '' 1 "$peerings"
+routes_0='' # set by read_routes
+read_routes 'us-east-1' '' routes_0 'vpc-0d1d1d1d1d1d1d1d1'
+ensure_route 'us-east-1' '' 'rtb-0d1d1d1d1d1d1d1d1' '10.71.0.0/16' "$pcx_eu_prod" "$routes_0"
+routes_1='' # set by read_routes
+read_routes 'eu-west-1' '' routes_1 'vpc-0e1e1e1e1e1e1e1e1'
+ensure_route 'eu-west-1' '' 'rtb-0e1e1e1e1e1e1e1e1' '10.70.0.0/16' "$pcx_eu_prod" "$routes_1"
 
-# 7. Every zone associated with every agent VPC. Another account's VPC: the zone owner
-#    authorizes, the VPC owner associates, the zone owner removes the authorization.
-zone_vpcs=$(aws route53 get-hosted-zone --region 'us-east-1' \
-  --id "$zone_logs_agent" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
+# 8. Every zone associated with every agent VPC. Another account's VPC: the zone owner
+#    authorizes, the VPC owner associates, the zone owner removes the authorization. The zone
+#    owner disassociates the VPCs the topology no longer lists.
+zone_vpcs=$(after_first_line "$zone_logs_agent_state")
 associate_zone 'us-east-1' '' "$zone_logs_agent" 'agent-http-intake.logs.datadoghq.com' 'vpc-0e1e1e1e1e1e1e1e1' 'eu-west-1' "$zone_vpcs"
-zone_vpcs=$(aws route53 get-hosted-zone --region 'us-east-1' \
-  --id "$zone_orchid" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
+prune_associations 'us-east-1' '' "$zone_logs_agent" 'agent-http-intake.logs.datadoghq.com' "$zone_vpcs"
+zone_vpcs=$(after_first_line "$zone_orchid_state")
 associate_zone 'us-east-1' '' "$zone_orchid" 'orchid.intake.datadoghq.com' 'vpc-0e1e1e1e1e1e1e1e1' 'eu-west-1' "$zone_vpcs"
-zone_vpcs=$(aws route53 get-hosted-zone --region 'us-east-1' \
-  --id "$zone_metrics" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
+prune_associations 'us-east-1' '' "$zone_orchid" 'orchid.intake.datadoghq.com' "$zone_vpcs"
+zone_vpcs=$(after_first_line "$zone_metrics_state")
 associate_zone 'us-east-1' '' "$zone_metrics" 'metrics.agent.datadoghq.com' 'vpc-0e1e1e1e1e1e1e1e1' 'eu-west-1' "$zone_vpcs"
-zone_vpcs=$(aws route53 get-hosted-zone --region 'us-east-1' \
-  --id "$zone_lime" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
+prune_associations 'us-east-1' '' "$zone_metrics" 'metrics.agent.datadoghq.com' "$zone_vpcs"
+zone_vpcs=$(after_first_line "$zone_lime_state")
 associate_zone 'us-east-1' '' "$zone_lime" 'lime.intake.datadoghq.com' 'vpc-0e1e1e1e1e1e1e1e1' 'eu-west-1' "$zone_vpcs"
-zone_vpcs=$(aws route53 get-hosted-zone --region 'us-east-1' \
-  --id "$zone_brown" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
+prune_associations 'us-east-1' '' "$zone_lime" 'lime.intake.datadoghq.com' "$zone_vpcs"
+zone_vpcs=$(after_first_line "$zone_brown_state")
 associate_zone 'us-east-1' '' "$zone_brown" 'brown.intake.datadoghq.com' 'vpc-0e1e1e1e1e1e1e1e1' 'eu-west-1' "$zone_vpcs"
-zone_vpcs=$(aws route53 get-hosted-zone --region 'us-east-1' \
-  --id "$zone_cyan" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
+prune_associations 'us-east-1' '' "$zone_brown" 'brown.intake.datadoghq.com' "$zone_vpcs"
+zone_vpcs=$(after_first_line "$zone_cyan_state")
 associate_zone 'us-east-1' '' "$zone_cyan" 'cyan.intake.datadoghq.com' 'vpc-0e1e1e1e1e1e1e1e1' 'eu-west-1' "$zone_vpcs"
-zone_vpcs=$(aws route53 get-hosted-zone --region 'us-east-1' \
-  --id "$zone_gray" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
+prune_associations 'us-east-1' '' "$zone_cyan" 'cyan.intake.datadoghq.com' "$zone_vpcs"
+zone_vpcs=$(after_first_line "$zone_gray_state")
 associate_zone 'us-east-1' '' "$zone_gray" 'gray.intake.datadoghq.com' 'vpc-0e1e1e1e1e1e1e1e1' 'eu-west-1' "$zone_vpcs"
+prune_associations 'us-east-1' '' "$zone_gray" 'gray.intake.datadoghq.com' "$zone_vpcs"
+
+# 9. What the topology no longer names and a run of this script made: zones, routes through our
+#    peering connections, peering connections, endpoints (awaited until gone), security groups.
+while IFS=$'\t' read -r name id; do
+  [[ -n $id && -z ${keep[$id]:-} ]] || continue
+  [[ $(lookup "$zone_tags" "$id") == 'acme-hosts' ]] || continue
+  state='' # set by zone_state
+  zone_state 'us-east-1' '' state "$id"
+  reference=$(first_line "$state")
+  if ! is_ours_reference "$reference"; then
+    log "leaving the private hosted zone $name $id alone: this script did not create it (caller reference $reference)"
+    continue
+  fi
+  prune_associations 'us-east-1' '' "$id" "$name" "$(after_first_line "$state")"
+  prune_zone 'us-east-1' '' "$id" "$name"
+done <<<"$zones"
+dropped=$(dropped_peerings "$peerings")
+routes='' # set by routes_through
+prune_routes 'us-east-1' '' "$routes_0" "$our_peerings"
+if [[ -n $dropped ]]; then # routes in the tables of agent VPCs the topology no longer lists
+  routes_through 'us-east-1' '' routes "$dropped"
+  prune_routes 'us-east-1' '' "$routes" "$dropped"
+fi
+prune_routes 'eu-west-1' '' "$routes_1" "$our_peerings"
+if [[ -n $dropped ]]; then # routes in the tables of agent VPCs the topology no longer lists
+  routes_through 'eu-west-1' '' routes "$dropped"
+  prune_routes 'eu-west-1' '' "$routes" "$dropped"
+fi
+prune_peerings 'us-east-1' '' "$peerings"
+gone_0='' # set by prune_endpoints
+prune_endpoints 'us-east-1' '' "$endpoints_0" gone_0
+gone_1='' # set by prune_endpoints
+prune_endpoints 'eu-west-1' '' "$endpoints_1" gone_1
+start=$SECONDS
+while ! ((dry_run)); do
+  left=0
+  left=$((left + $(endpoints_left 'us-east-1' '' "$gone_0")))
+  left=$((left + $(endpoints_left 'eu-west-1' '' "$gone_1")))
+  ((left > 0)) || break
+  log "waiting for endpoints to be deleted: $left left"
+  waited "$start" "$left endpoint(s) still not deleted"
+done
+prune_groups 'us-east-1' '' "$groups_0"
+prune_groups 'eu-west-1' '' "$groups_1"
 
 log 'endpoint' 'logs-agent' "$ep_logs_agent" 'in' 'vpc-0d1d1d1d1d1d1d1d1'
 log 'endpoint' 'orchid' "$ep_orchid" 'in' 'vpc-0d1d1d1d1d1d1d1d1'

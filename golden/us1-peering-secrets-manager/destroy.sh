@@ -33,6 +33,15 @@ poll_seconds=${DDPL_POLL_SECONDS:-10}
 changes=0
 
 log() { printf 'ddpl-gen: %s\n' "$*"; }
+# created WHAT, removed WHAT: count a change and say it (a dry run: what it would do).
+created() {
+  changes=$((changes + 1))
+  if [[ ${dry_run:-0} == 1 ]]; then log "dry run: would create $*"; else log "created $*"; fi
+}
+removed() {
+  changes=$((changes + 1))
+  if [[ ${dry_run:-0} == 1 ]]; then log "dry run: would delete $*"; else log "deleted $*"; fi
+}
 die() {
   printf 'ddpl-gen: error: %s\n' "$*" >&2
   exit 1
@@ -72,6 +81,14 @@ peerings() {
       printf '%s\n' "$id"
     fi
   done <<<"$rows"
+}
+
+# first_line TEXT, after_first_line TEXT: the first line of TEXT, and the lines after it.
+first_line() { printf '%s\n' "${1%%$'\n'*}"; }
+after_first_line() {
+  if [[ $1 == *$'\n'* ]]; then
+    printf '%s\n' "${1#*$'\n'}"
+  fi
 }
 
 # zone_id ID: a hosted zone id without its /hostedzone/ prefix.
@@ -161,38 +178,82 @@ aws() {
 }
 
 
-removed() {
-  changes=$((changes + 1))
-  if ((dry_run)); then
-    log "dry run: would delete $*"
-  else
-    log "deleted $*"
-  fi
+# What this run keeps (ids, and "route-table cidr" / "zone vpc" pairs): the deploy marks what
+# the topology names, the prune_ steps remove the rest of what the reads found.
+declare -A keep=()
+# The filter that finds what carries this topology's ddpl:name tag.
+our_tag_filter='[{"Name":"tag:ddpl:name","Values":["acme-lambda"]}]'
+
+# ids_of ROWS: the first column of ROWS, space-separated.
+ids_of() {
+  local id rest ids=''
+  while IFS=$'\t' read -r id rest; do
+    [[ -z $id ]] || ids+=${ids:+ }$id
+  done <<<"$1"
+  printf '%s\n' "$ids"
 }
 
-# remove_endpoints REGION PROFILE SERVICE_ID FILTERS: deletes the endpoints found with FILTERS.
-remove_endpoints() {
+# read_endpoints REGION PROFILE VAR: sets VAR to our interface endpoints in the stack, as rows
+# of (id, VPC id, service name, state, private DNS, subnet ids, security group ids, DNS entries;
+# the lists comma-separated, a DNS entry as NAME:HOSTED_ZONE).
+read_endpoints() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
-  local ids id failed
-  ids=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
-    --filters "$4" \
-    --query 'VpcEndpoints[].VpcEndpointId' --output text)
-  for id in $ids; do
-    failed=$(aws ec2 delete-vpc-endpoints "${at[@]}" \
-      --vpc-endpoint-ids "$id" --query 'Unsuccessful[].Error.Message' --output text)
-    missing "$failed" || die "could not delete endpoint $3 $id: $failed"
-    removed "endpoint $3 $id"
-  done
+  local rows
+  rows=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
+    --filters "$our_tag_filter" \
+    --query "VpcEndpoints[].[VpcEndpointId,VpcId,ServiceName,State,PrivateDnsEnabled,join(',',SubnetIds || \`[]\`),join(',',Groups[].GroupId || \`[]\`),join(',',DnsEntries[].join(':',[DnsName,HostedZoneId]) || \`[]\`)]" \
+    --output text)
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
 }
 
-# endpoints_left REGION PROFILE FILTERS: prints how many endpoints FILTERS finds.
+# read_groups REGION PROFILE VAR: sets VAR to our security groups in the stack, as rows of (id,
+# VPC id, name).
+read_groups() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local rows
+  rows=$(aws ec2 describe-security-groups "${at[@]}" \
+    --filters "$our_tag_filter" \
+    --query 'SecurityGroups[].[GroupId,VpcId,GroupName]' --output text)
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
+}
+
+# prune_endpoints REGION PROFILE ENDPOINTS VAR: deletes the endpoints of ENDPOINTS (rows of
+# read_endpoints) that this run does not keep, in one call; sets VAR to their ids (for the
+# wait until they are gone).
+prune_endpoints() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local id state failed
+  local -a doomed=()
+  while IFS=$'\t' read -r id _ _ state _; do
+    [[ -n $id && -z ${keep[$id]:-} ]] || continue
+    case ${state,,} in
+    deleting | deleted) ;;
+    *) doomed+=("$id") ;;
+    esac
+  done <<<"$3"
+  printf -v "$4" '%s' "${doomed[*]}"
+  [[ -n ${doomed[*]} ]] || return 0
+  failed=$(aws ec2 delete-vpc-endpoints "${at[@]}" \
+    --vpc-endpoint-ids "${doomed[@]}" --query 'Unsuccessful[].[ResourceId,Error.Message]' --output text)
+  missing "$failed" || die "could not delete endpoints: $failed"
+  removed "endpoint(s) ${doomed[*]}"
+}
+
+# endpoints_left REGION PROFILE IDS: prints how many of the endpoints IDS (space-separated) are
+# not deleted yet.
 endpoints_left() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
   local ids id count=0
+  [[ -n $3 ]] || { printf '0\n'; return 0; }
   ids=$(aws ec2 describe-vpc-endpoints "${at[@]}" \
-    --filters "$3" \
+    --filters "Name=vpc-endpoint-id,Values=${3// /,}" \
+    "Name=vpc-endpoint-state,Values=pendingAcceptance,pending,available,deleting,failed,rejected,expired" \
     --query 'VpcEndpoints[].VpcEndpointId' --output text)
   for id in $ids; do
     count=$((count + 1))
@@ -200,27 +261,206 @@ endpoints_left() {
   printf '%s\n' "$count"
 }
 
-# remove_security_group REGION PROFILE NAME FILTERS: deletes the security group NAME found with
-# FILTERS, retried while the endpoints' network interfaces still hold it.
-remove_security_group() {
+# prune_groups REGION PROFILE GROUPS: deletes the security groups of GROUPS (rows of
+# read_groups) that this run does not keep, retried while network interfaces still hold them.
+prune_groups() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
-  local sg error start
-  sg=$(aws ec2 describe-security-groups "${at[@]}" \
-    --filters "$4" \
-    --query 'SecurityGroups[0].GroupId' --output text)
-  if ! missing "$sg"; then
+  local sg name error start
+  while IFS=$'\t' read -r sg _ name; do
+    [[ -n $sg && -z ${keep[$sg]:-} ]] || continue
     start=$SECONDS
     until error=$(aws ec2 delete-security-group "${at[@]}" \
       --group-id "$sg" 2>&1); do
-      [[ $error == *DependencyViolation* ]] || die "could not delete security group $3 $sg: $error"
-      log "security group $3 $sg is still in use; waiting"
+      [[ $error == *DependencyViolation* ]] || die "could not delete security group $name $sg: $error"
+      log "security group $name $sg is still in use; waiting"
       waited "$start" "security group $sg is still in use"
     done
-    removed "security group $3 $sg"
-  fi
+    removed "security group $name $sg"
+  done <<<"$3"
 }
-name_filter='{"Name":"tag:ddpl:name","Values":["acme-lambda"]}'
+
+# read_peerings REGION PROFILE VAR: sets VAR to the peering connections of ours that the stack
+# requested (any state), as rows of (id, requester VPC, accepter VPC, status).
+read_peerings() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local rows
+  rows=$(aws ec2 describe-vpc-peering-connections "${at[@]}" \
+    --filters "$our_tag_filter" \
+    --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,RequesterVpcInfo.VpcId,AccepterVpcInfo.VpcId,Status.Code]' \
+    --output text)
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
+}
+
+# route_rows TABLES: the routes of describe-route-tables rows (route table id, then its routes as
+# CIDR;STATE;TARGET words) as rows of ("route-table cidr", state, target).
+route_rows() {
+  local table routes route cidr state target
+  while IFS=$'\t' read -r table routes; do
+    for route in $routes; do
+      IFS=';' read -r cidr state target <<<"$route"
+      [[ -z $cidr ]] || printf '%s %s\t%s\t%s\n' "$table" "$cidr" "$state" "$target"
+    done
+  done <<<"$1"
+}
+
+# The query of the route reads: per table, its IPv4 routes and their targets.
+routes_query="RouteTables[].[RouteTableId,join(' ',Routes[?DestinationCidrBlock].join(';',[DestinationCidrBlock,State,join(',',[VpcPeeringConnectionId,TransitGatewayId,GatewayId,NatGatewayId,NetworkInterfaceId,InstanceId,CarrierGatewayId,LocalGatewayId,EgressOnlyInternetGatewayId][?@ != null])]))]"
+
+# routes_through REGION PROFILE VAR PEERINGS: sets VAR to the routes in the stack's route tables
+# (rows of route_rows) that go through one of the peering connections PEERINGS (space-separated;
+# none: no call).
+routes_through() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local tables=''
+  if [[ -n $4 ]]; then
+    tables=$(aws ec2 describe-route-tables "${at[@]}" \
+      --filters "Name=route.vpc-peering-connection-id,Values=${4// /,}" \
+      --query "$routes_query" --output text)
+    missing "$tables" && tables='' # None: nothing
+  fi
+  printf -v "$3" '%s' "$(route_rows "$tables")"
+}
+
+# prune_routes REGION PROFILE ROUTES PEERINGS: deletes the routes of ROUTES (rows of route_rows)
+# that go through one of our peering connections PEERINGS (space-separated) and that this run
+# does not keep.
+prune_routes() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local key state target
+  while IFS=$'\t' read -r key state target; do
+    [[ -n $key && -z ${keep[$key]:-} && " $4 " == *" $target "* ]] || continue
+    keep[$key]=pruned # a second read in this run finds it too
+    aws ec2 delete-route "${at[@]}" \
+      --route-table-id "${key%% *}" --destination-cidr-block "${key#* }"
+    removed "route ${key#* } in ${key%% *} (through $target)"
+  done <<<"$3"
+}
+
+# prune_peerings REGION PROFILE PEERINGS: deletes the live peering connections of PEERINGS (rows
+# of read_peerings) that this run does not keep.
+prune_peerings() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local pcx requester accepter status
+  while IFS=$'\t' read -r pcx requester accepter status; do
+    [[ -n $pcx && -z ${keep[$pcx]:-} ]] || continue
+    case $status in
+    initiating-request | pending-acceptance | provisioning | active)
+      aws ec2 delete-vpc-peering-connection "${at[@]}" \
+        --vpc-peering-connection-id "$pcx" --output text >/dev/null
+      removed "peering connection $requester <-> $accepter $pcx" ;;
+    esac
+  done <<<"$3"
+}
+
+# dropped_peerings PEERINGS: the ids of the live peering connections of PEERINGS (rows of
+# read_peerings) that this run does not keep, space-separated.
+dropped_peerings() {
+  local pcx rest status ids=''
+  while IFS=$'\t' read -r pcx rest; do
+    status=${rest##*$'\t'}
+    [[ -n $pcx && -z ${keep[$pcx]:-} ]] || continue
+    case $status in
+    initiating-request | pending-acceptance | provisioning | active) ids+=${ids:+ }$pcx ;;
+    esac
+  done <<<"$1"
+  printf '%s\n' "$ids"
+}
+
+# The key of the ddpl:name tag, as a JSON string (a JMESPath literal).
+name_tag_key='"ddpl:name"'
+
+# read_zone_tags REGION PROFILE VAR ZONE_IDS: sets VAR to rows of (zone id, its ddpl:name tag)
+# for the zones ZONE_IDS (space-separated), ten a call.
+read_zone_tags() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local -a ids=() batch=()
+  local rows='' id
+  local -A seen=()
+  for id in $4; do
+    # Once each; a zone the dry run only pretended to create has no tags.
+    [[ -n ${seen[$id]:-} ]] || dry_made "$id" || ids+=("$id")
+    seen[$id]=1
+  done
+  while [[ -n ${ids[*]} ]]; do
+    batch=("${ids[@]:0:10}")
+    ids=("${ids[@]:10}")
+    rows+=${rows:+$'\n'}$(aws route53 list-tags-for-resources "${at[@]}" \
+      --resource-type hostedzone --resource-ids "${batch[@]}" \
+      --query "ResourceTagSets[].[ResourceId,join(',',Tags[?Key==\`$name_tag_key\`].Value)]" --output text)
+  done
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
+}
+
+# zone_state REGION PROFILE VAR ZONE_ID: sets VAR to the zone's caller reference (first line)
+# and its VPCs (rows of VPC id and region).
+zone_state() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local rows
+  rows=$(aws route53 get-hosted-zone "${at[@]}" \
+    --id "$4" --query '[[[HostedZone.CallerReference]], VPCs[].[VPCId,VPCRegion]][]' --output text)
+  missing "$rows" && rows='' # None: nothing
+  printf -v "$3" '%s' "$rows"
+}
+
+# is_ours_reference REFERENCE: the caller reference is one the deploy script gives its zones.
+is_ours_reference() { [[ $1 == 'ddpl-acme-lambda-'* ]]; }
+
+# prune_associations REGION PROFILE ZONE_ID ZONE_NAME ZONE_VPCS: the zone owner (REGION, PROFILE)
+# removes the zone's association authorizations, then disassociates the VPCs of ZONE_VPCS (rows
+# of VPC id and region) that this run does not keep, except the endpoint VPC (a zone keeps one).
+prune_associations() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local vpc_id vpc_region vpc authorizations
+  authorizations=$(aws route53 list-vpc-association-authorizations "${at[@]}" \
+    --hosted-zone-id "$3" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
+  while IFS=$'\t' read -r vpc_id vpc_region; do
+    ! missing "$vpc_id" || continue
+    vpc=$(vpc_json "$vpc_region" "$vpc_id")
+    aws route53 delete-vpc-association-authorization "${at[@]}" \
+      --hosted-zone-id "$3" --vpc "$vpc"
+    removed "association authorization of $4 for $vpc_id"
+  done <<<"$authorizations"
+  while IFS=$'\t' read -r vpc_id vpc_region; do
+    [[ -n $vpc_id && $vpc_id != 'vpc-0666666666666666a' && -z ${keep["$3 $vpc_id"]:-} ]] || continue
+    vpc=$(vpc_json "$vpc_region" "$vpc_id")
+    aws route53 disassociate-vpc-from-hosted-zone "${at[@]}" \
+      --hosted-zone-id "$3" --vpc "$vpc" --output text >/dev/null
+    removed "association of $4 with $vpc_id"
+  done <<<"$5"
+}
+
+# prune_zone REGION PROFILE ZONE_ID ZONE_NAME: deletes the alias record at the apex of the
+# private hosted zone ZONE_ID, then the zone (prune_associations has left it only the endpoint
+# VPC, which goes with it).
+prune_zone() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local records name dns_name dns_zone change
+  records=$(aws route53 list-resource-record-sets "${at[@]}" \
+    --hosted-zone-id "$3" \
+    --query "ResourceRecordSets[?Type=='A' && AliasTarget].[Name,AliasTarget.DNSName,AliasTarget.HostedZoneId]" --output text)
+  while IFS=$'\t' read -r name dns_name dns_zone; do
+    [[ $name != None && -n $name && ${name%.} == "${4%.}" ]] || continue
+    change=$(alias_change DELETE "\"$name\"" "$dns_name" "$dns_zone")
+    aws route53 change-resource-record-sets "${at[@]}" \
+      --hosted-zone-id "$3" --change-batch "$change" --output text >/dev/null
+    removed "alias record $4"
+  done <<<"$records"
+  aws route53 delete-hosted-zone "${at[@]}" \
+    --id "$3" --output text >/dev/null
+  removed "private hosted zone $4 $3"
+}
+
 
 # vpc_json REGION VPC_ID: the VPC as Route53 takes it.
 vpc_json() {
@@ -228,69 +468,22 @@ vpc_json() {
   printf '{"VPCId":"%s","VPCRegion":"%s"}\n' "$2" "$1"
 }
 
-# disassociate_zone REGION PROFILE ZONE_ID ZONE_NAME VPC_ID VPC_REGION ZONE_VPCS: ensures the
-# private hosted zone ZONE_ID (ZONE_NAME) is no longer associated with VPC_ID, a VPC of the zone
-# owner's account (REGION, PROFILE); ZONE_VPCS: the zone's VPCs now (VPC id TAB region rows).
-disassociate_zone() {
-  local -a at=(--region "$1")
-  [[ -z $2 ]] || at+=(--profile "$2")
-  local vpc
-  if [[ -n $(lookup "$7" "$5") ]]; then
-    vpc=$(vpc_json "$6" "$5")
-    aws route53 disassociate-vpc-from-hosted-zone "${at[@]}" \
-      --hosted-zone-id "$3" --vpc "$vpc" --output text >/dev/null
-    removed "association of $4 with $5"
-  fi
-}
+# 1. What exists: one read per stack of our endpoints and security groups, and of the peering
+#    connections the endpoint VPC requested. This run keeps nothing.
+endpoints_0='' groups_0='' # set by read_endpoints, read_groups
+read_endpoints 'us-east-1' '' endpoints_0
+read_groups 'us-east-1' '' groups_0
+endpoints_1='' groups_1='' # set by read_endpoints, read_groups
+read_endpoints 'us-east-2' '' endpoints_1
+read_groups 'us-east-2' '' groups_1
+peerings='' # set by read_peerings
+read_peerings 'us-east-1' '' peerings
+our_peerings=$(ids_of "$peerings")
 
-# peering_rows REGION PROFILE REQUESTER_VPC ACCEPTER_VPC: prints the peering connections of ours
-# (any state) between the two VPCs as rows of (id, requester VPC, accepter VPC, status).
-peering_rows() {
-  local -a at=(--region "$1")
-  [[ -z $2 ]] || at+=(--profile "$2")
-  [[ $3 =~ ^vpc-[0-9a-f]+$ && $4 =~ ^vpc-[0-9a-f]+$ ]] || die "unexpected VPC ids '$3' and '$4'"
-  local filters
-  filters=$(printf '[{"Name":"requester-vpc-info.vpc-id","Values":["%s"]},{"Name":"accepter-vpc-info.vpc-id","Values":["%s"]},%s]' \
-    "$3" "$4" "$name_filter")
-  aws ec2 describe-vpc-peering-connections "${at[@]}" \
-    --filters "$filters" \
-    --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,RequesterVpcInfo.VpcId,AccepterVpcInfo.VpcId,Status.Code]' \
-    --output text
-}
-
-# remove_route REGION PROFILE ROUTE_TABLE CIDR OURS: deletes the route to CIDR in ROUTE_TABLE
-# when it goes through one of the peering connections OURS (ids, one a line; none: nothing).
-remove_route() {
-  local -a at=(--region "$1")
-  [[ -z $2 ]] || at+=(--profile "$2")
-  local routes target
-  [[ -n $5 ]] || return 0
-  routes=$(aws ec2 describe-route-tables "${at[@]}" \
-    --route-table-ids "$3" \
-    --query 'RouteTables[0].Routes[].[DestinationCidrBlock,VpcPeeringConnectionId]' --output text)
-  target=$(lookup "$routes" "$4")
-  if [[ -n $target && $'\n'$5$'\n' == *$'\n'$target$'\n'* ]]; then
-    aws ec2 delete-route "${at[@]}" \
-      --route-table-id "$3" --destination-cidr-block "$4"
-    removed "route $4 in $3"
-  fi
-}
-
-# remove_peerings REGION PROFILE REQUESTER_VPC ACCEPTER_VPC LIVE: deletes the peering
-# connections LIVE (ids, one a line) between the two VPCs.
-remove_peerings() {
-  local -a at=(--region "$1")
-  [[ -z $2 ]] || at+=(--profile "$2")
-  local pcx
-  for pcx in $5; do
-    aws ec2 delete-vpc-peering-connection "${at[@]}" \
-      --vpc-peering-connection-id "$pcx" --output text >/dev/null
-    removed "peering connection $3 <-> $4 $pcx"
-  done
-}
-
-# 1. Our private hosted zones: found by name among the zones of the endpoint VPC, and ours only
-#    when the deploy script's caller reference created them.
+# 2. Our private hosted zones, among the zones of the endpoint VPC: those of the topology's zone
+#    names and those that carry its tag, when the deploy script's caller reference created them.
+#    Each loses its associations (the zone owner disassociates every VPC but the endpoint VPC,
+#    and removes leftover authorizations), its alias record, then the zone itself.
 zones=''
 zones_token=''
 declare -A zones_tokens=()
@@ -310,147 +503,53 @@ while :; do
     die "list-hosted-zones-by-vpc returned the NextToken '$zones_token' a second time; stopped rather than loop"
   zones_tokens[$zones_token]=1
 done
-zone_logs_agent=$(lookup "$zones" 'agent-http-intake.logs.datadoghq.com')
-if ! missing "$zone_logs_agent"; then
-  reference=$(aws route53 get-hosted-zone --region 'us-east-1' \
-    --id "$zone_logs_agent" --query 'HostedZone.CallerReference' --output text)
-  if [[ $reference != 'ddpl-acme-lambda-logs-agent' && $reference != 'ddpl-acme-lambda-logs-agent-'* ]]; then
-    log 'leaving the private hosted zone' 'agent-http-intake.logs.datadoghq.com' "$zone_logs_agent" "alone: this script did not create it (caller reference $reference)"
-    zone_logs_agent=''
+zone_tags='' # set by read_zone_tags
+read_zone_tags 'us-east-1' '' zone_tags "$(ids_of "$(cut -f2 <<<"$zones")")"
+while IFS=$'\t' read -r name id; do
+  [[ -n $id && -z ${keep[$id]:-} ]] || continue
+  case ${name%.} in
+  'agent-http-intake.logs.datadoghq.com') ;;
+  'metrics.agent.datadoghq.com') ;;
+  'lime.intake.datadoghq.com') ;;
+  *) [[ $(lookup "$zone_tags" "$id") == 'acme-lambda' ]] || continue ;;
+  esac
+  state='' # set by zone_state
+  zone_state 'us-east-1' '' state "$id"
+  reference=$(first_line "$state")
+  if ! is_ours_reference "$reference"; then
+    log "leaving the private hosted zone $name $id alone: this script did not create it (caller reference $reference)"
+    continue
   fi
-fi
-zone_metrics=$(lookup "$zones" 'metrics.agent.datadoghq.com')
-if ! missing "$zone_metrics"; then
-  reference=$(aws route53 get-hosted-zone --region 'us-east-1' \
-    --id "$zone_metrics" --query 'HostedZone.CallerReference' --output text)
-  if [[ $reference != 'ddpl-acme-lambda-metrics' && $reference != 'ddpl-acme-lambda-metrics-'* ]]; then
-    log 'leaving the private hosted zone' 'metrics.agent.datadoghq.com' "$zone_metrics" "alone: this script did not create it (caller reference $reference)"
-    zone_metrics=''
-  fi
-fi
-zone_lime=$(lookup "$zones" 'lime.intake.datadoghq.com')
-if ! missing "$zone_lime"; then
-  reference=$(aws route53 get-hosted-zone --region 'us-east-1' \
-    --id "$zone_lime" --query 'HostedZone.CallerReference' --output text)
-  if [[ $reference != 'ddpl-acme-lambda-lime' && $reference != 'ddpl-acme-lambda-lime-'* ]]; then
-    log 'leaving the private hosted zone' 'lime.intake.datadoghq.com' "$zone_lime" "alone: this script did not create it (caller reference $reference)"
-    zone_lime=''
-  fi
-fi
+  prune_associations 'us-east-1' '' "$id" "$name" "$(after_first_line "$state")"
+  prune_zone 'us-east-1' '' "$id" "$name"
+done <<<"$zones"
 
-# 2. Zone associations with the agent VPCs (another account's VPC: its owner disassociates;
-#    a leftover association authorization is removed by the zone owner).
-if ! missing "$zone_logs_agent"; then
-  zone_vpcs=$(aws route53 get-hosted-zone --region 'us-east-1' \
-    --id "$zone_logs_agent" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
-  disassociate_zone 'us-east-1' '' "$zone_logs_agent" 'agent-http-intake.logs.datadoghq.com' 'vpc-0777777777777777a' 'us-east-2' "$zone_vpcs"
-fi
-if ! missing "$zone_metrics"; then
-  zone_vpcs=$(aws route53 get-hosted-zone --region 'us-east-1' \
-    --id "$zone_metrics" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
-  disassociate_zone 'us-east-1' '' "$zone_metrics" 'metrics.agent.datadoghq.com' 'vpc-0777777777777777a' 'us-east-2' "$zone_vpcs"
-fi
-if ! missing "$zone_lime"; then
-  zone_vpcs=$(aws route53 get-hosted-zone --region 'us-east-1' \
-    --id "$zone_lime" --query 'VPCs[].[VPCId,VPCRegion]' --output text)
-  disassociate_zone 'us-east-1' '' "$zone_lime" 'lime.intake.datadoghq.com' 'vpc-0777777777777777a' 'us-east-2' "$zone_vpcs"
-fi
+# 3. Routes through our peering connections, in every stack's route tables, then the
+#    connections.
+routes='' # set by routes_through
+routes_through 'us-east-1' '' routes "$our_peerings"
+prune_routes 'us-east-1' '' "$routes" "$our_peerings"
+routes_through 'us-east-2' '' routes "$our_peerings"
+prune_routes 'us-east-2' '' "$routes" "$our_peerings"
+prune_peerings 'us-east-1' '' "$peerings"
 
-# 3. Alias records at the zone apexes.
-if ! missing "$zone_logs_agent"; then
-  records=$(aws route53 list-resource-record-sets --region 'us-east-1' \
-    --hosted-zone-id "$zone_logs_agent" \
-    --query "ResourceRecordSets[?Type=='A'].[Name,AliasTarget.DNSName,AliasTarget.HostedZoneId]" --output text)
-  target=$(lookup "$records" 'agent-http-intake.logs.datadoghq.com')
-  if [[ -n $target ]]; then
-    IFS=$'\t' read -r dns_name dns_zone <<<"$target"
-    change=$(alias_change DELETE '"agent-http-intake.logs.datadoghq.com"' "$dns_name" "$dns_zone")
-    aws route53 change-resource-record-sets --region 'us-east-1' \
-      --hosted-zone-id "$zone_logs_agent" --change-batch "$change" --output text >/dev/null
-    removed 'alias record' 'agent-http-intake.logs.datadoghq.com'
-  fi
-fi
-if ! missing "$zone_metrics"; then
-  records=$(aws route53 list-resource-record-sets --region 'us-east-1' \
-    --hosted-zone-id "$zone_metrics" \
-    --query "ResourceRecordSets[?Type=='A'].[Name,AliasTarget.DNSName,AliasTarget.HostedZoneId]" --output text)
-  target=$(lookup "$records" 'metrics.agent.datadoghq.com')
-  if [[ -n $target ]]; then
-    IFS=$'\t' read -r dns_name dns_zone <<<"$target"
-    change=$(alias_change DELETE '"metrics.agent.datadoghq.com"' "$dns_name" "$dns_zone")
-    aws route53 change-resource-record-sets --region 'us-east-1' \
-      --hosted-zone-id "$zone_metrics" --change-batch "$change" --output text >/dev/null
-    removed 'alias record' 'metrics.agent.datadoghq.com'
-  fi
-fi
-if ! missing "$zone_lime"; then
-  records=$(aws route53 list-resource-record-sets --region 'us-east-1' \
-    --hosted-zone-id "$zone_lime" \
-    --query "ResourceRecordSets[?Type=='A'].[Name,AliasTarget.DNSName,AliasTarget.HostedZoneId]" --output text)
-  target=$(lookup "$records" 'lime.intake.datadoghq.com')
-  if [[ -n $target ]]; then
-    IFS=$'\t' read -r dns_name dns_zone <<<"$target"
-    change=$(alias_change DELETE '"lime.intake.datadoghq.com"' "$dns_name" "$dns_zone")
-    aws route53 change-resource-record-sets --region 'us-east-1' \
-      --hosted-zone-id "$zone_lime" --change-batch "$change" --output text >/dev/null
-    removed 'alias record' 'lime.intake.datadoghq.com'
-  fi
-fi
-
-# 4. The zones themselves (their association with the endpoint VPC goes with them).
-if ! missing "$zone_logs_agent"; then
-  aws route53 delete-hosted-zone --region 'us-east-1' \
-    --id "$zone_logs_agent" --output text >/dev/null
-  removed 'private hosted zone' 'agent-http-intake.logs.datadoghq.com' "$zone_logs_agent"
-fi
-if ! missing "$zone_metrics"; then
-  aws route53 delete-hosted-zone --region 'us-east-1' \
-    --id "$zone_metrics" --output text >/dev/null
-  removed 'private hosted zone' 'metrics.agent.datadoghq.com' "$zone_metrics"
-fi
-if ! missing "$zone_lime"; then
-  aws route53 delete-hosted-zone --region 'us-east-1' \
-    --id "$zone_lime" --output text >/dev/null
-  removed 'private hosted zone' 'lime.intake.datadoghq.com' "$zone_lime"
-fi
-
-# 5. Routes through our peering connections (only those), then the connections.
-rows=$(peering_rows 'us-east-1' '' 'vpc-0666666666666666a' 'vpc-0777777777777777a')
-# Every connection of ours between the two VPCs, whatever its state: a route may outlive one.
-ours=$(peerings "$rows" 'vpc-0666666666666666a' 'vpc-0777777777777777a')
-live=$(peerings "$rows" 'vpc-0666666666666666a' 'vpc-0777777777777777a' initiating-request pending-acceptance provisioning active)
-remove_route 'us-east-1' '' 'rtb-0666666666666666a' '10.70.0.0/16' "$ours"
-remove_route 'us-east-2' '' 'rtb-0777777777777777a' '10.60.0.0/16' "$ours"
-remove_peerings 'us-east-1' '' 'vpc-0666666666666666a' 'vpc-0777777777777777a' "$live"
-
-# 6. Interface endpoints, then a bounded wait until they are gone.
-remove_endpoints 'us-east-1' '' 'logs-agent' '[{"Name":"vpc-id","Values":["vpc-0666666666666666a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63"]},{"Name":"tag:ddpl:name","Values":["acme-lambda"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
-remove_endpoints 'us-east-1' '' 'metrics' '[{"Name":"vpc-id","Values":["vpc-0666666666666666a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8"]},{"Name":"tag:ddpl:name","Values":["acme-lambda"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
-remove_endpoints 'us-east-1' '' 'lime' '[{"Name":"vpc-id","Values":["vpc-0666666666666666a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-0ee865cd1c0a7ba32"]},{"Name":"tag:ddpl:name","Values":["acme-lambda"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
-remove_endpoints 'us-east-2' '' 'secretsmanager' '[{"Name":"vpc-id","Values":["vpc-0777777777777777a"]},{"Name":"service-name","Values":["com.amazonaws.us-east-2.secretsmanager"]},{"Name":"tag:ddpl:name","Values":["acme-lambda"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","failed","rejected","expired"]}]'
-total=4
+# 4. Interface endpoints, then a bounded wait until they are gone, then the security groups
+#    (retried while the endpoints' network interfaces still hold them).
+gone_0='' # set by prune_endpoints
+prune_endpoints 'us-east-1' '' "$endpoints_0" gone_0
+gone_1='' # set by prune_endpoints
+prune_endpoints 'us-east-2' '' "$endpoints_1" gone_1
 start=$SECONDS
-while :; do
+while ! ((dry_run)); do # a dry run deleted nothing: nothing to wait for
   left=0
-  count=$(endpoints_left 'us-east-1' '' '[{"Name":"vpc-id","Values":["vpc-0666666666666666a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63"]},{"Name":"tag:ddpl:name","Values":["acme-lambda"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
-  left=$((left + count))
-  count=$(endpoints_left 'us-east-1' '' '[{"Name":"vpc-id","Values":["vpc-0666666666666666a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8"]},{"Name":"tag:ddpl:name","Values":["acme-lambda"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
-  left=$((left + count))
-  count=$(endpoints_left 'us-east-1' '' '[{"Name":"vpc-id","Values":["vpc-0666666666666666a"]},{"Name":"service-name","Values":["com.amazonaws.vpce.us-east-1.vpce-svc-0ee865cd1c0a7ba32"]},{"Name":"tag:ddpl:name","Values":["acme-lambda"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
-  left=$((left + count))
-  count=$(endpoints_left 'us-east-2' '' '[{"Name":"vpc-id","Values":["vpc-0777777777777777a"]},{"Name":"service-name","Values":["com.amazonaws.us-east-2.secretsmanager"]},{"Name":"tag:ddpl:name","Values":["acme-lambda"]},{"Name":"vpc-endpoint-state","Values":["pendingAcceptance","pending","available","deleting"]}]')
-  left=$((left + count))
-  if ((left == 0 || dry_run)); then # a dry run deleted nothing: nothing to wait for
-    break
-  fi
-  log "waiting for endpoints to be deleted: $left of $total left"
+  left=$((left + $(endpoints_left 'us-east-1' '' "$gone_0")))
+  left=$((left + $(endpoints_left 'us-east-2' '' "$gone_1")))
+  ((left > 0)) || break
+  log "waiting for endpoints to be deleted: $left left"
   waited "$start" "$left endpoint(s) still not deleted"
 done
-
-# 7. The security groups the deploy script created (retried while the endpoints' network
-#    interfaces still hold them).
-remove_security_group 'us-east-1' '' 'acme-lambda-datadog-privatelink' '[{"Name":"group-name","Values":["acme-lambda-datadog-privatelink"]},{"Name":"vpc-id","Values":["vpc-0666666666666666a"]},{"Name":"tag:ddpl:name","Values":["acme-lambda"]}]'
-remove_security_group 'us-east-2' '' 'acme-lambda-ohio-lambda-secretsmanager' '[{"Name":"group-name","Values":["acme-lambda-ohio-lambda-secretsmanager"]},{"Name":"vpc-id","Values":["vpc-0777777777777777a"]},{"Name":"tag:ddpl:name","Values":["acme-lambda"]}]'
+prune_groups 'us-east-1' '' "$groups_0"
+prune_groups 'us-east-2' '' "$groups_1"
 
 log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0666666666666666a' '(not ours to change)'
 log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0777777777777777a' '(not ours to change)'

@@ -15,7 +15,7 @@ mod reach;
 mod security_groups;
 mod stacks;
 mod warnings;
-mod zones;
+pub(crate) mod zones;
 
 use serde::Serialize;
 

@@ -19,6 +19,12 @@ pub(super) fn build(
     }
 }
 
+/// What the caller reference of every private hosted zone of the topology `name` starts with
+/// (the scripts recognise their zones by it).
+pub(crate) fn caller_reference_prefix(name: &str) -> String {
+    format!("ddpl-{name}-")
+}
+
 fn zones(name: &str, endpoint_vpc: &VpcPlan) -> Vec<ZonePlan> {
     endpoint_vpc
         .endpoints
@@ -30,7 +36,7 @@ fn zones(name: &str, endpoint_vpc: &VpcPlan) -> Vec<ZonePlan> {
             endpoint: index,
             service_keys: ep.keys.clone(),
             hosts: ep.hosts.clone(),
-            caller_reference: format!("ddpl-{name}-{}", ep.service_id),
+            caller_reference: format!("{}{}", caller_reference_prefix(name), ep.service_id),
         })
         .collect()
 }

@@ -102,16 +102,21 @@ pub fn empty_account() -> Vec<Rule> {
         on("ec2 create-vpc-endpoint").prints("vpce-0123456789abcdef0\n"),
         on("ec2 create-vpc-peering-connection").prints("pcx-0123456789abcdef0\n"),
         on("route53 create-hosted-zone").prints("/hostedzone/ZCREATED\n"),
-        on("ec2 describe-vpc-endpoints")
-            .arg_contains("--query", "State")
-            .prints("available\n"),
-        // A zonal entry first: AWS does not promise that the regional one leads.
+        // Every read of our endpoints finds the one created, available, with a zonal DNS entry
+        // first (AWS does not promise that the regional one leads), in a VPC of no topology.
         on("ec2 describe-vpc-endpoints")
             .arg_contains("--query", "DnsEntries")
             .prints(concat!(
-                "vpce-0123-abcdefgh-us-east-1a.vpce-svc-0.us-east-1.vpce.amazonaws.com\tZ7HUB22UULQXV\n",
-                "vpce-0123-abcdefgh.vpce-svc-0.us-east-1.vpce.amazonaws.com\tZ7HUB22UULQXV\n",
+                "vpce-0123456789abcdef0\tvpc-0fa4e0000000000ff\tcom.amazonaws.vpce.fake\tavailable\tFalse\t",
+                "subnet-0fa4e0000000000ff\tsg-0123456789abcdef0\t",
+                "vpce-0123-abcdefgh-us-east-1a.vpce-svc-0.us-east-1.vpce.amazonaws.com:Z7HUB22UULQXV,",
+                "vpce-0123-abcdefgh.vpce-svc-0.us-east-1.vpce.amazonaws.com:Z7HUB22UULQXV\n",
             )),
+        // Deleted endpoints are gone at once.
+        on("ec2 describe-vpc-endpoints").arg_is("--query", "VpcEndpoints[].VpcEndpointId"),
+        on("ec2 describe-security-groups"),
+        on("route53 list-vpc-association-authorizations"),
+        on("route53 list-tags-for-resources"),
         // No peering between two given VPCs; the one created is active.
         on(peerings).arg_contains("--query", "RequesterVpcInfo"),
         on(peerings)

@@ -1,28 +1,15 @@
 //! What the AWS CLI scripts (and the CloudFormation companion script) read: every step's
 //! arguments as the scripts' shell functions take them. Each call into a stack passes the
-//! stack's region and profile (`''` when none) as its first two words (`region_profile`); the
-//! filters that find our resources again are JSON built here, once for deploy and teardown.
+//! stack's region and profile (`''` when none) as its first two words (`region_profile`). The
+//! scripts read what exists once per stack (by the `ddpl:name` tag), so each step also names its
+//! stack (`stack`: the index whose rows it reads), and each stack what it holds.
 
 use serde::Serialize;
 use serde_json::{Value as Json, json};
 
 use crate::naming::snake;
+use crate::plan::zones::caller_reference_prefix;
 use crate::plan::{EndpointPlan, Plan, RoutePlan, StackPlan, Tag, VpcPlan};
-
-/// The states of an endpoint the deploy script reuses (a later state means: create anew).
-const LIVE_ENDPOINT_STATES: [&str; 3] = ["pendingAcceptance", "pending", "available"];
-/// The states of an endpoint the teardown deletes.
-const DELETABLE_ENDPOINT_STATES: [&str; 6] = [
-    "pendingAcceptance",
-    "pending",
-    "available",
-    "failed",
-    "rejected",
-    "expired",
-];
-/// The states in which an endpoint still exists during the teardown's wait.
-const REMAINING_ENDPOINT_STATES: [&str; 4] =
-    ["pendingAcceptance", "pending", "available", "deleting"];
 
 #[derive(Serialize)]
 pub(crate) struct CliView<'p> {
@@ -37,6 +24,11 @@ pub(crate) struct CliView<'p> {
     pub api_tags: Vec<ApiTag<'p>>,
     /// The filter that finds what carries this topology's `ddpl:name` tag.
     pub name_filter: Json,
+    /// The key of that tag (in a JMESPath query of the zones' tags).
+    pub name_tag_key: &'p str,
+    pub name_tag_value: &'p str,
+    /// What the caller reference of every zone the deploy script creates starts with.
+    pub zone_reference_prefix: String,
     pub endpoint_vpc: Vpc<'p>,
     /// The VPCs that need `enableDnsSupport` and `enableDnsHostnames`.
     pub dns_vpcs: Vec<Vpc<'p>>,
@@ -71,6 +63,13 @@ pub(crate) struct Stack<'p> {
     pub index: usize,
     /// The region and the profile (`""` when none), as the scripts' functions take a stack.
     pub region_profile: [String; 2],
+    /// The shell variables of the security groups the scripts create in the stack.
+    pub group_vars: Vec<String>,
+    /// The shell variables of the stack's endpoints.
+    pub endpoint_vars: Vec<String>,
+    /// The VPCs of the stack whose route tables the deploy reads (peering), space-separated;
+    /// empty when it reads none.
+    pub vpc_ids: String,
 }
 
 /// A role the scripts assume at their start (a stack's `role_arn`).
@@ -97,12 +96,11 @@ pub(crate) struct Vpc<'p> {
 pub(crate) struct SecurityGroup<'p> {
     /// The shell variable that holds the group's id.
     pub var: String,
+    pub stack: usize,
     pub region_profile: [String; 2],
     pub vpc_id: &'p str,
     pub name: &'p str,
     pub description: &'p str,
-    /// Finds the group again: by name, VPC and our tag.
-    pub filters: Json,
     pub rules: Vec<Rule<'p>>,
 }
 
@@ -123,6 +121,7 @@ pub(crate) struct Endpoint<'p> {
     pub service_name: &'p str,
     pub service_region: &'p str,
     pub vpc_id: &'p str,
+    pub stack: usize,
     pub region: &'p str,
     pub profile: Option<String>,
     pub region_profile: [String; 2],
@@ -132,11 +131,6 @@ pub(crate) struct Endpoint<'p> {
     pub security_group_vars: Vec<String>,
     pub existing_security_group_ids: String,
     pub private_dns_flag: &'static str,
-    /// Finds the endpoint again: the deploy (a live one), the teardown (a deletable one), and
-    /// the teardown's wait (one not deleted yet).
-    pub live_filters: Json,
-    pub deletable_filters: Json,
-    pub remaining_filters: Json,
 }
 
 #[derive(Serialize)]
@@ -182,6 +176,7 @@ pub(crate) struct Peering<'p> {
 
 #[derive(Serialize)]
 pub(crate) struct Route<'p> {
+    pub stack: usize,
     pub region_profile: [String; 2],
     pub route_table_id: &'p str,
     pub destination_cidr: &'p str,
@@ -213,7 +208,8 @@ fn region_profile(stack: &StackPlan) -> [String; 2] {
     ]
 }
 
-fn stack_view(stack: &StackPlan) -> Stack<'_> {
+fn stack_view<'p>(plan: &'p Plan, stack: &'p StackPlan) -> Stack<'p> {
+    let vpcs = || plan.vpcs().filter(move |v| v.stack == stack.index);
     Stack {
         id: &stack.id,
         region: &stack.region,
@@ -222,6 +218,22 @@ fn stack_view(stack: &StackPlan) -> Stack<'_> {
         source_profile: stack.profile.as_deref(),
         index: stack.index,
         region_profile: region_profile(stack),
+        group_vars: vpcs()
+            .flat_map(|v| (0..v.security_groups.len()).map(move |n| group_var(v, n)))
+            .collect(),
+        endpoint_vars: plan
+            .endpoints()
+            .filter(|(v, _)| v.stack == stack.index)
+            .map(|(_, ep)| endpoint_var(ep))
+            .collect(),
+        vpc_ids: if plan.peerings().is_empty() {
+            String::new()
+        } else {
+            vpcs()
+                .map(|v| v.vpc_id.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        },
     }
 }
 
@@ -231,7 +243,7 @@ fn endpoint_var(ep: &EndpointPlan) -> String {
 
 impl<'p> CliView<'p> {
     pub(crate) fn new(plan: &'p Plan) -> Self {
-        let stack = |index: usize| stack_view(&plan.stacks[index]);
+        let stack = |index: usize| stack_view(plan, &plan.stacks[index]);
         let vpc = |vpc: &'p VpcPlan| Vpc {
             name: &vpc.name,
             vpc_id: &vpc.vpc_id,
@@ -283,14 +295,13 @@ impl<'p> CliView<'p> {
             security_groups: plan
                 .vpcs()
                 .flat_map(|v| {
-                    let name_filter = &name_filter;
                     (0..v.security_groups.len())
-                        .map(move |n| SecurityGroup::new(v, n, &plan.stacks[v.stack], name_filter))
+                        .map(move |n| SecurityGroup::new(v, n, &plan.stacks[v.stack]))
                 })
                 .collect(),
             endpoints: plan
                 .endpoints()
-                .map(|(v, ep)| Endpoint::new(v, ep, &plan.stacks[v.stack], &name_filter))
+                .map(|(v, ep)| Endpoint::new(v, ep, &plan.stacks[v.stack]))
                 .collect(),
             preflight: plan
                 .preflight
@@ -329,6 +340,7 @@ impl<'p> CliView<'p> {
                 .map(|p| {
                     let routes = |index: usize, routes: &'p [RoutePlan]| {
                         routes.iter().map(move |r| Route {
+                            stack: index,
                             region_profile: region_profile(&plan.stacks[index]),
                             route_table_id: &r.route_table_id,
                             destination_cidr: &r.destination_cidr,
@@ -356,6 +368,9 @@ impl<'p> CliView<'p> {
                 .collect(),
             associations,
             name_filter,
+            name_tag_key: &plan.name_tag.key,
+            name_tag_value: &plan.name_tag.value,
+            zone_reference_prefix: caller_reference_prefix(&plan.name),
         }
     }
 }
@@ -369,19 +384,15 @@ fn group_var(vpc: &VpcPlan, n: usize) -> String {
 }
 
 impl<'p> SecurityGroup<'p> {
-    fn new(vpc: &'p VpcPlan, n: usize, stack: &StackPlan, name_filter: &Json) -> Self {
+    fn new(vpc: &'p VpcPlan, n: usize, stack: &StackPlan) -> Self {
         let group = &vpc.security_groups[n];
         SecurityGroup {
             var: group_var(vpc, n),
+            stack: stack.index,
             region_profile: region_profile(stack),
             vpc_id: &vpc.vpc_id,
             name: &group.name,
             description: &group.description,
-            filters: json!([
-                {"Name": "group-name", "Values": [group.name]},
-                {"Name": "vpc-id", "Values": [vpc.vpc_id]},
-                name_filter,
-            ]),
             rules: group
                 .ingress
                 .iter()
@@ -402,26 +413,14 @@ impl<'p> SecurityGroup<'p> {
 }
 
 impl<'p> Endpoint<'p> {
-    fn new(
-        vpc: &'p VpcPlan,
-        ep: &'p EndpointPlan,
-        stack: &'p StackPlan,
-        name_filter: &Json,
-    ) -> Self {
-        let filters = |states: &[&str]| {
-            json!([
-                {"Name": "vpc-id", "Values": [vpc.vpc_id]},
-                {"Name": "service-name", "Values": [ep.service_name]},
-                name_filter,
-                {"Name": "vpc-endpoint-state", "Values": states},
-            ])
-        };
+    fn new(vpc: &'p VpcPlan, ep: &'p EndpointPlan, stack: &'p StackPlan) -> Self {
         Endpoint {
             var: endpoint_var(ep),
             service_id: &ep.service_id,
             service_name: &ep.service_name,
             service_region: ep.service_region.as_deref().unwrap_or_default(),
             vpc_id: &vpc.vpc_id,
+            stack: stack.index,
             region: &vpc.region,
             profile: script_profile(stack),
             region_profile: region_profile(stack),
@@ -435,9 +434,6 @@ impl<'p> Endpoint<'p> {
             } else {
                 "--no-private-dns-enabled"
             },
-            live_filters: filters(&LIVE_ENDPOINT_STATES),
-            deletable_filters: filters(&DELETABLE_ENDPOINT_STATES),
-            remaining_filters: filters(&REMAINING_ENDPOINT_STATES),
         }
     }
 }
