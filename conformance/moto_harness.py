@@ -984,6 +984,126 @@ def cli_case(ctx: Context) -> None:
     ctx.note(f"pre-existing kept: {len(ctx.mapping)} ids, decoys {', '.join(ctx.decoys)}")
 
 
+# ------------------------------------------------------------------------------ convergence
+
+
+def changed_topology(ctx: Context, plan: dict[str, Any], topo: Path) -> Path:
+    """A' of the convergence part, from A (the case's topology with moto's ids): the first of
+    several services dropped; the first allowed CIDR dropped and another added; the endpoint
+    VPC's first subnet dropped (when it has several) and one in another zone added; the last
+    agent VPC dropped and another added in its account and region (so that the script can
+    still reach its route tables). What A' adds is created here, as the case's own VPCs are."""
+    data = yaml.safe_load(topo.read_text(encoding="utf-8"))
+    if len(data.get("services") or []) >= 2:
+        data["services"] = data["services"][1:]
+    ep = data["endpoint_vpc"]
+    if ep.get("allowed_cidrs"):
+        ep["allowed_cidrs"] = ep["allowed_cidrs"][1:] + ["10.254.254.0/24"]
+    ep_plan = plan["endpoint_vpc"]
+    account, region = stack_of(plan, ep_plan)
+    ec2 = ctx.client(account, "ec2", region)
+    zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
+    net = ipaddress.ip_network(ep_plan["cidr"])
+    block = list(net.subnets(new_prefix=min(net.prefixlen + 4, 28)))[-1]
+    added = ec2.create_subnet(VpcId=ep["vpc_id"], CidrBlock=str(block), AvailabilityZone=zones[len(ep["subnet_ids"])])
+    ep["subnet_ids"] = ep["subnet_ids"][1:] if len(ep["subnet_ids"]) >= 2 else ep["subnet_ids"]
+    ep["subnet_ids"] = ep["subnet_ids"] + [added["Subnet"]["SubnetId"]]
+    agents = data.get("agent_vpcs") or []
+    if agents:
+        dropped = agents.pop()
+        dropped_plan = next(v for v in plan["agent_vpcs"] if v["name"] == dropped["name"])
+        account, region = stack_of(plan, dropped_plan)
+        ec2 = ctx.client(account, "ec2", region)
+        cidr = "10.253.0.0/16"
+        vpc_id = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+        ctx.our_vpcs.add(vpc_id)
+        igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc_id)
+        rtb = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+        ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+        agent = {k: v for k, v in dropped.items() if k in ("region", "account_id", "profile", "role_arn")}
+        agent.update({"name": "added-agent", "vpc_id": vpc_id, "cidr": cidr, "route_table_ids": [rtb]})
+        if dropped.get("subnet_ids"):
+            agent["subnet_ids"] = [
+                ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.253.0.0/20", AvailabilityZone=zones[0])["Subnet"]["SubnetId"]
+            ]
+        agents.append(agent)
+    out = ctx.dir / f"topology-changed{topo.suffix}"
+    if topo.suffix == ".json":
+        out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    else:
+        out.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return out
+
+
+def canonical(snap: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot with the ids of what the scripts create replaced by what identifies them
+    (an endpoint by VPC and service, a security group of ours by VPC and name, a peering
+    connection by its VPCs, a zone by name; an endpoint's DNS names by their place in its
+    list, and their hosted zone), and the run time taken off the zones' caller references: two deployments of one
+    topology then compare equal."""
+    tokens: dict[str, str] = {}
+    for key, d in snap.items():
+        if key.startswith("ec2 "):
+            for eid, e in d["endpoints"].items():
+                tokens[eid] = f"<endpoint {e['vpc']} {e['service']}>"
+                for i, (name, zone) in enumerate(e["dns"]):
+                    tokens[name] = f"<dns {i} of {tokens[eid]}>"
+                    tokens[zone] = f"<dns zone of {tokens[eid]}>"
+            for gid, g in d["security_groups"].items():
+                if g["tags"]:
+                    tokens[gid] = f"<security group {g['vpc']} {g['name']}>"
+            for pid, pcx in d["peerings"].items():
+                tokens[pid] = f"<peering {pcx['requester'][2]} {pcx['accepter'][2]}>"
+        elif key.startswith("route53 "):
+            for zid, z in d.items():
+                tokens[zid] = f"<zone {z['name']}>"
+    text = json.dumps(snap, sort_keys=True, ensure_ascii=False)
+    for old in sorted(tokens, key=len, reverse=True):
+        text = text.replace(old, tokens[old])
+    data = json.loads(text)
+    for key, zones in data.items():
+        if key.startswith("route53 "):
+            for z in zones.values():
+                z["caller_reference"] = re.sub(r"-\d{8}T\d{6}Z$", "", z["caller_reference"])
+    return data
+
+
+def cli_converge_case(ctx: Context) -> None:
+    """Deploy A, then A' (changed_topology): the end state must equal a fresh deployment of A'
+    (canonical snapshots), and A''s teardown must remove everything, also after a deployment
+    of A alone (what A' no longer names included)."""
+    plan, topo = prepare(ctx)
+    env = ctx.write_profiles(plan["stacks"])
+    changed = changed_topology(ctx, plan, topo)
+    plan2 = json.loads(ddpl(ctx.bin, "plan-json", "-f", str(changed)))
+    scripts = {}
+    for name, source, args in (("deploy-a", topo, []), ("deploy-a2", changed, []), ("destroy-a2", changed, ["--destroy"])):
+        scripts[name] = ctx.dir / f"{name}.sh"
+        scripts[name].write_text(ddpl(ctx.bin, "cli", *args, "-f", str(source)))
+    before = snapshot(ctx)
+    run_script(ctx, env, scripts["deploy-a"], "deploy A")
+    mark = ctx.moto.requests_mark()
+    run_script(ctx, env, scripts["deploy-a2"], "deploy A'")
+    ctx.api_calls["cli converge"] = ctx.moto.requests_since(mark)
+    converged = snapshot(ctx)
+    problems = check_end_state(ctx, plan2, converged, with_peering=True)
+    if problems:
+        raise CaseFailure("end state after deploying A then A':\n      " + "\n      ".join(problems))
+    dry = {**env, "DDPL_DRY_RUN": "1"}
+    run_command(ctx, dry, ["bash", str(scripts["deploy-a2"])], "deploy A' dry run", ok=(0,))
+    run_script(ctx, env, scripts["destroy-a2"], "destroy A'")
+    expect_same("the teardown of A' did not restore the state before A", without_dns_attributes(before),
+                without_dns_attributes(snapshot(ctx)))
+    run_script(ctx, env, scripts["deploy-a2"], "deploy A' afresh")
+    expect_same("deploying A then A' differs from deploying A' afresh", canonical(converged), canonical(snapshot(ctx)))
+    run_script(ctx, env, scripts["destroy-a2"], "destroy A' again")
+    run_script(ctx, env, scripts["deploy-a"], "deploy A again")
+    run_script(ctx, env, scripts["destroy-a2"], "destroy A' after A")
+    expect_same("the teardown of A' left some of A", without_dns_attributes(before),
+                without_dns_attributes(snapshot(ctx)))
+
+
 def cfn_case(ctx: Context) -> None:
     plan, topo = prepare(ctx)
     env = ctx.write_profiles(plan["stacks"])
@@ -1303,8 +1423,8 @@ def aws_cli(ctx: Context, env: dict[str, str], args: list[str], label: str) -> s
     return p.stdout
 
 
-PARTS = {"cli": cli_case, "cloudformation": cfn_case, "terraform": tf_case, "terraform-upgrade": tf_upgrade_case}
-LABELS = {"cli": "cli behaviour", "cloudformation": "cloudformation behaviour", "terraform": "terraform behaviour",
+PARTS = {"cli": cli_case, "cli-converge": cli_converge_case, "cloudformation": cfn_case, "terraform": tf_case, "terraform-upgrade": tf_upgrade_case}
+LABELS = {"cli": "cli behaviour", "cli-converge": "cli convergence", "cloudformation": "cloudformation behaviour", "terraform": "terraform behaviour",
           "terraform-upgrade": "terraform upgrade"}
 MUTATE: dict[str, str] = {}
 
@@ -1386,7 +1506,7 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--terraform-jobs", type=int, default=0,
                     help="workers for the terraform part only, beside the --jobs ones")
-    ap.add_argument("--part", choices=["cli", "cloudformation", "terraform", "terraform-upgrade", "all"], action="append",
+    ap.add_argument("--part", choices=["cli", "cli-converge", "cloudformation", "terraform", "terraform-upgrade", "all"], action="append",
                     dest="parts", help="the part to run (repeatable; default all)")
     ap.add_argument("--mutate-deploy", metavar="SED", help="testing the harness: edit deploy.sh with sed")
     ap.add_argument("--mutate-destroy", metavar="SED", help="testing the harness: edit destroy.sh with sed")
@@ -1394,6 +1514,8 @@ def main() -> int:
                     help="testing the harness: edit the peering stacks' companion script with sed")
     ap.add_argument("--mutate-terraform", metavar="SED",
                     help="testing the harness: edit the generated *.tf files with sed")
+    ap.add_argument("--converge", metavar="CASES",
+                    help="the cli-converge part on these cases only (comma-separated names; default all)")
     ap.add_argument("topologies", nargs="+", type=Path)
     args = ap.parse_args()
     MUTATE.update({"deploy": args.mutate_deploy or "", "destroy": args.mutate_destroy or "",
@@ -1427,9 +1549,13 @@ def main() -> int:
     todo: dict[str, list[str]] = {p: [] for p in parts}
     # The long ones (peering: scripts, then stacks) first, so that the workers finish together.
     order = sorted(cases, key=lambda c: (kinds[c.name] != "peering", c.name))
+    converge = set(args.converge.split(",")) if args.converge else {c.name for c in cases}
+    unknown = converge - {c.name for c in cases}
+    if unknown:
+        ap.error(f"--converge: no such case: {', '.join(sorted(unknown))}")
     for part in parts:
-        todo[part] = [c.name for c in order]
-    for part, c in sorted(((part, c) for part in parts for c in order),
+        todo[part] = [c.name for c in order if part != "cli-converge" or c.name in converge]
+    for part, c in sorted(((part, c) for part in parts for c in order if c.name in todo[part]),
                           key=lambda t: (kinds[t[1].name] != "peering", t[0] != "cli", t[1].name)):
         (tf_tasks if part.startswith("terraform") else tasks).put((part, c))
     results: list[Result] = []

@@ -28,7 +28,9 @@ EC2
 - An interface endpoint has, as in AWS, a zonal DNS entry per subnet's availability zone
   (vpce-<id>-<suffix>-<zone>.<service>) beside the regional one; moto has only the regional.
   AWS promises no order; the zonal entries come first here, so that a format that takes the
-  first entry instead of the regional one is caught.
+  first entry instead of the regional one is caught. ModifyVpcEndpoint that adds or removes
+  subnets adds or removes their zonal entries, as in AWS (moto keeps the entries of the
+  creation), and refuses a second subnet in one zone (DuplicateSubnetsInSameZone).
 - Fn::GetAtt of AWS::EC2::VPCEndpoint (moto has none): DnsEntries, a list of
   "HostedZoneId:DnsName" strings in the order of DescribeVpcEndpoints' DnsEntries (what the peering
   stacks' alias records split), and Id, CreationTimestamp, NetworkInterfaceIds.
@@ -251,10 +253,38 @@ def backend_create_vpc_endpoint(self: Any, *args: Any, **kwargs: Any) -> Any:
         # first entry is caught.
         regional = endpoint.dns_entries[0]
         label, rest = regional["dns_name"].split(".", 1)
-        zonal = [{"dns_name": f"{label}-{zone}.{rest}", "hosted_zone_id": regional["hosted_zone_id"]}
-                 for zone in sorted(zones)]
-        endpoint.dns_entries = zonal + [regional]
+        endpoint.dns_entries = _zonal_entries(regional, sorted(zones)) + [regional]
     return endpoint
+
+
+def _zonal_entries(regional: dict[str, str], zones: list[str]) -> list[dict[str, str]]:
+    label, rest = regional["dns_name"].split(".", 1)
+    return [{"dns_name": f"{label}-{zone}.{rest}", "hosted_zone_id": regional["hosted_zone_id"]} for zone in zones]
+
+
+_original_modify_vpc_endpoint = VPCBackend.modify_vpc_endpoint
+
+
+def modify_vpc_endpoint(self: Any, vpc_id: str, policy_doc: str, add_subnets: list[str] | None,
+                        remove_subnets: list[str] | None, *args: Any, **kwargs: Any) -> None:
+    endpoint = self.describe_vpc_endpoints(vpc_end_point_ids=[vpc_id])[0]
+    zones = {self.get_subnet(s).availability_zone: s for s in endpoint.subnet_ids or []}
+    for subnet_id in remove_subnets or []:
+        zones = {z: s for z, s in zones.items() if s != subnet_id}
+    for subnet_id in add_subnets or []:
+        zone = self.get_subnet(subnet_id).availability_zone
+        if zone in zones:
+            raise EC2ClientError(
+                "DuplicateSubnetsInSameZone",
+                f"Found another VPC endpoint subnet in the availability zone of {subnet_id}. "
+                "VPC endpoint subnets should be in different availability zones supported "
+                "by the VPC endpoint service.",
+            )
+        zones[zone] = subnet_id
+    _original_modify_vpc_endpoint(self, vpc_id, policy_doc, add_subnets, remove_subnets, *args, **kwargs)
+    if (endpoint.vpc_endpoint_type or "").lower() == "interface" and endpoint.dns_entries:
+        regional = endpoint.dns_entries[-1]
+        endpoint.dns_entries = _zonal_entries(regional, sorted(zones)) + [regional]
 
 
 _original_cfn_create_vpc_endpoint = VPCEndPoint.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
@@ -855,6 +885,7 @@ def patch() -> None:
     VPCPeeringConnections.describe_vpc_peering_connections = describe_vpc_peering_connections  # type: ignore[method-assign]
     VPCs.create_vpc_endpoint = create_vpc_endpoint  # type: ignore[method-assign]
     VPCBackend.create_vpc_endpoint = backend_create_vpc_endpoint  # type: ignore[method-assign]
+    VPCBackend.modify_vpc_endpoint = modify_vpc_endpoint  # type: ignore[method-assign]
     VPCEndPoint.create_from_cloudformation_json = classmethod(cfn_create_vpc_endpoint)  # type: ignore[method-assign,assignment]
     VPCEndPoint.delete_from_cloudformation_json = classmethod(cfn_delete_vpc_endpoint)  # type: ignore[method-assign,assignment]
     CloudFormationResponse.create_change_set = create_change_set  # type: ignore[method-assign]

@@ -5,8 +5,9 @@
 #   conformance/run.sh            build ddpl-gen, generate every output, run every part
 #
 # Parts, each printing one count line: generate, cfn-lint, terraform fmt, terraform-schema,
-# terraform validate, bash -n, shellcheck, checkov, cli behaviour, cloudformation behaviour,
-# terraform behaviour, terraform upgrade (the last four against moto, see moto_harness.py). Every part runs; any
+# terraform validate, bash -n, shellcheck, checkov, cli behaviour, cli convergence,
+# cloudformation behaviour, terraform behaviour, terraform upgrade (the last five against moto,
+# see moto_harness.py). Every part runs; any
 # failure makes the script exit 1 at the end, after a summary naming the failed parts (the
 # generated files are then kept for a look).
 #
@@ -243,11 +244,16 @@ else
 fi
 
 # 10. Behaviour against moto: the CLI scripts, the CloudFormation stacks, the Terraform.
+# The convergence of the CLI scripts (deploy A, then A': the state of a fresh A') on three
+# cases that between them change every kind of resource: same-region (a service, an allowed
+# CIDR, a subnet), peering across accounts with a role (an agent VPC of another account), and
+# peering with endpoints in the agent VPC (Secrets Manager).
+converge_cases=us1-same-region-subset,ap2-peering-cross-account,us1-peering-secrets-manager
 status=0
 "$py" conformance/moto_harness.py --ddpl-gen "$bin" --work "$work/behaviour" \
   --jobs "${CONFORMANCE_JOBS:-$(nproc)}" --terraform-jobs "${CONFORMANCE_TF_JOBS:-6}" \
-  "${topologies[@]}" | tee "$work/behaviour.txt" || status=$?
-for label in "cli behaviour" "cloudformation behaviour" "terraform behaviour" "terraform upgrade"; do
+  --converge "$converge_cases" "${topologies[@]}" | tee "$work/behaviour.txt" || status=$?
+for label in "cli behaviour" "cli convergence" "cloudformation behaviour" "terraform behaviour" "terraform upgrade"; do
   line=$(grep -E "^$label: [0-9]+/[0-9]+" "$work/behaviour.txt" | tail -n 1 || true)
   if [[ $line =~ :\ ([0-9]+)/([0-9]+) ]] && ((BASH_REMATCH[2] > 0 && BASH_REMATCH[1] == BASH_REMATCH[2])); then
     continue
