@@ -452,18 +452,45 @@ fn deploy_checks_every_service_then_waits_with_a_bound() {
         let plan = plan_of(&path);
         let deploy = render::cli_deploy(&plan).unwrap();
         assert!(deploy.contains("DDPL_SKIP_PREFLIGHT:-} == 1"));
-        for check in &plan.preflight {
-            let call = deploy
-                .split("describe-vpc-endpoint-services")
-                .skip(1)
-                .find(|c| c.contains(&format!("--service-names '{}'", check.service_name)))
-                .unwrap_or_else(|| panic!("no preflight for {}", check.service_name));
-            let call = call.split("--output text").next().unwrap();
-            match &check.service_region {
-                Some(r) => assert!(call.contains(&format!("--service-regions '{r}'"))),
-                None => assert!(!call.contains("--service-regions")),
+        // One check_services call per stack and service region names every service once:
+        // `check_services REGION PROFILE SERVICE_REGION NAME DNS DATE ...`, continued lines.
+        let mut calls: Vec<Vec<String>> = Vec::new();
+        let mut lines = deploy.lines();
+        while let Some(line) = lines.next() {
+            let Some(rest) = line.trim_start().strip_prefix("check_services ") else {
+                continue;
+            };
+            let mut text = rest.to_string();
+            while text.ends_with('\\') {
+                text.pop();
+                text.push_str(lines.next().unwrap());
             }
+            calls.push(shell_words(&text));
         }
+        for check in &plan.preflight {
+            let st = &plan.stacks[check.stack];
+            let profile = match &st.role_arn {
+                Some(_) => format!("role:{}", st.index),
+                None => st.profile.clone().unwrap_or_default(),
+            };
+            let named: Vec<&Vec<String>> = calls
+                .iter()
+                .filter(|w| w[3..].chunks(3).any(|t| t[0] == check.service_name))
+                .collect();
+            assert_eq!(named.len(), 1, "{} checked once", check.service_name);
+            let words = named[0];
+            assert_eq!(words[0], st.region);
+            assert_eq!(words[1], profile);
+            assert_eq!(words[2], check.service_region.clone().unwrap_or_default());
+            assert_eq!(
+                words[3..]
+                    .chunks(3)
+                    .find(|t| t[0] == check.service_name)
+                    .unwrap()[1],
+                check.private_dns_name
+            );
+        }
+        assert!(deploy.contains("--service-names \"${names[@]}\" ${regions[@]+\"${regions[@]}\"}"));
         // Creation of endpoints comes before the wait, the wait is bounded (in the order the
         // calls run: a function's calls at its call sites).
         let calls = aws_calls(&deploy);
@@ -557,7 +584,10 @@ fn peering_scripts_cover_every_step() {
     // either owner do it), so the teardown needs no agent account for it.
     let disassociations = stacks_of(&destroy, "disassociate-vpc-from-hosted-zone");
     assert!(!disassociations.is_empty());
-    assert!(disassociations.iter().all(|s| s == &shared), "{disassociations:?}");
+    assert!(
+        disassociations.iter().all(|s| s == &shared),
+        "{disassociations:?}"
+    );
     assert!(destroy.contains("nothing to delete"));
 }
 
@@ -747,10 +777,7 @@ fn paged_zones(plan: &Plan, second_token: &str, routes: &str) -> FakeAws {
     let list = "route53 list-hosted-zones-by-vpc";
     let reference = || on("route53 get-hosted-zone").arg_contains("--query", "CallerReference");
     // As the scripts' query prints them: a table, then its routes as CIDR;STATE;TARGET words.
-    let words: Vec<String> = routes
-        .lines()
-        .map(|row| row.replace('\t', ";"))
-        .collect();
+    let words: Vec<String> = routes.lines().map(|row| row.replace('\t', ";")).collect();
     let tables: String = plan
         .vpcs()
         .flat_map(|v| &v.route_table_ids)
@@ -1085,6 +1112,63 @@ fn role_arn_is_assumed_for_its_stacks_calls() {
         );
         assert!(!stderr.contains("fake-secret"), "{kind}: never printed");
     }
+}
+
+/// The preflight asks for all of a stack's services in one call; when AWS refuses a name
+/// (InvalidServiceName, for the whole call), it asks for each alone and names the unknown one
+/// only; nothing is created.
+#[test]
+fn preflight_checks_the_services_in_one_call_and_names_an_unknown_one() {
+    if support::bash_or_skip().is_none() {
+        return;
+    }
+    let plan = plan_of(&golden_topology("us1-same-region-subset"));
+    let deploy = render::cli_deploy(&plan).unwrap();
+    let env = [("DDPL_POLL_SECONDS", "1"), ("DDPL_WAIT_SECONDS", "5")];
+    let describe = "ec2 describe-vpc-endpoint-services";
+    // Every name asked for exists (with some private DNS name).
+    let exists = "on=0; for a in \"${args[@]}\"; do if [[ $a == --service-names ]]; then on=1; \
+        elif [[ $a == --* ]]; then on=0; elif ((on)); then printf '%s\\tx.example\\n' \"$a\"; fi; done";
+    let known = on(describe).answer_with(exists);
+    let (out, calls) = fake_aws().rule(known).run(&deploy, &[], &env);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(calls_of(&calls, "describe-vpc-endpoint-services").len(), 1);
+
+    let bad = plan.preflight[1].service_name.as_str();
+    let unknown = format!(
+        "An error occurred (InvalidServiceName) when calling the DescribeVpcEndpointServices operation: The Vpc Endpoint Service '{bad}' does not exist"
+    );
+    let fake = fake_aws()
+        .rule(
+            on(describe)
+                .has_flag(bad)
+                .fails("unknown", u32::MAX, &unknown),
+        )
+        .rule(on(describe).answer_with(exists));
+    let (out, calls) = fake.run(&deploy, &[], &env);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        calls_of(&calls, "describe-vpc-endpoint-services").len(),
+        1 + plan.preflight.len()
+    );
+    assert_eq!(
+        stderr.matches("unknown Datadog service").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("unknown Datadog service {bad} ")),
+        "{stderr}"
+    );
+    assert!(
+        calls.iter().all(|c| !c[1].starts_with("create-")),
+        "nothing is created"
+    );
 }
 
 /// Cross-region endpoints need vpce:AllowMultiRegion, which AWS checks only on a create: the

@@ -526,6 +526,32 @@ ensure_dns_attributes() {
 log 'warning:' 'Cross-region PrivateLink endpoints emit no CloudWatch metrics.'
 log 'warning:' 'Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink.'
 
+# check_services REGION PROFILE SERVICE_REGION NAME DNS_NAME DATE...: checks the services
+# (each a NAME, its catalog's private DNS name and entry date) with one call; when AWS
+# refuses a name, with one call per name, to tell which.
+check_services() {
+  local -a at=(--region "$1") regions=() names=() checks=("${@:4}")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  [[ -z $3 ]] || regions=(--service-regions "$3")
+  local i status=0 found
+  for ((i = 0; i < ${#checks[@]}; i += 3)); do names+=("${checks[i]}"); done
+  found=$(aws ec2 describe-vpc-endpoint-services "${at[@]}" \
+    --service-names "${names[@]}" ${regions[@]+"${regions[@]}"} \
+    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
+  if ((status != 0)) && [[ $found == *InvalidServiceName* && -n ${names[1]:-} ]]; then
+    for ((i = 0; i < ${#checks[@]}; i += 3)); do
+      status=0
+      found=$(aws ec2 describe-vpc-endpoint-services "${at[@]}" \
+        --service-names "${checks[i]}" ${regions[@]+"${regions[@]}"} \
+        --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
+      check_service "${checks[i]}" "$status" "$found" "${checks[i + 1]}" "${checks[i + 2]}"
+    done
+  else
+    for ((i = 0; i < ${#checks[@]}; i += 3)); do
+      check_service "${checks[i]}" "$status" "$found" "${checks[i + 1]}" "${checks[i + 2]}"
+    done
+  fi
+}
 # 1. Preflight: every Datadog service name must exist before anything is created.
 if [[ ${DDPL_SKIP_PREFLIGHT:-} == 1 ]]; then
   log 'preflight skipped (DDPL_SKIP_PREFLIGHT=1)'
@@ -568,108 +594,64 @@ else
       unchecked=$((unchecked + 1))
     fi
   }
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-southeast-1' \
-    --service-names 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace' \
-    --service-regions 'ap-southeast-2' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace' "$status" "$found" 'gold.intake.ap2.datadoghq.com' '2026'
+  check_services 'ap-southeast-1' '' 'ap-southeast-2' \
+    'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace' 'gold.intake.ap2.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a' 'orchid.intake.ap2.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff' 'beige.intake.ap2.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902' 'linen.intake.ap2.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5' 'bisque.intake.ap2.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd' 'cyan.intake.ap2.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09' 'lime.intake.ap2.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448' 'white.intake.ap2.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.ap-southeast-2.vpce-svc-01f8f80f4cb97bd10' 'violet.intake.ap2.datadoghq.com' '2026'
   # Cross-region PrivateLink needs vpce:AllowMultiRegion, which only a create checks.
   found=$(aws ec2 create-vpc-endpoint --dry-run --region 'ap-southeast-1' \
     --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \
     --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace' --service-region 'ap-southeast-2' \
     --subnet-ids 'subnet-0fffffffffffffff1' 'subnet-0fffffffffffffff2' 2>&1) || true
   check_cross_region 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06460db30a7cfdace' 'ap-southeast-2' "$found"
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-southeast-1' \
-    --service-names 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a' \
-    --service-regions 'ap-southeast-2' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a' "$status" "$found" 'orchid.intake.ap2.datadoghq.com' '2026'
   # Cross-region PrivateLink needs vpce:AllowMultiRegion, which only a create checks.
   found=$(aws ec2 create-vpc-endpoint --dry-run --region 'ap-southeast-1' \
     --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \
     --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a' --service-region 'ap-southeast-2' \
     --subnet-ids 'subnet-0fffffffffffffff1' 'subnet-0fffffffffffffff2' 2>&1) || true
   check_cross_region 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06ec78b291ce8020a' 'ap-southeast-2' "$found"
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-southeast-1' \
-    --service-names 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff' \
-    --service-regions 'ap-southeast-2' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff' "$status" "$found" 'beige.intake.ap2.datadoghq.com' '2026'
   # Cross-region PrivateLink needs vpce:AllowMultiRegion, which only a create checks.
   found=$(aws ec2 create-vpc-endpoint --dry-run --region 'ap-southeast-1' \
     --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \
     --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff' --service-region 'ap-southeast-2' \
     --subnet-ids 'subnet-0fffffffffffffff1' 'subnet-0fffffffffffffff2' 2>&1) || true
   check_cross_region 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-06a30d6a016b746ff' 'ap-southeast-2' "$found"
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-southeast-1' \
-    --service-names 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902' \
-    --service-regions 'ap-southeast-2' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902' "$status" "$found" 'linen.intake.ap2.datadoghq.com' '2026'
   # Cross-region PrivateLink needs vpce:AllowMultiRegion, which only a create checks.
   found=$(aws ec2 create-vpc-endpoint --dry-run --region 'ap-southeast-1' \
     --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \
     --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902' --service-region 'ap-southeast-2' \
     --subnet-ids 'subnet-0fffffffffffffff1' 'subnet-0fffffffffffffff2' 2>&1) || true
   check_cross_region 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-031da3ffac78ef902' 'ap-southeast-2' "$found"
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-southeast-1' \
-    --service-names 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5' \
-    --service-regions 'ap-southeast-2' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5' "$status" "$found" 'bisque.intake.ap2.datadoghq.com' '2026'
   # Cross-region PrivateLink needs vpce:AllowMultiRegion, which only a create checks.
   found=$(aws ec2 create-vpc-endpoint --dry-run --region 'ap-southeast-1' \
     --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \
     --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5' --service-region 'ap-southeast-2' \
     --subnet-ids 'subnet-0fffffffffffffff1' 'subnet-0fffffffffffffff2' 2>&1) || true
   check_cross_region 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0c26ca335d93a68b5' 'ap-southeast-2' "$found"
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-southeast-1' \
-    --service-names 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd' \
-    --service-regions 'ap-southeast-2' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd' "$status" "$found" 'cyan.intake.ap2.datadoghq.com' '2026'
   # Cross-region PrivateLink needs vpce:AllowMultiRegion, which only a create checks.
   found=$(aws ec2 create-vpc-endpoint --dry-run --region 'ap-southeast-1' \
     --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \
     --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd' --service-region 'ap-southeast-2' \
     --subnet-ids 'subnet-0fffffffffffffff1' 'subnet-0fffffffffffffff2' 2>&1) || true
   check_cross_region 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0d936da0e6a30d3cd' 'ap-southeast-2' "$found"
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-southeast-1' \
-    --service-names 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09' \
-    --service-regions 'ap-southeast-2' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09' "$status" "$found" 'lime.intake.ap2.datadoghq.com' '2026'
   # Cross-region PrivateLink needs vpce:AllowMultiRegion, which only a create checks.
   found=$(aws ec2 create-vpc-endpoint --dry-run --region 'ap-southeast-1' \
     --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \
     --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09' --service-region 'ap-southeast-2' \
     --subnet-ids 'subnet-0fffffffffffffff1' 'subnet-0fffffffffffffff2' 2>&1) || true
   check_cross_region 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-0f3e01f4180b2ae09' 'ap-southeast-2' "$found"
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-southeast-1' \
-    --service-names 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448' \
-    --service-regions 'ap-southeast-2' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448' "$status" "$found" 'white.intake.ap2.datadoghq.com' '2026'
   # Cross-region PrivateLink needs vpce:AllowMultiRegion, which only a create checks.
   found=$(aws ec2 create-vpc-endpoint --dry-run --region 'ap-southeast-1' \
     --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \
     --service-name 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448' --service-region 'ap-southeast-2' \
     --subnet-ids 'subnet-0fffffffffffffff1' 'subnet-0fffffffffffffff2' 2>&1) || true
   check_cross_region 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-094469ee7a178f448' 'ap-southeast-2' "$found"
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'ap-southeast-1' \
-    --service-names 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-01f8f80f4cb97bd10' \
-    --service-regions 'ap-southeast-2' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.ap-southeast-2.vpce-svc-01f8f80f4cb97bd10' "$status" "$found" 'violet.intake.ap2.datadoghq.com' '2026'
   # Cross-region PrivateLink needs vpce:AllowMultiRegion, which only a create checks.
   found=$(aws ec2 create-vpc-endpoint --dry-run --region 'ap-southeast-1' \
     --vpc-endpoint-type Interface --vpc-id 'vpc-0fffffffffffffff1' \

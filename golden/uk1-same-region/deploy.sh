@@ -524,6 +524,32 @@ ensure_dns_attributes() {
 
 log 'warning:' 'Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink.'
 
+# check_services REGION PROFILE SERVICE_REGION NAME DNS_NAME DATE...: checks the services
+# (each a NAME, its catalog's private DNS name and entry date) with one call; when AWS
+# refuses a name, with one call per name, to tell which.
+check_services() {
+  local -a at=(--region "$1") regions=() names=() checks=("${@:4}")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  [[ -z $3 ]] || regions=(--service-regions "$3")
+  local i status=0 found
+  for ((i = 0; i < ${#checks[@]}; i += 3)); do names+=("${checks[i]}"); done
+  found=$(aws ec2 describe-vpc-endpoint-services "${at[@]}" \
+    --service-names "${names[@]}" ${regions[@]+"${regions[@]}"} \
+    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
+  if ((status != 0)) && [[ $found == *InvalidServiceName* && -n ${names[1]:-} ]]; then
+    for ((i = 0; i < ${#checks[@]}; i += 3)); do
+      status=0
+      found=$(aws ec2 describe-vpc-endpoint-services "${at[@]}" \
+        --service-names "${checks[i]}" ${regions[@]+"${regions[@]}"} \
+        --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
+      check_service "${checks[i]}" "$status" "$found" "${checks[i + 1]}" "${checks[i + 2]}"
+    done
+  else
+    for ((i = 0; i < ${#checks[@]}; i += 3)); do
+      check_service "${checks[i]}" "$status" "$found" "${checks[i + 1]}" "${checks[i + 2]}"
+    done
+  fi
+}
 # 1. Preflight: every Datadog service name must exist before anything is created.
 if [[ ${DDPL_SKIP_PREFLIGHT:-} == 1 ]]; then
   log 'preflight skipped (DDPL_SKIP_PREFLIGHT=1)'
@@ -552,56 +578,17 @@ else
       "$1" "$5" '2026-11-26' "$detail" >&2
     unknown=$((unknown + 1))
   }
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-2' \
-    --service-names 'com.amazonaws.vpce.eu-west-2.vpce-svc-03fb3a3dd752ef336' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.eu-west-2.vpce-svc-03fb3a3dd752ef336' "$status" "$found" 'gold.intake.uk1.datadoghq.com' '2026'
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-2' \
-    --service-names 'com.amazonaws.vpce.eu-west-2.vpce-svc-05399db7fb3b28c77' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.eu-west-2.vpce-svc-05399db7fb3b28c77' "$status" "$found" 'orchid.intake.uk1.datadoghq.com' '2026'
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-2' \
-    --service-names 'com.amazonaws.vpce.eu-west-2.vpce-svc-058a9de2dbf6959f9' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.eu-west-2.vpce-svc-058a9de2dbf6959f9' "$status" "$found" 'beige.intake.uk1.datadoghq.com' '2026'
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-2' \
-    --service-names 'com.amazonaws.vpce.eu-west-2.vpce-svc-07f22a32140efaae5' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.eu-west-2.vpce-svc-07f22a32140efaae5' "$status" "$found" 'linen.intake.uk1.datadoghq.com' '2026'
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-2' \
-    --service-names 'com.amazonaws.vpce.eu-west-2.vpce-svc-0fe52c96bfb6c5d0e' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.eu-west-2.vpce-svc-0fe52c96bfb6c5d0e' "$status" "$found" 'bisque.intake.uk1.datadoghq.com' '2026'
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-2' \
-    --service-names 'com.amazonaws.vpce.eu-west-2.vpce-svc-01f4f12969c768c0c' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.eu-west-2.vpce-svc-01f4f12969c768c0c' "$status" "$found" 'cyan.intake.uk1.datadoghq.com' '2026'
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-2' \
-    --service-names 'com.amazonaws.vpce.eu-west-2.vpce-svc-08989912d1ef253f4' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.eu-west-2.vpce-svc-08989912d1ef253f4' "$status" "$found" 'lime.intake.uk1.datadoghq.com' '2026'
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-2' \
-    --service-names 'com.amazonaws.vpce.eu-west-2.vpce-svc-03e170925a2baa029' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.eu-west-2.vpce-svc-03e170925a2baa029' "$status" "$found" 'white.intake.uk1.datadoghq.com' '2026'
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-2' \
-    --service-names 'com.amazonaws.vpce.eu-west-2.vpce-svc-0755097b02a34f9e7' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.eu-west-2.vpce-svc-0755097b02a34f9e7' "$status" "$found" 'violet.intake.uk1.datadoghq.com' '2026'
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-2' \
-    --service-names 'com.amazonaws.vpce.eu-west-2.vpce-svc-0d345b92b8a5e8743' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.eu-west-2.vpce-svc-0d345b92b8a5e8743' "$status" "$found" 'cornsilk.intake.uk1.datadoghq.com' '2026'
+  check_services 'eu-west-2' '' '' \
+    'com.amazonaws.vpce.eu-west-2.vpce-svc-03fb3a3dd752ef336' 'gold.intake.uk1.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.eu-west-2.vpce-svc-05399db7fb3b28c77' 'orchid.intake.uk1.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.eu-west-2.vpce-svc-058a9de2dbf6959f9' 'beige.intake.uk1.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.eu-west-2.vpce-svc-07f22a32140efaae5' 'linen.intake.uk1.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.eu-west-2.vpce-svc-0fe52c96bfb6c5d0e' 'bisque.intake.uk1.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.eu-west-2.vpce-svc-01f4f12969c768c0c' 'cyan.intake.uk1.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.eu-west-2.vpce-svc-08989912d1ef253f4' 'lime.intake.uk1.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.eu-west-2.vpce-svc-03e170925a2baa029' 'white.intake.uk1.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.eu-west-2.vpce-svc-0755097b02a34f9e7' 'violet.intake.uk1.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.eu-west-2.vpce-svc-0d345b92b8a5e8743' 'cornsilk.intake.uk1.datadoghq.com' '2026'
   if ((unknown > 0)); then
     die "$unknown Datadog service(s) unknown to AWS or refused (see above); an unknown name means the catalog of" \
       '2026-11-26' "may be stale: fix the entry (ddpl-gen --catalog FILE) and generate again"

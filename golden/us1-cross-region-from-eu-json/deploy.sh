@@ -526,6 +526,32 @@ ensure_dns_attributes() {
 log 'warning:' 'Cross-region PrivateLink endpoints emit no CloudWatch metrics.'
 log 'warning:' 'Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink.'
 
+# check_services REGION PROFILE SERVICE_REGION NAME DNS_NAME DATE...: checks the services
+# (each a NAME, its catalog's private DNS name and entry date) with one call; when AWS
+# refuses a name, with one call per name, to tell which.
+check_services() {
+  local -a at=(--region "$1") regions=() names=() checks=("${@:4}")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  [[ -z $3 ]] || regions=(--service-regions "$3")
+  local i status=0 found
+  for ((i = 0; i < ${#checks[@]}; i += 3)); do names+=("${checks[i]}"); done
+  found=$(aws ec2 describe-vpc-endpoint-services "${at[@]}" \
+    --service-names "${names[@]}" ${regions[@]+"${regions[@]}"} \
+    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
+  if ((status != 0)) && [[ $found == *InvalidServiceName* && -n ${names[1]:-} ]]; then
+    for ((i = 0; i < ${#checks[@]}; i += 3)); do
+      status=0
+      found=$(aws ec2 describe-vpc-endpoint-services "${at[@]}" \
+        --service-names "${checks[i]}" ${regions[@]+"${regions[@]}"} \
+        --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
+      check_service "${checks[i]}" "$status" "$found" "${checks[i + 1]}" "${checks[i + 2]}"
+    done
+  else
+    for ((i = 0; i < ${#checks[@]}; i += 3)); do
+      check_service "${checks[i]}" "$status" "$found" "${checks[i + 1]}" "${checks[i + 2]}"
+    done
+  fi
+}
 # 1. Preflight: every Datadog service name must exist before anything is created.
 if [[ ${DDPL_SKIP_PREFLIGHT:-} == 1 ]]; then
   log 'preflight skipped (DDPL_SKIP_PREFLIGHT=1)'
@@ -568,48 +594,29 @@ else
       unchecked=$((unchecked + 1))
     fi
   }
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-1' --profile 'eu-prod' \
-    --service-names 'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' \
-    --service-regions 'us-east-1' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' "$status" "$found" 'agent-http-intake.logs.datadoghq.com' '2026'
+  check_services 'eu-west-1' 'eu-prod' 'us-east-1' \
+    'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' 'agent-http-intake.logs.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d' 'http-intake.logs.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' 'metrics.agent.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.us-east-1.vpce-svc-01f21309e507e3b1d' 'config.datadoghq.com' '2026'
   # Cross-region PrivateLink needs vpce:AllowMultiRegion, which only a create checks.
   found=$(aws ec2 create-vpc-endpoint --dry-run --region 'eu-west-1' --profile 'eu-prod' \
     --vpc-endpoint-type Interface --vpc-id 'vpc-0eeeeeeeeeeeeeee1' \
     --service-name 'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' --service-region 'us-east-1' \
     --subnet-ids 'subnet-0eeeeeeeeeeeeeee1' 'subnet-0eeeeeeeeeeeeeee2' 2>&1) || true
   check_cross_region 'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' 'us-east-1' "$found"
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-1' --profile 'eu-prod' \
-    --service-names 'com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d' \
-    --service-regions 'us-east-1' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d' "$status" "$found" 'http-intake.logs.datadoghq.com' '2026'
   # Cross-region PrivateLink needs vpce:AllowMultiRegion, which only a create checks.
   found=$(aws ec2 create-vpc-endpoint --dry-run --region 'eu-west-1' --profile 'eu-prod' \
     --vpc-endpoint-type Interface --vpc-id 'vpc-0eeeeeeeeeeeeeee1' \
     --service-name 'com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d' --service-region 'us-east-1' \
     --subnet-ids 'subnet-0eeeeeeeeeeeeeee1' 'subnet-0eeeeeeeeeeeeeee2' 2>&1) || true
   check_cross_region 'com.amazonaws.vpce.us-east-1.vpce-svc-0e36256cb6172439d' 'us-east-1' "$found"
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-1' --profile 'eu-prod' \
-    --service-names 'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' \
-    --service-regions 'us-east-1' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' "$status" "$found" 'metrics.agent.datadoghq.com' '2026'
   # Cross-region PrivateLink needs vpce:AllowMultiRegion, which only a create checks.
   found=$(aws ec2 create-vpc-endpoint --dry-run --region 'eu-west-1' --profile 'eu-prod' \
     --vpc-endpoint-type Interface --vpc-id 'vpc-0eeeeeeeeeeeeeee1' \
     --service-name 'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' --service-region 'us-east-1' \
     --subnet-ids 'subnet-0eeeeeeeeeeeeeee1' 'subnet-0eeeeeeeeeeeeeee2' 2>&1) || true
   check_cross_region 'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' 'us-east-1' "$found"
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'eu-west-1' --profile 'eu-prod' \
-    --service-names 'com.amazonaws.vpce.us-east-1.vpce-svc-01f21309e507e3b1d' \
-    --service-regions 'us-east-1' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.us-east-1.vpce-svc-01f21309e507e3b1d' "$status" "$found" 'config.datadoghq.com' '2026'
   # Cross-region PrivateLink needs vpce:AllowMultiRegion, which only a create checks.
   found=$(aws ec2 create-vpc-endpoint --dry-run --region 'eu-west-1' --profile 'eu-prod' \
     --vpc-endpoint-type Interface --vpc-id 'vpc-0eeeeeeeeeeeeeee1' \

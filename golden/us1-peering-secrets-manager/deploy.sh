@@ -854,6 +854,32 @@ associate_zone() {
 
 log 'warning:' 'Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink.'
 
+# check_services REGION PROFILE SERVICE_REGION NAME DNS_NAME DATE...: checks the services
+# (each a NAME, its catalog's private DNS name and entry date) with one call; when AWS
+# refuses a name, with one call per name, to tell which.
+check_services() {
+  local -a at=(--region "$1") regions=() names=() checks=("${@:4}")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  [[ -z $3 ]] || regions=(--service-regions "$3")
+  local i status=0 found
+  for ((i = 0; i < ${#checks[@]}; i += 3)); do names+=("${checks[i]}"); done
+  found=$(aws ec2 describe-vpc-endpoint-services "${at[@]}" \
+    --service-names "${names[@]}" ${regions[@]+"${regions[@]}"} \
+    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
+  if ((status != 0)) && [[ $found == *InvalidServiceName* && -n ${names[1]:-} ]]; then
+    for ((i = 0; i < ${#checks[@]}; i += 3)); do
+      status=0
+      found=$(aws ec2 describe-vpc-endpoint-services "${at[@]}" \
+        --service-names "${checks[i]}" ${regions[@]+"${regions[@]}"} \
+        --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
+      check_service "${checks[i]}" "$status" "$found" "${checks[i + 1]}" "${checks[i + 2]}"
+    done
+  else
+    for ((i = 0; i < ${#checks[@]}; i += 3)); do
+      check_service "${checks[i]}" "$status" "$found" "${checks[i + 1]}" "${checks[i + 2]}"
+    done
+  fi
+}
 # 1. Preflight: every Datadog service name must exist before anything is created.
 if [[ ${DDPL_SKIP_PREFLIGHT:-} == 1 ]]; then
   log 'preflight skipped (DDPL_SKIP_PREFLIGHT=1)'
@@ -882,21 +908,10 @@ else
       "$1" "$5" '2026-11-26' "$detail" >&2
     unknown=$((unknown + 1))
   }
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'us-east-1' \
-    --service-names 'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' "$status" "$found" 'agent-http-intake.logs.datadoghq.com' '2026'
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'us-east-1' \
-    --service-names 'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' "$status" "$found" 'metrics.agent.datadoghq.com' '2026'
-  status=0
-  found=$(aws ec2 describe-vpc-endpoint-services --region 'us-east-1' \
-    --service-names 'com.amazonaws.vpce.us-east-1.vpce-svc-0ee865cd1c0a7ba32' \
-    --query 'ServiceDetails[].[ServiceName,PrivateDnsName]' --output text 2>&1) || status=$?
-  check_service 'com.amazonaws.vpce.us-east-1.vpce-svc-0ee865cd1c0a7ba32' "$status" "$found" 'lime.intake.datadoghq.com' '2026'
+  check_services 'us-east-1' '' '' \
+    'com.amazonaws.vpce.us-east-1.vpce-svc-025a56b9187ac1f63' 'agent-http-intake.logs.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.us-east-1.vpce-svc-09a8006e245d1e7b8' 'metrics.agent.datadoghq.com' '2026' \
+    'com.amazonaws.vpce.us-east-1.vpce-svc-0ee865cd1c0a7ba32' 'lime.intake.datadoghq.com' '2026'
   if ((unknown > 0)); then
     die "$unknown Datadog service(s) unknown to AWS or refused (see above); an unknown name means the catalog of" \
       '2026-11-26' "may be stale: fix the entry (ddpl-gen --catalog FILE) and generate again"

@@ -9,7 +9,7 @@ use serde_json::{Value as Json, json};
 
 use crate::naming::snake;
 use crate::plan::zones::caller_reference_prefix;
-use crate::plan::{EndpointPlan, Plan, RoutePlan, StackPlan, Tag, VpcPlan};
+use crate::plan::{EndpointPlan, Plan, PreflightCheck, RoutePlan, StackPlan, Tag, VpcPlan};
 
 #[derive(Serialize)]
 pub(crate) struct CliView<'p> {
@@ -35,6 +35,8 @@ pub(crate) struct CliView<'p> {
     pub security_groups: Vec<SecurityGroup<'p>>,
     pub endpoints: Vec<Endpoint<'p>>,
     pub preflight: Vec<Preflight<'p>>,
+    /// The preflight's calls: one per stack and service region, for all its services.
+    pub preflight_calls: Vec<PreflightCall<'p>>,
     pub zones: Vec<Zone<'p>>,
     pub peerings: Vec<Peering<'p>>,
     /// Every zone is associated with each of these VPCs.
@@ -145,6 +147,15 @@ pub(crate) struct Preflight<'p> {
     /// (AWS checks `vpce:AllowMultiRegion` only on a create).
     pub dry_run_vpc_id: &'p str,
     pub dry_run_subnet_ids: &'p [String],
+}
+
+/// One `describe-vpc-endpoint-services` of the preflight: the services of `checks` (one stack,
+/// one service region).
+#[derive(Serialize)]
+pub(crate) struct PreflightCall<'p> {
+    pub region_profile: [String; 2],
+    pub service_region: &'p str,
+    pub checks: Vec<&'p PreflightCheck>,
 }
 
 #[derive(Serialize)]
@@ -317,6 +328,7 @@ impl<'p> CliView<'p> {
                     dry_run_subnet_ids: &plan.endpoint_vpc.subnet_ids,
                 })
                 .collect(),
+            preflight_calls: preflight_calls(plan),
             zones: plan
                 .zones()
                 .iter()
@@ -373,6 +385,28 @@ impl<'p> CliView<'p> {
             zone_reference_prefix: caller_reference_prefix(&plan.name),
         }
     }
+}
+
+/// The preflight's checks grouped by stack and service region, in the plan's order of first use.
+fn preflight_calls(plan: &Plan) -> Vec<PreflightCall<'_>> {
+    let mut calls: Vec<PreflightCall<'_>> = Vec::new();
+    for check in &plan.preflight {
+        let stack = &plan.stacks[check.stack];
+        let service_region = check.service_region.as_deref().unwrap_or_default();
+        let region_profile = region_profile(stack);
+        match calls
+            .iter_mut()
+            .find(|c| c.region_profile == region_profile && c.service_region == service_region)
+        {
+            Some(call) => call.checks.push(check),
+            None => calls.push(PreflightCall {
+                region_profile,
+                service_region,
+                checks: vec![check],
+            }),
+        }
+    }
+    calls
 }
 
 /// The shell variable of a VPC's `n`th security group: `sg_<vpc>`, then `sg_<vpc>_2`, ...
