@@ -100,6 +100,7 @@ def _child(conn: socket.socket, clidriver: object) -> None:
         _awscli_import_environment()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         sys.argv = ["aws", *request["argv"]]
+        _count_call(request["argv"])
         sys.stdin = open(0, "r", encoding="utf-8", closefd=False)
         sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
         sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False, buffering=1)
@@ -176,6 +177,19 @@ def _warm_up(clidriver: object, services: list[str]) -> None:
     finally:
         sys.stdout.close()
         sys.stdout = saved
+
+
+def _count_call(argv: list[str]) -> None:
+    """With CONFORMANCE_AWS_CALLS=FILE, appends the call's command (its first two words after
+    the options before them) to FILE: large.sh's count of the calls by command."""
+    path = os.environ.get("CONFORMANCE_AWS_CALLS")
+    if not path:
+        return
+    words = list(argv)
+    while len(words) > 2 and words[0].startswith("--"):
+        words = words[2:]
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(" ".join(words[:2]) + "\n")
 
 
 def serve(socket_path: str) -> None:

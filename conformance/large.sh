@@ -62,4 +62,10 @@ parts=()
 for part in ${LARGE_PARTS:-cli cloudformation}; do parts+=(--part "$part"); done
 "$py" conformance/moto_harness.py --ddpl-gen "$bin" --work "$work/behaviour" \
   --jobs "${CONFORMANCE_JOBS:-2}" "${parts[@]}" "$work/large.yaml"
+# The CLI scripts' calls by command (aws_forkserver.py lists them).
+for calls in "$work"/behaviour/cli/*/calls-*.txt; do
+  [[ -e $calls ]] || continue
+  printf 'large.sh: %s: %d AWS CLI calls; the most frequent:\n' "${calls##*/calls-}" "$(wc -l <"$calls")"
+  sort "$calls" | uniq -c | sort -rn | head -n 12
+done
 printf 'large.sh: passed; the files are in %s\n' "$work"

@@ -937,6 +937,12 @@ def prepare(ctx: Context) -> tuple[dict[str, Any], Path]:
     return plan, topo
 
 
+def counted(ctx: Context, env: dict[str, str], label: str) -> dict[str, str]:
+    """ENV with the script's AWS CLI calls listed, one command a line, in ctx.dir/calls-LABEL.txt
+    (aws_forkserver.py writes them; large.sh counts them by command)."""
+    return {**env, "CONFORMANCE_AWS_CALLS": str(ctx.dir / f"calls-{label}.txt")}
+
+
 def cli_case(ctx: Context) -> None:
     plan, topo = prepare(ctx)
     env = ctx.write_profiles(plan["stacks"])
@@ -953,7 +959,7 @@ def cli_case(ctx: Context) -> None:
     run_command(ctx, dry, ["bash", str(deploy)], "deploy-dry-run", ok=(2,))
     expect_same("a dry run of the deploy changed resources", before, snapshot(ctx))
     mark = ctx.moto.requests_mark()
-    run_script(ctx, env, deploy, "deploy")
+    run_script(ctx, counted(ctx, env, "deploy"), deploy, "deploy")
     ctx.api_calls["cli deploy"] = ctx.moto.requests_since(mark)
     after1 = snapshot(ctx)
     (ctx.dir / "snapshot-deployed.json").write_text(json.dumps(after1, indent=1, ensure_ascii=False))
@@ -961,7 +967,7 @@ def cli_case(ctx: Context) -> None:
     if problems:
         raise CaseFailure("end state after deploy:\n      " + "\n      ".join(problems))
     mark = ctx.moto.requests_mark()
-    run_script(ctx, env, deploy, "deploy-again")
+    run_script(ctx, counted(ctx, env, "deploy-again"), deploy, "deploy-again")
     ctx.api_calls["cli re-deploy"] = ctx.moto.requests_since(mark)
     expect_same("second deploy changed resources", after1, snapshot(ctx))
     # Deployed: a dry run of the deploy finds nothing to change (exit 0); one of the teardown
@@ -970,7 +976,7 @@ def cli_case(ctx: Context) -> None:
     run_command(ctx, dry, ["bash", str(destroy)], "destroy-dry-run", ok=(2,))
     expect_same("a dry run of the teardown changed resources", after1, snapshot(ctx))
     mark = ctx.moto.requests_mark()
-    run_script(ctx, env, destroy, "destroy")
+    run_script(ctx, counted(ctx, env, "destroy"), destroy, "destroy")
     ctx.api_calls["cli teardown"] = ctx.moto.requests_since(mark)
     after_destroy = snapshot(ctx)
     expect_same(

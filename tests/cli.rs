@@ -517,9 +517,10 @@ fn peering_scripts_cover_every_step() {
         "PrivateZone",
         "change-resource-record-sets",
         "create-vpc-peering-connection",
-        "peer+=(--peer-region \"$8\")",
-        "peer+=(--peer-owner-id \"$9\")",
-        "'vpc-0333333333333333a' 'vpc-0555555555555555a' 'ap-northeast-1' '222222222222' 1 \"$peerings\"\n",
+        "peer+=(--peer-region \"$6\")",
+        "peer+=(--peer-owner-id \"$7\")",
+        "'vpc-0333333333333333a' 'vpc-0555555555555555a' 'ap-northeast-1' '222222222222' \"$peerings\"\n",
+        "\naccept_peerings 'ap-northeast-1' 'role:1' 1 \"$pcx_tokyo_apps\"\n",
         "enableDnsSupport:--enable-dns-support",
         "enableDnsHostnames:--enable-dns-hostnames",
         "\"$option\" '{\"Value\":true}'",
@@ -1027,10 +1028,17 @@ fn a_not_found_right_after_a_create_is_tried_again() {
         !stderr.contains(not_found),
         "a failure tried again is not shown: {stderr}"
     );
-    let rules = plan.endpoint_vpc.security_groups[0].ingress.len();
+    // One call per group adds all its rules; the one tried again, twice.
+    let authorized = calls_of(&calls, "authorize-security-group-ingress");
     assert_eq!(
-        calls_of(&calls, "authorize-security-group-ingress").len(),
-        rules + 1
+        authorized.len(),
+        plan.endpoint_vpc.security_groups.len() + 1
+    );
+    let permissions: serde_json::Value =
+        serde_json::from_str(arg_of(authorized[0], "--ip-permissions").unwrap()).unwrap();
+    assert_eq!(
+        permissions.as_array().unwrap().len(),
+        plan.endpoint_vpc.security_groups[0].ingress.len()
     );
 
     // It gives up after DDPL_NOT_FOUND_TRIES, with AWS's own message, and exits 1.

@@ -9,7 +9,9 @@ use serde_json::{Value as Json, json};
 
 use crate::naming::snake;
 use crate::plan::zones::caller_reference_prefix;
-use crate::plan::{EndpointPlan, Plan, PreflightCheck, RoutePlan, StackPlan, Tag, VpcPlan};
+use crate::plan::{
+    EndpointPlan, PeeringPlan, Plan, PreflightCheck, RoutePlan, StackPlan, Tag, VpcPlan,
+};
 
 #[derive(Serialize)]
 pub(crate) struct CliView<'p> {
@@ -72,6 +74,10 @@ pub(crate) struct Stack<'p> {
     /// The VPCs of the stack whose route tables the deploy reads (peering), space-separated;
     /// empty when it reads none.
     pub vpc_ids: String,
+    /// The shell variables of the peering connections the stack accepts.
+    pub accepted_peering_vars: Vec<String>,
+    /// 1 when the stack accepts peering connections another stack requested: it tags them too.
+    pub tag_on_accept: u8,
 }
 
 /// A role the scripts assume at their start (a stack's `role_arn`).
@@ -179,8 +185,6 @@ pub(crate) struct Peering<'p> {
     pub accepter_vpc_id: &'p str,
     pub peer_region: &'p str,
     pub peer_owner_id: &'p str,
-    /// 1 when the accepter's side tags the connection too (it is accepted in another stack).
-    pub tag_on_accept: u8,
     /// The routes of each side: in the requester's tables, then the accepter's.
     pub routes: Vec<Route<'p>>,
 }
@@ -245,7 +249,22 @@ fn stack_view<'p>(plan: &'p Plan, stack: &'p StackPlan) -> Stack<'p> {
                 .collect::<Vec<_>>()
                 .join(" ")
         },
+        accepted_peering_vars: plan
+            .peerings()
+            .iter()
+            .filter(|p| p.accepter_stack == stack.index)
+            .map(|p| peering_var(plan, p))
+            .collect(),
+        tag_on_accept: u8::from(
+            plan.peerings()
+                .iter()
+                .any(|p| p.accepter_stack == stack.index && p.remote_accepter),
+        ),
     }
+}
+
+fn peering_var(plan: &Plan, p: &PeeringPlan) -> String {
+    format!("pcx_{}", snake(&plan.agent_vpcs[p.agent_vpc].name))
 }
 
 fn endpoint_var(ep: &EndpointPlan) -> String {
@@ -359,14 +378,13 @@ impl<'p> CliView<'p> {
                         })
                     };
                     Peering {
-                        var: format!("pcx_{}", snake(&plan.agent_vpcs[p.agent_vpc].name)),
+                        var: peering_var(plan, p),
                         requester: stack(p.requester_stack),
                         accepter: stack(p.accepter_stack),
                         requester_vpc_id: &p.requester_vpc_id,
                         accepter_vpc_id: &p.accepter_vpc_id,
                         peer_region: p.peer_region.as_deref().unwrap_or_default(),
                         peer_owner_id: p.peer_owner_id.as_deref().unwrap_or_default(),
-                        tag_on_accept: u8::from(p.remote_accepter),
                         routes: routes(p.requester_stack, &p.requester_routes)
                             .chain(routes(p.accepter_stack, &p.accepter_routes))
                             .collect(),
