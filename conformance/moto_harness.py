@@ -1089,6 +1089,11 @@ def cli_converge_case(ctx: Context) -> None:
         scripts[name].write_text(ddpl(ctx.bin, "cli", *args, "-f", str(source)))
     before = snapshot(ctx)
     run_script(ctx, env, scripts["deploy-a"], "deploy A")
+    deployed = snapshot(ctx)
+    dry = {**env, "DDPL_DRY_RUN": "1"}
+    # A dry run of A' over A: something would change (exit 2), nothing does.
+    run_command(ctx, dry, ["bash", str(scripts["deploy-a2"])], "deploy A' dry run over A", ok=(2,))
+    expect_same("a dry run of A' over A changed resources", deployed, snapshot(ctx))
     mark = ctx.moto.requests_mark()
     run_script(ctx, env, scripts["deploy-a2"], "deploy A'")
     ctx.api_calls["cli converge"] = ctx.moto.requests_since(mark)
@@ -1096,7 +1101,6 @@ def cli_converge_case(ctx: Context) -> None:
     problems = check_end_state(ctx, plan2, converged, with_peering=True)
     if problems:
         raise CaseFailure("end state after deploying A then A':\n      " + "\n      ".join(problems))
-    dry = {**env, "DDPL_DRY_RUN": "1"}
     run_command(ctx, dry, ["bash", str(scripts["deploy-a2"])], "deploy A' dry run", ok=(0,))
     run_script(ctx, env, scripts["destroy-a2"], "destroy A'")
     expect_same("the teardown of A' did not restore the state before A", without_dns_attributes(before),
