@@ -237,15 +237,7 @@ def backend_create_vpc_endpoint(self: Any, *args: Any, **kwargs: Any) -> Any:
             )
         zones: dict[str, str] = {}
         for subnet_id in given.get("subnet_ids") or []:
-            zone = self.get_subnet(subnet_id).availability_zone
-            if zone in zones:
-                raise EC2ClientError(
-                    "DuplicateSubnetsInSameZone",
-                    f"Found another VPC endpoint subnet in the availability zone of {subnet_id}. "
-                    "VPC endpoint subnets should be in different availability zones supported "
-                    "by the VPC endpoint service.",
-                )
-            zones[zone] = subnet_id
+            _add_endpoint_subnet(self, zones, subnet_id)
     endpoint = _original_backend_create_vpc_endpoint(self, *args, **kwargs)
     if (given.get("endpoint_type") or "").lower() == "interface" and endpoint.dns_entries:
         # AWS lists a regional DNS entry and one per zone, in no promised order (for partner
@@ -255,6 +247,19 @@ def backend_create_vpc_endpoint(self: Any, *args: Any, **kwargs: Any) -> Any:
         label, rest = regional["dns_name"].split(".", 1)
         endpoint.dns_entries = _zonal_entries(regional, sorted(zones)) + [regional]
     return endpoint
+
+
+def _add_endpoint_subnet(backend: Any, zones: dict[str, str], subnet_id: str) -> None:
+    """Adds SUBNET_ID to an interface endpoint's subnets by zone; AWS refuses two in one zone."""
+    zone = backend.get_subnet(subnet_id).availability_zone
+    if zone in zones:
+        raise EC2ClientError(
+            "DuplicateSubnetsInSameZone",
+            f"Found another VPC endpoint subnet in the availability zone of {subnet_id}. "
+            "VPC endpoint subnets should be in different availability zones supported "
+            "by the VPC endpoint service.",
+        )
+    zones[zone] = subnet_id
 
 
 def _zonal_entries(regional: dict[str, str], zones: list[str]) -> list[dict[str, str]]:
@@ -272,15 +277,7 @@ def modify_vpc_endpoint(self: Any, vpc_id: str, policy_doc: str, add_subnets: li
     for subnet_id in remove_subnets or []:
         zones = {z: s for z, s in zones.items() if s != subnet_id}
     for subnet_id in add_subnets or []:
-        zone = self.get_subnet(subnet_id).availability_zone
-        if zone in zones:
-            raise EC2ClientError(
-                "DuplicateSubnetsInSameZone",
-                f"Found another VPC endpoint subnet in the availability zone of {subnet_id}. "
-                "VPC endpoint subnets should be in different availability zones supported "
-                "by the VPC endpoint service.",
-            )
-        zones[zone] = subnet_id
+        _add_endpoint_subnet(self, zones, subnet_id)
     _original_modify_vpc_endpoint(self, vpc_id, policy_doc, add_subnets, remove_subnets, *args, **kwargs)
     if (endpoint.vpc_endpoint_type or "").lower() == "interface" and endpoint.dns_entries:
         regional = endpoint.dns_entries[-1]
