@@ -706,6 +706,15 @@ fn deploy_runs_against_a_recording_stub() {
         .filter(|c| c[1] == "create-vpc-endpoint")
         .collect();
     assert_eq!(creates.len(), endpoints);
+    // A new group loses AWS's default egress rule by its permissions, right after the create
+    // (a read of its rules may not show it yet).
+    let groups = calls_of(&calls, "create-security-group").len();
+    let revoked: Vec<&Vec<String>> = calls_of(&calls, "revoke-security-group-egress");
+    assert_eq!((groups, revoked.len()), (1, 1));
+    assert_eq!(
+        arg_of(revoked[0], "--ip-permissions"),
+        Some(r#"[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]"#)
+    );
     for call in &calls {
         let r = call
             .iter()

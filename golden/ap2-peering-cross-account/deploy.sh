@@ -555,12 +555,19 @@ ensure_security_group() {
       --tag-specifications "$tag_spec_security_group" \
       --query GroupId --output text)
     created "security group $5 $sg"
+    # AWS gives a new group an allow-all IPv4 egress rule. Revoked by its permissions, not by
+    # a rule id that a read right after the create may not show yet (eventual consistency).
+    aws ec2 revoke-security-group-egress "${at[@]}" \
+      --group-id "$sg" --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]' \
+      --output text >/dev/null
+    new_groups[$sg]=1
   else
     log "security group $5 $sg exists"
   fi
   keep[$sg]=1
   printf -v "$3" '%s' "$sg"
 }
+declare -A new_groups=() # the groups this run created (their default egress rule revoked)
 
 # read_rules REGION PROFILE VAR GROUP_IDS: sets VAR to the rules of the security groups GROUP_IDS
 # (space-separated) as rows of (group id, rule id, egress, CIDR, protocol, from port, to port).
@@ -621,9 +628,8 @@ authorize_ingress() {
 
 # prune_rules REGION PROFILE RULES: revokes the rules of RULES (rows of read_rules) that this run
 # does not keep: every egress rule (the endpoints only answer connections, and security groups
-# are stateful; AWS gives a new group an allow-all egress rule, Terraform and CloudFormation
-# remove it too) and the ingress rules the topology no longer names. One call per group and
-# direction.
+# are stateful; Terraform and CloudFormation remove AWS's default egress rule too) and the
+# ingress rules the topology no longer names. One call per group and direction.
 prune_rules() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
@@ -631,6 +637,8 @@ prune_rules() {
   local -A revoke=()
   while IFS=$'\t' read -r group rule egress cidr protocol from _; do
     [[ -n $rule && -z ${keep[$rule]:-} ]] || continue
+    # A new group's default egress rule is already revoked (a read may still list it).
+    [[ -z ${new_groups[$group]:-} || $egress != True || $cidr != 0.0.0.0/0 ]] || continue
     revoke["$group $egress"]+=${revoke["$group $egress"]:+ }$rule
     if [[ $egress == True ]]; then
       log "revoking the egress rule $rule of $group"
