@@ -391,20 +391,6 @@ prune_peerings() {
   done <<<"$3"
 }
 
-# dropped_peerings PEERINGS: the ids of the live peering connections of PEERINGS (rows of
-# read_peerings) that this run does not keep, space-separated.
-dropped_peerings() {
-  local pcx rest status ids=''
-  while IFS=$'\t' read -r pcx rest; do
-    status=${rest##*$'\t'}
-    [[ -n $pcx && -z ${keep[$pcx]:-} ]] || continue
-    case $status in
-    initiating-request | pending-acceptance | provisioning | active) ids+=${ids:+ }$pcx ;;
-    esac
-  done <<<"$1"
-  printf '%s\n' "$ids"
-}
-
 # The key of the ddpl:name tag, as a JSON string (a JMESPath literal).
 name_tag_key='"ddpl:name"'
 
@@ -826,6 +812,20 @@ accept_peerings() {
     log "waiting for ${waiting[*]} to be active"
     waited "$start" "peering connection(s) ${waiting[*]} not active"
   done
+}
+
+# dropped_peerings PEERINGS: the ids of the live peering connections of PEERINGS (rows of
+# read_peerings) that this run does not keep, space-separated.
+dropped_peerings() {
+  local pcx rest status dropped=''
+  while IFS=$'\t' read -r pcx rest; do
+    status=${rest##*$'\t'}
+    [[ -n $pcx && -z ${keep[$pcx]:-} ]] || continue
+    case $status in
+    initiating-request | pending-acceptance | provisioning | active) dropped+=${dropped:+ }$pcx ;;
+    esac
+  done <<<"$1"
+  printf '%s\n' "$dropped"
 }
 
 # read_routes REGION PROFILE VAR VPC_IDS: sets VAR to the routes in the route tables of the

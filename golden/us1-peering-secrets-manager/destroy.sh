@@ -361,20 +361,6 @@ prune_peerings() {
   done <<<"$3"
 }
 
-# dropped_peerings PEERINGS: the ids of the live peering connections of PEERINGS (rows of
-# read_peerings) that this run does not keep, space-separated.
-dropped_peerings() {
-  local pcx rest status ids=''
-  while IFS=$'\t' read -r pcx rest; do
-    status=${rest##*$'\t'}
-    [[ -n $pcx && -z ${keep[$pcx]:-} ]] || continue
-    case $status in
-    initiating-request | pending-acceptance | provisioning | active) ids+=${ids:+ }$pcx ;;
-    esac
-  done <<<"$1"
-  printf '%s\n' "$ids"
-}
-
 # The key of the ddpl:name tag, as a JSON string (a JMESPath literal).
 name_tag_key='"ddpl:name"'
 
