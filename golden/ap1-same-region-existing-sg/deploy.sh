@@ -77,19 +77,6 @@ lookup() {
   done <<<"$1"
 }
 
-# peerings ROWS REQUESTER ACCEPTER [STATUS...]: the ids among rows of (id, requester VPC,
-# accepter VPC, status) that join the two VPCs, in one of the statuses when any are given.
-peerings() {
-  local rows=$1 requester=$2 accepter=$3 id req acc status
-  shift 3
-  while IFS=$'\t' read -r id req acc status; do
-    [[ $req == "$requester" && $acc == "$accepter" ]] || continue
-    if (($# == 0)) || [[ " $* " == *" $status "* ]]; then
-      printf '%s\n' "$id"
-    fi
-  done <<<"$rows"
-}
-
 # first_line TEXT, after_first_line TEXT: the first line of TEXT, and the lines after it.
 first_line() { printf '%s\n' "${1%%$'\n'*}"; }
 after_first_line() {
@@ -248,6 +235,15 @@ declare -A keep=()
 # The filter that finds what carries this topology's ddpl:name tag.
 our_tag_filter='[{"Name":"tag:ddpl:name","Values":["tokyo-obs"]}]'
 
+# set_rows VAR ROWS: sets the variable VAR to the rows a read printed (the CLI's None: none).
+set_rows() {
+  if missing "$2"; then
+    printf -v "$1" '%s' ''
+  else
+    printf -v "$1" '%s' "$2"
+  fi
+}
+
 # ids_of ROWS: the first column of ROWS, space-separated.
 ids_of() {
   local id rest ids=''
@@ -268,8 +264,7 @@ read_endpoints() {
     --filters "$our_tag_filter" \
     --query "VpcEndpoints[].[VpcEndpointId,VpcId,ServiceName,State,PrivateDnsEnabled,join(',',SubnetIds || \`[]\`),join(',',Groups[].GroupId || \`[]\`),join(',',DnsEntries[].join(':',[DnsName,HostedZoneId]) || \`[]\`)]" \
     --output text)
-  missing "$rows" && rows='' # None: nothing
-  printf -v "$3" '%s' "$rows"
+  set_rows "$3" "$rows"
 }
 
 # read_groups REGION PROFILE VAR: sets VAR to our security groups in the stack, as rows of (id,
@@ -281,8 +276,7 @@ read_groups() {
   rows=$(aws ec2 describe-security-groups "${at[@]}" \
     --filters "$our_tag_filter" \
     --query 'SecurityGroups[].[GroupId,VpcId,GroupName]' --output text)
-  missing "$rows" && rows='' # None: nothing
-  printf -v "$3" '%s' "$rows"
+  set_rows "$3" "$rows"
 }
 
 # prune_endpoints REGION PROFILE ENDPOINTS VAR: deletes the endpoints of ENDPOINTS (rows of

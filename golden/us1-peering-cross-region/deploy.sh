@@ -77,19 +77,6 @@ lookup() {
   done <<<"$1"
 }
 
-# peerings ROWS REQUESTER ACCEPTER [STATUS...]: the ids among rows of (id, requester VPC,
-# accepter VPC, status) that join the two VPCs, in one of the statuses when any are given.
-peerings() {
-  local rows=$1 requester=$2 accepter=$3 id req acc status
-  shift 3
-  while IFS=$'\t' read -r id req acc status; do
-    [[ $req == "$requester" && $acc == "$accepter" ]] || continue
-    if (($# == 0)) || [[ " $* " == *" $status "* ]]; then
-      printf '%s\n' "$id"
-    fi
-  done <<<"$rows"
-}
-
 # first_line TEXT, after_first_line TEXT: the first line of TEXT, and the lines after it.
 first_line() { printf '%s\n' "${1%%$'\n'*}"; }
 after_first_line() {
@@ -217,6 +204,15 @@ declare -A keep=()
 # The filter that finds what carries this topology's ddpl:name tag.
 our_tag_filter='[{"Name":"tag:ddpl:name","Values":["acme-peer"]}]'
 
+# set_rows VAR ROWS: sets the variable VAR to the rows a read printed (the CLI's None: none).
+set_rows() {
+  if missing "$2"; then
+    printf -v "$1" '%s' ''
+  else
+    printf -v "$1" '%s' "$2"
+  fi
+}
+
 # ids_of ROWS: the first column of ROWS, space-separated.
 ids_of() {
   local id rest ids=''
@@ -237,8 +233,7 @@ read_endpoints() {
     --filters "$our_tag_filter" \
     --query "VpcEndpoints[].[VpcEndpointId,VpcId,ServiceName,State,PrivateDnsEnabled,join(',',SubnetIds || \`[]\`),join(',',Groups[].GroupId || \`[]\`),join(',',DnsEntries[].join(':',[DnsName,HostedZoneId]) || \`[]\`)]" \
     --output text)
-  missing "$rows" && rows='' # None: nothing
-  printf -v "$3" '%s' "$rows"
+  set_rows "$3" "$rows"
 }
 
 # read_groups REGION PROFILE VAR: sets VAR to our security groups in the stack, as rows of (id,
@@ -250,8 +245,7 @@ read_groups() {
   rows=$(aws ec2 describe-security-groups "${at[@]}" \
     --filters "$our_tag_filter" \
     --query 'SecurityGroups[].[GroupId,VpcId,GroupName]' --output text)
-  missing "$rows" && rows='' # None: nothing
-  printf -v "$3" '%s' "$rows"
+  set_rows "$3" "$rows"
 }
 
 # prune_endpoints REGION PROFILE ENDPOINTS VAR: deletes the endpoints of ENDPOINTS (rows of
@@ -323,8 +317,16 @@ read_peerings() {
     --filters "$our_tag_filter" \
     --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,RequesterVpcInfo.VpcId,AccepterVpcInfo.VpcId,Status.Code]' \
     --output text)
-  missing "$rows" && rows='' # None: nothing
-  printf -v "$3" '%s' "$rows"
+  set_rows "$3" "$rows"
+}
+
+# live_peering STATUS: a peering connection in STATUS exists or is on its way (not rejected,
+# failed, expired or deleted).
+live_peering() {
+  case $1 in
+  initiating-request | pending-acceptance | provisioning | active) return 0 ;;
+  esac
+  return 1
 }
 
 # route_rows TABLES: the routes of describe-route-tables rows (route table id, then its routes as
@@ -342,16 +344,17 @@ route_rows() {
 # The query of the route reads: per table, its IPv4 routes and their targets.
 routes_query="RouteTables[].[RouteTableId,join(' ',Routes[?DestinationCidrBlock].join(';',[DestinationCidrBlock,State,join(',',[VpcPeeringConnectionId,TransitGatewayId,GatewayId,NatGatewayId,NetworkInterfaceId,InstanceId,CarrierGatewayId,LocalGatewayId,EgressOnlyInternetGatewayId][?@ != null])]))]"
 
-# routes_through REGION PROFILE VAR PEERINGS: sets VAR to the routes in the stack's route tables
-# (rows of route_rows) that go through one of the peering connections PEERINGS (space-separated;
-# none: no call).
-routes_through() {
+# read_routes REGION PROFILE VAR FILTER VALUES: sets VAR to the routes (rows of route_rows) of
+# the stack's route tables that the filter FILTER finds with one of VALUES (space-separated;
+# none: no call): vpc-id (the tables of those VPCs) or route.vpc-peering-connection-id (the
+# tables with a route through one of those peering connections).
+read_routes() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
   local tables=''
-  if [[ -n $4 ]]; then
+  if [[ -n $5 ]]; then
     tables=$(aws ec2 describe-route-tables "${at[@]}" \
-      --filters "Name=route.vpc-peering-connection-id,Values=${4// /,}" \
+      --filters "Name=$4,Values=${5// /,}" \
       --query "$routes_query" --output text)
     missing "$tables" && tables='' # None: nothing
   fi
@@ -382,12 +385,10 @@ prune_peerings() {
   local pcx requester accepter status
   while IFS=$'\t' read -r pcx requester accepter status; do
     [[ -n $pcx && -z ${keep[$pcx]:-} ]] || continue
-    case $status in
-    initiating-request | pending-acceptance | provisioning | active)
-      aws ec2 delete-vpc-peering-connection "${at[@]}" \
-        --vpc-peering-connection-id "$pcx" --output text >/dev/null
-      removed "peering connection $requester <-> $accepter $pcx" ;;
-    esac
+    live_peering "$status" || continue
+    aws ec2 delete-vpc-peering-connection "${at[@]}" \
+      --vpc-peering-connection-id "$pcx" --output text >/dev/null
+    removed "peering connection $requester <-> $accepter $pcx"
   done <<<"$3"
 }
 
@@ -414,8 +415,7 @@ read_zone_tags() {
       --resource-type hostedzone --resource-ids "${batch[@]}" \
       --query "ResourceTagSets[].[ResourceId,join(',',Tags[?Key==\`$name_tag_key\`].Value)]" --output text)
   done
-  missing "$rows" && rows='' # None: nothing
-  printf -v "$3" '%s' "$rows"
+  set_rows "$3" "$rows"
 }
 
 # zone_state REGION PROFILE VAR ZONE_ID: sets VAR to the zone's caller reference (first line)
@@ -426,8 +426,7 @@ zone_state() {
   local rows
   rows=$(aws route53 get-hosted-zone "${at[@]}" \
     --id "$4" --query '[[[HostedZone.CallerReference]], VPCs[].[VPCId,VPCRegion]][]' --output text)
-  missing "$rows" && rows='' # None: nothing
-  printf -v "$3" '%s' "$rows"
+  set_rows "$3" "$rows"
 }
 
 # is_ours_reference REFERENCE: the caller reference is one the deploy script gives its zones.
@@ -536,8 +535,7 @@ read_rules() {
       --query 'SecurityGroupRules[].[GroupId,SecurityGroupRuleId,IsEgress,CidrIpv4,IpProtocol,FromPort,ToPort]' \
       --output text)
   fi
-  missing "$rows" && rows='' # None: nothing
-  printf -v "$3" '%s' "$rows"
+  set_rows "$3" "$rows"
 }
 
 # ensure_ingress GROUP_ID RULES PROTOCOL PORT CIDR PERMISSIONS: ensures the group lets
@@ -743,12 +741,9 @@ ensure_peering() {
   [[ -z $7 ]] || peer+=(--peer-owner-id "$7")
   local pcx='' id requester accepter status=''
   while IFS=$'\t' read -r id requester accepter status; do
-    if [[ $requester == "$4" && $accepter == "$5" ]]; then
-      case $status in
-      initiating-request | pending-acceptance | provisioning | active)
-        pcx=$id
-        break ;;
-      esac
+    if [[ $requester == "$4" && $accepter == "$5" ]] && live_peering "$status"; then
+      pcx=$id
+      break
     fi
   done <<<"$8"
   if missing "$pcx"; then
@@ -821,24 +816,10 @@ dropped_peerings() {
   while IFS=$'\t' read -r pcx rest; do
     status=${rest##*$'\t'}
     [[ -n $pcx && -z ${keep[$pcx]:-} ]] || continue
-    case $status in
-    initiating-request | pending-acceptance | provisioning | active) dropped+=${dropped:+ }$pcx ;;
-    esac
+    live_peering "$status" || continue
+    dropped+=${dropped:+ }$pcx
   done <<<"$1"
   printf '%s\n' "$dropped"
-}
-
-# read_routes REGION PROFILE VAR VPC_IDS: sets VAR to the routes in the route tables of the
-# VPCs VPC_IDS (space-separated): rows of route_rows.
-read_routes() {
-  local -a at=(--region "$1")
-  [[ -z $2 ]] || at+=(--profile "$2")
-  local tables
-  tables=$(aws ec2 describe-route-tables "${at[@]}" \
-    --filters "Name=vpc-id,Values=${4// /,}" \
-    --query "$routes_query" --output text)
-  missing "$tables" && tables='' # None: nothing
-  printf -v "$3" '%s' "$(route_rows "$tables")"
 }
 
 # ensure_route REGION PROFILE ROUTE_TABLE CIDR PEERING ROUTES: ensures the route to CIDR in
@@ -1185,10 +1166,10 @@ pcx_eu_prod='' # set by ensure_peering
 ensure_peering 'us-east-1' '' pcx_eu_prod 'vpc-0111111111111111a' 'vpc-0222222222222222a' 'eu-west-1' '' "$peerings"
 accept_peerings 'eu-west-1' '' 1 "$pcx_eu_prod"
 routes_0='' # set by read_routes
-read_routes 'us-east-1' '' routes_0 'vpc-0111111111111111a'
+read_routes 'us-east-1' '' routes_0 vpc-id 'vpc-0111111111111111a'
 ensure_route 'us-east-1' '' 'rtb-0111111111111111a' '10.20.0.0/16' "$pcx_eu_prod" "$routes_0"
 routes_1='' # set by read_routes
-read_routes 'eu-west-1' '' routes_1 'vpc-0222222222222222a'
+read_routes 'eu-west-1' '' routes_1 vpc-id 'vpc-0222222222222222a'
 ensure_route 'eu-west-1' '' 'rtb-0222222222222222a' '10.0.0.0/16' "$pcx_eu_prod" "$routes_1"
 ensure_route 'eu-west-1' '' 'rtb-0222222222222222b' '10.0.0.0/16' "$pcx_eu_prod" "$routes_1"
 
@@ -1221,15 +1202,15 @@ while IFS=$'\t' read -r name id; do
   prune_zone 'us-east-1' '' "$id" "$name"
 done <<<"$zones"
 dropped=$(dropped_peerings "$peerings")
-routes='' # set by routes_through
+routes='' # set by read_routes
 prune_routes 'us-east-1' '' "$routes_0" "$our_peerings"
 if [[ -n $dropped ]]; then # routes in the tables of agent VPCs the topology no longer lists
-  routes_through 'us-east-1' '' routes "$dropped"
+  read_routes 'us-east-1' '' routes route.vpc-peering-connection-id "$dropped"
   prune_routes 'us-east-1' '' "$routes" "$dropped"
 fi
 prune_routes 'eu-west-1' '' "$routes_1" "$our_peerings"
 if [[ -n $dropped ]]; then # routes in the tables of agent VPCs the topology no longer lists
-  routes_through 'eu-west-1' '' routes "$dropped"
+  read_routes 'eu-west-1' '' routes route.vpc-peering-connection-id "$dropped"
   prune_routes 'eu-west-1' '' "$routes" "$dropped"
 fi
 prune_peerings 'us-east-1' '' "$peerings"

@@ -73,19 +73,6 @@ lookup() {
   done <<<"$1"
 }
 
-# peerings ROWS REQUESTER ACCEPTER [STATUS...]: the ids among rows of (id, requester VPC,
-# accepter VPC, status) that join the two VPCs, in one of the statuses when any are given.
-peerings() {
-  local rows=$1 requester=$2 accepter=$3 id req acc status
-  shift 3
-  while IFS=$'\t' read -r id req acc status; do
-    [[ $req == "$requester" && $acc == "$accepter" ]] || continue
-    if (($# == 0)) || [[ " $* " == *" $status "* ]]; then
-      printf '%s\n' "$id"
-    fi
-  done <<<"$rows"
-}
-
 # first_line TEXT, after_first_line TEXT: the first line of TEXT, and the lines after it.
 first_line() { printf '%s\n' "${1%%$'\n'*}"; }
 after_first_line() {
@@ -187,6 +174,15 @@ declare -A keep=()
 # The filter that finds what carries this topology's ddpl:name tag.
 our_tag_filter='[{"Name":"tag:ddpl:name","Values":["acme-hosts"]}]'
 
+# set_rows VAR ROWS: sets the variable VAR to the rows a read printed (the CLI's None: none).
+set_rows() {
+  if missing "$2"; then
+    printf -v "$1" '%s' ''
+  else
+    printf -v "$1" '%s' "$2"
+  fi
+}
+
 # ids_of ROWS: the first column of ROWS, space-separated.
 ids_of() {
   local id rest ids=''
@@ -207,8 +203,7 @@ read_endpoints() {
     --filters "$our_tag_filter" \
     --query "VpcEndpoints[].[VpcEndpointId,VpcId,ServiceName,State,PrivateDnsEnabled,join(',',SubnetIds || \`[]\`),join(',',Groups[].GroupId || \`[]\`),join(',',DnsEntries[].join(':',[DnsName,HostedZoneId]) || \`[]\`)]" \
     --output text)
-  missing "$rows" && rows='' # None: nothing
-  printf -v "$3" '%s' "$rows"
+  set_rows "$3" "$rows"
 }
 
 # read_groups REGION PROFILE VAR: sets VAR to our security groups in the stack, as rows of (id,
@@ -220,8 +215,7 @@ read_groups() {
   rows=$(aws ec2 describe-security-groups "${at[@]}" \
     --filters "$our_tag_filter" \
     --query 'SecurityGroups[].[GroupId,VpcId,GroupName]' --output text)
-  missing "$rows" && rows='' # None: nothing
-  printf -v "$3" '%s' "$rows"
+  set_rows "$3" "$rows"
 }
 
 # prune_endpoints REGION PROFILE ENDPOINTS VAR: deletes the endpoints of ENDPOINTS (rows of
@@ -293,8 +287,16 @@ read_peerings() {
     --filters "$our_tag_filter" \
     --query 'VpcPeeringConnections[].[VpcPeeringConnectionId,RequesterVpcInfo.VpcId,AccepterVpcInfo.VpcId,Status.Code]' \
     --output text)
-  missing "$rows" && rows='' # None: nothing
-  printf -v "$3" '%s' "$rows"
+  set_rows "$3" "$rows"
+}
+
+# live_peering STATUS: a peering connection in STATUS exists or is on its way (not rejected,
+# failed, expired or deleted).
+live_peering() {
+  case $1 in
+  initiating-request | pending-acceptance | provisioning | active) return 0 ;;
+  esac
+  return 1
 }
 
 # route_rows TABLES: the routes of describe-route-tables rows (route table id, then its routes as
@@ -312,16 +314,17 @@ route_rows() {
 # The query of the route reads: per table, its IPv4 routes and their targets.
 routes_query="RouteTables[].[RouteTableId,join(' ',Routes[?DestinationCidrBlock].join(';',[DestinationCidrBlock,State,join(',',[VpcPeeringConnectionId,TransitGatewayId,GatewayId,NatGatewayId,NetworkInterfaceId,InstanceId,CarrierGatewayId,LocalGatewayId,EgressOnlyInternetGatewayId][?@ != null])]))]"
 
-# routes_through REGION PROFILE VAR PEERINGS: sets VAR to the routes in the stack's route tables
-# (rows of route_rows) that go through one of the peering connections PEERINGS (space-separated;
-# none: no call).
-routes_through() {
+# read_routes REGION PROFILE VAR FILTER VALUES: sets VAR to the routes (rows of route_rows) of
+# the stack's route tables that the filter FILTER finds with one of VALUES (space-separated;
+# none: no call): vpc-id (the tables of those VPCs) or route.vpc-peering-connection-id (the
+# tables with a route through one of those peering connections).
+read_routes() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
   local tables=''
-  if [[ -n $4 ]]; then
+  if [[ -n $5 ]]; then
     tables=$(aws ec2 describe-route-tables "${at[@]}" \
-      --filters "Name=route.vpc-peering-connection-id,Values=${4// /,}" \
+      --filters "Name=$4,Values=${5// /,}" \
       --query "$routes_query" --output text)
     missing "$tables" && tables='' # None: nothing
   fi
@@ -352,12 +355,10 @@ prune_peerings() {
   local pcx requester accepter status
   while IFS=$'\t' read -r pcx requester accepter status; do
     [[ -n $pcx && -z ${keep[$pcx]:-} ]] || continue
-    case $status in
-    initiating-request | pending-acceptance | provisioning | active)
-      aws ec2 delete-vpc-peering-connection "${at[@]}" \
-        --vpc-peering-connection-id "$pcx" --output text >/dev/null
-      removed "peering connection $requester <-> $accepter $pcx" ;;
-    esac
+    live_peering "$status" || continue
+    aws ec2 delete-vpc-peering-connection "${at[@]}" \
+      --vpc-peering-connection-id "$pcx" --output text >/dev/null
+    removed "peering connection $requester <-> $accepter $pcx"
   done <<<"$3"
 }
 
@@ -384,8 +385,7 @@ read_zone_tags() {
       --resource-type hostedzone --resource-ids "${batch[@]}" \
       --query "ResourceTagSets[].[ResourceId,join(',',Tags[?Key==\`$name_tag_key\`].Value)]" --output text)
   done
-  missing "$rows" && rows='' # None: nothing
-  printf -v "$3" '%s' "$rows"
+  set_rows "$3" "$rows"
 }
 
 # zone_state REGION PROFILE VAR ZONE_ID: sets VAR to the zone's caller reference (first line)
@@ -396,8 +396,7 @@ zone_state() {
   local rows
   rows=$(aws route53 get-hosted-zone "${at[@]}" \
     --id "$4" --query '[[[HostedZone.CallerReference]], VPCs[].[VPCId,VPCRegion]][]' --output text)
-  missing "$rows" && rows='' # None: nothing
-  printf -v "$3" '%s' "$rows"
+  set_rows "$3" "$rows"
 }
 
 # is_ours_reference REFERENCE: the caller reference is one the deploy script gives its zones.
@@ -519,10 +518,10 @@ done <<<"$zones"
 
 # 3. Routes through our peering connections, in every stack's route tables, then the
 #    connections.
-routes='' # set by routes_through
-routes_through 'us-east-1' '' routes "$our_peerings"
+routes='' # set by read_routes
+read_routes 'us-east-1' '' routes route.vpc-peering-connection-id "$our_peerings"
 prune_routes 'us-east-1' '' "$routes" "$our_peerings"
-routes_through 'eu-west-1' '' routes "$our_peerings"
+read_routes 'eu-west-1' '' routes route.vpc-peering-connection-id "$our_peerings"
 prune_routes 'eu-west-1' '' "$routes" "$our_peerings"
 prune_peerings 'us-east-1' '' "$peerings"
 

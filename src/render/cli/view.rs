@@ -69,8 +69,8 @@ pub(crate) struct Stack<'p> {
     pub region_profile: [String; 2],
     /// The shell variables of the security groups the scripts create in the stack.
     pub group_vars: Vec<String>,
-    /// The shell variables of the stack's endpoints.
-    pub endpoint_vars: Vec<String>,
+    /// The stack holds endpoints (the deploy's wait reads it).
+    pub has_endpoints: bool,
     /// The VPCs of the stack whose route tables the deploy reads (peering), space-separated;
     /// empty when it reads none.
     pub vpc_ids: String,
@@ -236,11 +236,7 @@ fn stack_view<'p>(plan: &'p Plan, stack: &'p StackPlan) -> Stack<'p> {
         group_vars: vpcs()
             .flat_map(|v| (0..v.security_groups.len()).map(move |n| group_var(v, n)))
             .collect(),
-        endpoint_vars: plan
-            .endpoints()
-            .filter(|(v, _)| v.stack == stack.index)
-            .map(|(_, ep)| endpoint_var(ep))
-            .collect(),
+        has_endpoints: vpcs().any(|v| !v.endpoints.is_empty()),
         vpc_ids: if plan.peerings().is_empty() {
             String::new()
         } else {
