@@ -180,7 +180,6 @@ pub(crate) struct Zone<'p> {
 pub(crate) struct Peering<'p> {
     pub var: String,
     pub requester: Stack<'p>,
-    pub accepter: Stack<'p>,
     pub requester_vpc_id: &'p str,
     pub accepter_vpc_id: &'p str,
     pub peer_region: &'p str,
@@ -376,7 +375,6 @@ impl<'p> CliView<'p> {
                     Peering {
                         var: peering_var(plan, p),
                         requester: stack(p.requester_stack),
-                        accepter: stack(p.accepter_stack),
                         requester_vpc_id: &p.requester_vpc_id,
                         accepter_vpc_id: &p.accepter_vpc_id,
                         peer_region: p.peer_region.as_deref().unwrap_or_default(),
