@@ -28,7 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import tf_root  # noqa: E402
 
 
-def check(name: str, src: str, work: Path) -> tuple[str, bool, list[str]]:
+def check(name: str, src: str, work: Path, lock: str | None = None) -> tuple[str, bool, list[str]]:
+    """Init and validate one root. LOCK, the first root's dependency lock file, lets terraform
+    link the provider from the cache: without a lock file, terraform 1.4+ installs into the cache
+    again on every init, and two inits at once race there ("mkdir ...: file exists")."""
     root = work / name
     try:
         if src.startswith("module:"):
@@ -39,6 +42,8 @@ def check(name: str, src: str, work: Path) -> tuple[str, bool, list[str]]:
             notes = tf_root.prepare_root(Path(src), root)
     except (OSError, ValueError) as e:
         return name, False, [str(e)]
+    if lock is not None:
+        (root / ".terraform.lock.hcl").write_text(lock)
     tf = tf_root.terraform_bin()
     env = tf_root.env()
     # One copy of the provider for every root (terraform links it from the cache).
@@ -79,10 +84,12 @@ def main() -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     pairs = [r.split("=", 1) for r in args.roots]
     # The first root alone: it fills the plugin cache, which terraform does not fill safely
-    # from several inits at once ("still not detected in .terraform/providers").
+    # from several inits at once, and writes the lock file the others then init with.
     results = [check(pairs[0][0], pairs[0][1], args.work)]
+    first_lock = args.work / pairs[0][0] / ".terraform.lock.hcl"
+    lock = first_lock.read_text() if first_lock.is_file() else None
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        results += list(pool.map(lambda p: check(p[0], p[1], args.work), pairs[1:]))
+        results += list(pool.map(lambda p: check(p[0], p[1], args.work, lock), pairs[1:]))
     clean = 0
     for name, ok, lines in results:
         if ok:
