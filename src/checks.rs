@@ -80,16 +80,33 @@ fn datadog_checks(plan: &Plan, here: &VpcPlan) -> Vec<CheckGroup> {
         "check that {} has enableDnsSupport on and uses the Amazon-provided DNS server",
         here.vpc_id
     );
-    let no_connection = if let (Reach::Peering { .. }, VpcRole::Agent) = (&plan.reach, here.role) {
-        format!(
+    let no_connection = match (&plan.reach, here.role) {
+        (Reach::Peering { .. }, VpcRole::Agent) => format!(
             "check that the peering connection between {} and {} is active, that the route tables of both VPCs route {} and {} through it, and that the endpoint security group admits TCP 443 from {}",
             endpoint_vpc.vpc_id, here.vpc_id, endpoint_vpc.cidr, here.cidr, here.cidr
-        )
-    } else {
-        format!(
+        ),
+        (Reach::TransitGateway(tgw), VpcRole::Agent) => format!(
+            "check that {} and {} are attached (attachments available) to their Transit Gateway{}, that their route tables route {} and {} to it, that the Transit Gateway route tables route both CIDRs to the attachments{}, and that the endpoint security group admits TCP 443 from {}",
+            endpoint_vpc.vpc_id,
+            here.vpc_id,
+            if tgw.peerings.is_empty() {
+                String::new()
+            } else {
+                format!("s (hub {})", tgw.hub)
+            },
+            endpoint_vpc.cidr,
+            here.cidr,
+            if tgw.peerings.is_empty() {
+                ""
+            } else {
+                " (across a Transit Gateway peering: static routes)"
+            },
+            here.cidr
+        ),
+        _ => format!(
             "check that the endpoint security group admits TCP 443 from this host's address (and the subnet's network ACL), and that the endpoint is available in {}",
             endpoint_vpc.vpc_id
-        )
+        ),
     };
     let mut checks = Vec::new();
     let subnets = endpoint_vpc.subnet_ids.len();

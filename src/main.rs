@@ -196,8 +196,9 @@ fn parse_kind(text: &str) -> Result<Kind, String> {
         "same-region" => Ok(Kind::SameRegion),
         "cross-region" => Ok(Kind::CrossRegion),
         "peering" => Ok(Kind::Peering),
+        "transit-gateway" => Ok(Kind::TransitGateway),
         _ => Err(format!(
-            "{text:?} is not a kind; expected same-region, cross-region or peering"
+            "{text:?} is not a kind; expected same-region, cross-region, peering or transit-gateway"
         )),
     }
 }

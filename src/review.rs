@@ -7,12 +7,18 @@ use serde::Serialize;
 
 use crate::catalog::HostMatchKind;
 use crate::naming::snake;
-use crate::plan::{Plan, StackPlan, VpcPlan};
+use crate::plan::{
+    AttachmentPlan, Plan, StackPlan, StaticRouteTarget, TransitGatewayPlan, VpcPlan,
+};
 
 /// Hours in the month AWS prices are quoted for (365 * 24 / 12).
 pub const HOURS_PER_MONTH: u32 = 730;
 /// List price of one interface endpoint in one AZ for one hour in us-east-1, in USD.
 pub const DEFAULT_PRICE_PER_AZ_HOUR: f64 = 0.01;
+/// List price of one Transit Gateway attachment for one hour in us-east-1, in USD.
+pub const TRANSIT_GATEWAY_ATTACHMENT_HOUR: f64 = 0.05;
+/// List price of one GB a Transit Gateway processes in us-east-1, in USD.
+pub const TRANSIT_GATEWAY_PER_GB: f64 = 0.02;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Review {
@@ -24,8 +30,47 @@ pub struct Review {
     pub zones: Vec<ZoneReview>,
     pub peerings: Vec<PeeringReview>,
     pub routes: Vec<RouteReview>,
+    /// transit-gateway: the attachments, peerings and routes.
+    pub transit_gateway: Option<TransitGatewayReview>,
     pub diagram: Diagram,
     pub cost: Cost,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TransitGatewayReview {
+    pub hub: String,
+    /// Attachments ddpl-gen creates.
+    pub created: usize,
+    pub attachments: Vec<AttachmentReview>,
+    pub peerings: Vec<TransitGatewayPeeringReview>,
+    /// VPC routes through a Transit Gateway (`peering` holds the gateway).
+    pub routes: Vec<RouteReview>,
+    pub static_routes: Vec<StaticRouteReview>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentReview {
+    /// `endpoint (vpc-...)` or the agent VPC's name and id.
+    pub vpc: String,
+    pub transit_gateway_id: String,
+    /// `existing tgw-attach-...` or `created in N subnet(s)`, plus the acceptance.
+    pub how: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TransitGatewayPeeringReview {
+    pub attachment_id: String,
+    pub hub: String,
+    pub transit_gateway_id: String,
+    pub region: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StaticRouteReview {
+    pub route_table_id: String,
+    pub destination_cidr: String,
+    /// `attachment of payments` or `peering tgw-attach-...`.
+    pub target: String,
 }
 
 /// How many of each the plan holds (the review's first line).
@@ -117,6 +162,8 @@ pub struct RouteReview {
 pub struct Diagram {
     pub vpcs: Vec<DiagramVpc>,
     pub services: Vec<Node>,
+    /// transit-gateway: the Transit Gateways.
+    pub gateways: Vec<Node>,
     pub zones: Vec<Node>,
     pub links: Vec<Link>,
 }
@@ -138,7 +185,8 @@ pub struct Node {
 pub struct Link {
     pub from: String,
     pub to: String,
-    /// `privatelink` (solid arrow), `dns` (dotted arrow) or `peering` (two-way thick link).
+    /// `privatelink` (solid arrow), `dns` (dotted arrow), `peering` (two-way thick link) or
+    /// `attachment` (two-way link).
     pub style: &'static str,
     pub label: String,
 }
@@ -152,6 +200,21 @@ pub struct Cost {
     pub endpoints: usize,
     pub enis: usize,
     pub monthly_usd: String,
+    /// transit-gateway: the attachments ddpl-gen creates, at list price.
+    pub transit_gateway: Option<TransitGatewayCost>,
+}
+
+/// The hourly charge of the attachments ddpl-gen creates, and the per-GB rate (list prices in
+/// us-east-1: estimates; the traffic is not known).
+#[derive(Debug, Clone, Serialize)]
+pub struct TransitGatewayCost {
+    pub attachments: usize,
+    pub attachment_hours: u64,
+    pub price_per_attachment_hour: String,
+    pub monthly_usd: String,
+    pub price_per_gb: String,
+    /// Endpoints and attachments together.
+    pub total_usd: String,
 }
 
 /// One VPC's endpoints: endpoints x subnets (one ENI per AZ) x hours x price.
@@ -216,6 +279,9 @@ pub fn review(plan: &Plan, price_per_az_hour: f64) -> Review {
         zones: zone_reviews(plan),
         peerings: peering_reviews(plan),
         routes: route_reviews(plan),
+        transit_gateway: plan
+            .transit_gateway()
+            .map(|tgw| transit_gateway_review(plan, tgw)),
         diagram: diagram(plan),
         cost: cost(plan, price_per_az_hour),
     }
@@ -321,6 +387,9 @@ fn stack_review(plan: &Plan, stack: &StackPlan) -> StackReview {
             })
             .collect(),
     ));
+    if let Some(tgw) = plan.transit_gateway() {
+        rows.extend(transit_gateway_rows(plan, tgw, stack.index));
+    }
     rows.extend(row(
         "VPCs that need enableDnsSupport and enableDnsHostnames",
         vpcs.iter()
@@ -339,6 +408,138 @@ fn stack_review(plan: &Plan, stack: &StackPlan) -> StackReview {
         role_arn: stack.role_arn.clone(),
         vpcs: vpcs.iter().map(|v| vpc_title(v)).collect(),
         resources: rows,
+    }
+}
+
+/// A stack's part of the Transit Gateways: the attachments it creates or accepts, its VPC
+/// routes through them and its static routes.
+fn transit_gateway_rows(plan: &Plan, tgw: &TransitGatewayPlan, stack: usize) -> Vec<ResourceRow> {
+    let attachments = || tgw.attachments();
+    let mut rows = Vec::new();
+    rows.extend(row(
+        "Transit Gateway VPC attachments (created)",
+        attachments()
+            .filter(|a| a.created() && a.stack == stack)
+            .map(|a| format!("{} -> {}", a.vpc, a.transit_gateway_id))
+            .collect(),
+    ));
+    if stack == plan.endpoint_vpc.stack {
+        rows.extend(row(
+            "Transit Gateway attachment acceptances",
+            attachments()
+                .filter(|a| a.accepted_by_hub)
+                .map(|a| a.vpc.clone())
+                .collect(),
+        ));
+    }
+    rows.extend(row(
+        "Routes through a Transit Gateway",
+        tgw_route_reviews(plan, tgw)
+            .into_iter()
+            .filter(|(s, _)| *s == stack)
+            .map(|(_, r)| format!("{} -> {}", r.route_table_id, r.destination_cidr))
+            .collect(),
+    ));
+    rows.extend(row(
+        "Transit Gateway static routes",
+        tgw.static_routes
+            .iter()
+            .filter(|r| r.stack == stack)
+            .map(|r| format!("{} -> {}", r.route_table_id, r.destination_cidr))
+            .collect(),
+    ));
+    rows
+}
+
+/// The VPC routes through the Transit Gateways, each with the stack that adds it: both sides
+/// of every spoke, the gateway named in `peering`.
+fn tgw_route_reviews(plan: &Plan, tgw: &TransitGatewayPlan) -> Vec<(usize, RouteReview)> {
+    tgw.spokes
+        .iter()
+        .flat_map(|spoke| {
+            let agent = &plan.agent_vpcs[spoke.agent_vpc];
+            let endpoint = spoke.endpoint_routes.iter().map(move |r| {
+                (
+                    plan.endpoint_vpc.stack,
+                    plan.endpoint_vpc.name.clone(),
+                    r,
+                    tgw.hub.clone(),
+                )
+            });
+            let agents = spoke.agent_routes.iter().map(move |r| {
+                (
+                    agent.stack,
+                    agent.name.clone(),
+                    r,
+                    spoke.attachment.transit_gateway_id.clone(),
+                )
+            });
+            endpoint.chain(agents).map(|(stack, vpc, r, gateway)| {
+                (
+                    stack,
+                    RouteReview {
+                        route_table_id: r.route_table_id.clone(),
+                        vpc,
+                        destination_cidr: r.destination_cidr.clone(),
+                        peering: gateway,
+                    },
+                )
+            })
+        })
+        .collect()
+}
+
+fn attachment_review(plan: &Plan, a: &AttachmentPlan) -> AttachmentReview {
+    let mut how = match &a.existing_id {
+        Some(id) => format!("existing {id}"),
+        None => format!("created in {} subnet(s)", a.subnet_ids.len()),
+    };
+    if a.accepted_by_hub {
+        how.push_str(&format!(", accepted by {}", plan.endpoint_stack().id));
+    }
+    AttachmentReview {
+        vpc: format!("{} ({})", a.vpc, a.vpc_id),
+        transit_gateway_id: a.transit_gateway_id.clone(),
+        how,
+    }
+}
+
+fn transit_gateway_review(plan: &Plan, tgw: &TransitGatewayPlan) -> TransitGatewayReview {
+    TransitGatewayReview {
+        hub: tgw.hub.clone(),
+        created: tgw.attachments().filter(|a| a.created()).count(),
+        attachments: tgw
+            .attachments()
+            .map(|a| attachment_review(plan, a))
+            .collect(),
+        peerings: tgw
+            .peerings
+            .iter()
+            .map(|p| TransitGatewayPeeringReview {
+                attachment_id: p.attachment_id.clone(),
+                hub: tgw.hub.clone(),
+                transit_gateway_id: p.transit_gateway_id.clone(),
+                region: p.region.clone(),
+            })
+            .collect(),
+        routes: tgw_route_reviews(plan, tgw)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect(),
+        static_routes: tgw
+            .static_routes
+            .iter()
+            .map(|r| StaticRouteReview {
+                route_table_id: r.route_table_id.clone(),
+                destination_cidr: r.destination_cidr.clone(),
+                target: match &r.target {
+                    StaticRouteTarget::Attachment { vpc } => format!("attachment of {vpc}"),
+                    StaticRouteTarget::Peering { peering } => {
+                        format!("peering {}", tgw.peerings[*peering].attachment_id)
+                    }
+                },
+            })
+            .collect(),
     }
 }
 
@@ -504,6 +705,12 @@ fn diagram(plan: &Plan) -> Diagram {
             label,
         });
     }
+    let mut gateways = Vec::new();
+    if let Some(tgw) = plan.transit_gateway() {
+        let (nodes, tgw_links) = transit_gateway_diagram(plan, tgw);
+        gateways = nodes;
+        links.extend(tgw_links);
+    }
     let mut zones = Vec::new();
     for z in plan.zones() {
         let ident = snake(&plan.zone_endpoint(z).name);
@@ -544,9 +751,54 @@ fn diagram(plan: &Plan) -> Diagram {
     Diagram {
         vpcs,
         services,
+        gateways,
         zones,
         links,
     }
+}
+
+/// The Transit Gateways (the hub, then the peered ones as listed), each VPC's attachment and
+/// each peering.
+fn transit_gateway_diagram(plan: &Plan, tgw: &TransitGatewayPlan) -> (Vec<Node>, Vec<Link>) {
+    // Transit Gateway ids start with `tgw-`: the node id is the id itself.
+    let node = |id: &str| snake(id);
+    let mut nodes = vec![Node {
+        id: node(&tgw.hub),
+        label: format!(
+            "Transit Gateway {} in {}",
+            tgw.hub, plan.endpoint_vpc.region
+        ),
+    }];
+    let mut links = Vec::new();
+    for p in &tgw.peerings {
+        nodes.push(Node {
+            id: node(&p.transit_gateway_id),
+            label: format!("Transit Gateway {} in {}", p.transit_gateway_id, p.region),
+        });
+        links.push(Link {
+            from: node(&tgw.hub),
+            to: node(&p.transit_gateway_id),
+            style: "peering",
+            label: format!("Transit Gateway peering {}", p.attachment_id),
+        });
+    }
+    for a in tgw.attachments() {
+        let vpc = plan
+            .vpcs()
+            .find(|v| v.name == a.vpc)
+            .map_or(String::new(), |v| snake(&v.name));
+        links.push(Link {
+            from: format!("vpc_{vpc}"),
+            to: node(&a.transit_gateway_id),
+            style: "attachment",
+            label: if a.created() {
+                "attachment, created".into()
+            } else {
+                "attachment, existing".into()
+            },
+        });
+    }
+    (nodes, links)
 }
 
 fn cost(plan: &Plan, price: f64) -> Cost {
@@ -570,6 +822,19 @@ fn cost(plan: &Plan, price: f64) -> Cost {
             monthly_usd: usd(amount),
         });
     }
+    let transit_gateway = plan.transit_gateway().map(|tgw| {
+        let attachments = tgw.attachments().filter(|a| a.created()).count();
+        let attachment_hours = attachments as u64 * u64::from(hours);
+        let amount = attachment_hours as f64 * TRANSIT_GATEWAY_ATTACHMENT_HOUR;
+        TransitGatewayCost {
+            attachments,
+            attachment_hours,
+            price_per_attachment_hour: format!("{TRANSIT_GATEWAY_ATTACHMENT_HOUR}"),
+            monthly_usd: usd(amount),
+            price_per_gb: format!("{TRANSIT_GATEWAY_PER_GB}"),
+            total_usd: usd(total + amount),
+        }
+    });
     Cost {
         price_per_az_hour: format!("{price}"),
         hours_per_month: hours,
@@ -577,6 +842,7 @@ fn cost(plan: &Plan, price: f64) -> Cost {
         enis: lines.iter().map(|l| l.enis).sum(),
         lines,
         monthly_usd: usd(total),
+        transit_gateway,
     }
 }
 

@@ -409,7 +409,9 @@ mod tests {
                 "endpoint_vpc": {"vpc_id": "vpc-0123456789abcdef0\n", "region": "us-east-1x",
                     "cidr": "10.0.0.0/8/", "account_id": "12345678901",
                     "subnet_ids": ["subnet-0123456789abcdeF0"], "route_table_ids": ["rtb-1"],
-                    "security_group_ids": ["sg-12345678 "]},
+                    "security_group_ids": ["sg-12345678 "], "transit_gateway_id": "tgw-1",
+                    "transit_gateway_attachment_id": "tgw-attach-0123456789abcdeF0",
+                    "transit_gateway_route_table_id": "tgw-rtb-"},
                 "agent_vpcs": [{"name": "-a"}]}),
         ];
         for doc in docs {
@@ -432,7 +434,7 @@ mod tests {
 
         // The patterns build.rs found, with their DFAs. That it found every one of the file is
         // the other test's part: the build-time validator fails each pattern as the file does.
-        assert_eq!(DDPL_PATTERNS.len(), 10);
+        assert_eq!(DDPL_PATTERNS.len(), 13);
         let edits = [
             'a', 'Z', '0', '9', '-', '.', '/', ':', ' ', '\n', '\u{e9}', '\u{0}',
         ];

@@ -20,14 +20,24 @@ pub enum Kind {
     SameRegion,
     CrossRegion,
     Peering,
+    TransitGateway,
 }
 
 impl Kind {
+    /// Every kind, in the order the documentation lists them.
+    pub const ALL: [Kind; 4] = [
+        Kind::SameRegion,
+        Kind::CrossRegion,
+        Kind::Peering,
+        Kind::TransitGateway,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::SameRegion => "same-region",
             Kind::CrossRegion => "cross-region",
             Kind::Peering => "peering",
+            Kind::TransitGateway => "transit-gateway",
         }
     }
 }
@@ -52,6 +62,19 @@ pub struct Topology {
     pub endpoint_vpc: EndpointVpc,
     #[serde(default)]
     pub agent_vpcs: Vec<AgentVpc>,
+    /// transit-gateway: the peering attachments between the endpoint VPC's Transit Gateway and
+    /// the Transit Gateways of agent VPCs in other regions.
+    #[serde(default)]
+    pub transit_gateway_peerings: Vec<TransitGatewayPeering>,
+}
+
+/// An existing peering attachment between the endpoint VPC's Transit Gateway and another's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitGatewayPeering {
+    /// The other (agent VPCs') Transit Gateway.
+    pub transit_gateway_id: String,
+    pub attachment_id: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -73,6 +96,16 @@ pub struct EndpointVpc {
     pub profile: Option<String>,
     #[serde(default)]
     pub role_arn: Option<String>,
+    /// transit-gateway: the Transit Gateway the VPC is attached to.
+    #[serde(default)]
+    pub transit_gateway_id: Option<String>,
+    /// transit-gateway: the VPC's existing attachment (else one is created in `subnet_ids`).
+    #[serde(default)]
+    pub transit_gateway_attachment_id: Option<String>,
+    /// transit-gateway: the Transit Gateway route table that gets a static route to the other
+    /// side's CIDR.
+    #[serde(default)]
+    pub transit_gateway_route_table_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -92,6 +125,16 @@ pub struct AgentVpc {
     pub profile: Option<String>,
     #[serde(default)]
     pub role_arn: Option<String>,
+    /// transit-gateway: the Transit Gateway the VPC is attached to.
+    #[serde(default)]
+    pub transit_gateway_id: Option<String>,
+    /// transit-gateway: the VPC's existing attachment (else one is created in `subnet_ids`).
+    #[serde(default)]
+    pub transit_gateway_attachment_id: Option<String>,
+    /// transit-gateway: the Transit Gateway route table that gets a static route to the other
+    /// side's CIDR.
+    #[serde(default)]
+    pub transit_gateway_route_table_id: Option<String>,
 }
 
 /// Parses YAML or JSON text (JSON when it starts with `{`) into a document.

@@ -240,7 +240,7 @@ fn check_regions(t: &Topology, site: &Site, problems: &mut Vec<Problem>) {
     let site_region = site.region.as_deref().unwrap_or_default();
     let region = &t.endpoint_vpc.region;
     match t.kind {
-        Kind::SameRegion | Kind::Peering if region != site_region => {
+        Kind::SameRegion | Kind::Peering | Kind::TransitGateway if region != site_region => {
             let other = if t.kind == Kind::SameRegion {
                 "; from another region use kind cross-region (or peering)"
             } else {
@@ -465,7 +465,12 @@ fn check_cidrs(t: &Topology, problems: &mut Vec<Problem>) {
             problems.push(Problem::new(
                 pb.clone(),
                 format!(
-                    "{b} overlaps {pa} ({a}){more}; VPC peering cannot join overlapping CIDR blocks"
+                    "{b} overlaps {pa} ({a}){more}; {}",
+                    if t.kind == Kind::TransitGateway {
+                        "routes through a Transit Gateway cannot tell overlapping CIDR blocks apart"
+                    } else {
+                        "VPC peering cannot join overlapping CIDR blocks"
+                    }
                 ),
             ));
         }
@@ -505,6 +510,10 @@ fn check_kind_shape(t: &Topology, problems: &mut Vec<Problem>) {
     match Connectivity::of(t.kind).reach {
         ReachChoice::InEndpointVpc => check_agents_in_endpoint_vpc(t, problems),
         ReachChoice::Peering => check_peering(t, problems),
+        ReachChoice::TransitGateway => check_transit_gateway(t, problems),
+    }
+    if t.kind != Kind::TransitGateway {
+        check_no_transit_gateway_fields(t, problems);
     }
 }
 
@@ -525,7 +534,7 @@ fn check_agents_in_endpoint_vpc(t: &Topology, problems: &mut Vec<Problem>) {
         problems.push(Problem::new(
             "agent_vpcs",
             format!(
-                "only kind peering uses agent_vpcs; with kind {} agents run in the endpoint VPC (remove agent_vpcs or use kind peering)",
+                "only kinds peering and transit-gateway use agent_vpcs; with kind {} agents run in the endpoint VPC (remove agent_vpcs or use kind peering or transit-gateway)",
                 t.kind.as_str()
             ),
         ));
@@ -534,7 +543,7 @@ fn check_agents_in_endpoint_vpc(t: &Topology, problems: &mut Vec<Problem>) {
         problems.push(Problem::new(
             "endpoint_vpc.route_table_ids",
             format!(
-                "only kind peering uses route tables; remove it for kind {}",
+                "only kinds peering and transit-gateway use route tables; remove it for kind {}",
                 t.kind.as_str()
             ),
         ));
@@ -543,17 +552,24 @@ fn check_agents_in_endpoint_vpc(t: &Topology, problems: &mut Vec<Problem>) {
 
 /// Peering: agent VPCs, route tables on both sides, and agent VPCs that can be told apart.
 fn check_peering(t: &Topology, problems: &mut Vec<Problem>) {
+    check_agent_vpcs(t, problems);
+}
+
+/// What peering and transit-gateway share: agent VPCs, route tables on both sides, and agent
+/// VPCs that can be told apart.
+fn check_agent_vpcs(t: &Topology, problems: &mut Vec<Problem>) {
     let e = &t.endpoint_vpc;
+    let kind = t.kind.as_str();
     if t.agent_vpcs.is_empty() {
         problems.push(Problem::new(
             "agent_vpcs",
-            "kind peering needs at least one agent VPC (name, vpc_id, region, cidr, route_table_ids)",
+            format!("kind {kind} needs at least one agent VPC (name, vpc_id, region, cidr, route_table_ids)"),
         ));
     }
     if e.route_table_ids.is_empty() {
         problems.push(Problem::new(
             "endpoint_vpc.route_table_ids",
-            "required with kind peering: the route tables that get routes to the agent VPCs (e.g. [rtb-0123456789abcdef0])",
+            format!("required with kind {kind}: the route tables that get routes to the agent VPCs (e.g. [rtb-0123456789abcdef0])"),
         ));
     }
     let mut seen = SeenAgents::new(t);
@@ -562,7 +578,7 @@ fn check_peering(t: &Topology, problems: &mut Vec<Problem>) {
         if a.route_table_ids.is_empty() {
             problems.push(Problem::new(
                 format!("agent_vpcs[{i}].route_table_ids"),
-                "required with kind peering: the route tables that get a route to the endpoint VPC (e.g. [rtb-0aaaaaaaaaaaaaaaa])",
+                format!("required with kind {kind}: the route tables that get a route to the endpoint VPC (e.g. [rtb-0aaaaaaaaaaaaaaaa])"),
             ));
         }
         if t.secrets_manager_endpoint && a.subnet_ids.is_empty() {
@@ -570,6 +586,178 @@ fn check_peering(t: &Topology, problems: &mut Vec<Problem>) {
                 format!("agent_vpcs[{i}].subnet_ids"),
                 "required with secrets_manager_endpoint: the subnets for the agent VPC's Secrets Manager endpoint",
             ));
+        }
+    }
+}
+
+/// transit-gateway: what peering asks, and every VPC's gateway known. The hub is named; an
+/// agent VPC's gateway is named or, in the hub's region, defaults to the hub; any other
+/// gateway is reached through a peering attachment the topology lists, once; a VPC without
+/// an attachment has subnets to create one in.
+fn check_transit_gateway(t: &Topology, problems: &mut Vec<Problem>) {
+    check_agent_vpcs(t, problems);
+    let e = &t.endpoint_vpc;
+    let Some(hub) = e.transit_gateway_id.as_deref() else {
+        problems.push(Problem::new(
+            "endpoint_vpc.transit_gateway_id",
+            "required with kind transit-gateway: the Transit Gateway the endpoint VPC is attached to (e.g. tgw-0123456789abcdef0)",
+        ));
+        return;
+    };
+    // Each gateway other than the hub, with the region of its first agent VPC.
+    let mut regions: HashMap<&str, (&str, usize)> = HashMap::new();
+    for (i, a) in t.agent_vpcs.iter().enumerate() {
+        let path = format!("agent_vpcs[{i}]");
+        let gateway = match a.transit_gateway_id.as_deref() {
+            Some(gateway) => gateway,
+            None if a.region == e.region => hub,
+            None => {
+                problems.push(Problem::new(
+                    format!("{path}.transit_gateway_id"),
+                    format!(
+                        "required for an agent VPC outside the endpoint VPC's region {:?}: the Transit Gateway of {:?} that is peered with {hub} (list the peering in transit_gateway_peerings)",
+                        e.region, a.region
+                    ),
+                ));
+                continue;
+            }
+        };
+        if gateway == hub && a.region != e.region {
+            problems.push(Problem::new(
+                format!("{path}.transit_gateway_id"),
+                format!(
+                    "{hub} is the endpoint VPC's Transit Gateway in {:?}; a Transit Gateway is regional, so a VPC in {:?} attaches to one of its own region (peered with {hub})",
+                    e.region, a.region
+                ),
+            ));
+        }
+        if gateway != hub {
+            match regions.get(gateway) {
+                Some(&(region, first)) if region != a.region => problems.push(Problem::new(
+                    format!("{path}.transit_gateway_id"),
+                    format!(
+                        "{gateway} is agent_vpcs[{first}]'s Transit Gateway in {region:?}; a Transit Gateway is regional, so it cannot serve a VPC in {:?}",
+                        a.region
+                    ),
+                )),
+                Some(_) => {}
+                None => {
+                    regions.insert(gateway, (&a.region, i));
+                    if !t.transit_gateway_peerings.iter().any(|p| p.transit_gateway_id == gateway) {
+                        problems.push(Problem::new(
+                            format!("{path}.transit_gateway_id"),
+                            format!(
+                                "{gateway} is not the endpoint VPC's Transit Gateway ({hub}); list its peering attachment with {hub} in transit_gateway_peerings (transit_gateway_id: {gateway}, attachment_id: tgw-attach-...)"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        if a.transit_gateway_attachment_id.is_none() && a.subnet_ids.is_empty() {
+            problems.push(Problem::new(
+                format!("{path}.subnet_ids"),
+                "required without transit_gateway_attachment_id: the subnets (one per Availability Zone) to attach the agent VPC to its Transit Gateway in",
+            ));
+        }
+    }
+    check_transit_gateway_peerings(t, hub, &regions, problems);
+}
+
+/// Each peering attachment is listed once and serves an agent VPC's gateway.
+fn check_transit_gateway_peerings(
+    t: &Topology,
+    hub: &str,
+    used: &HashMap<&str, (&str, usize)>,
+    problems: &mut Vec<Problem>,
+) {
+    let mut gateways: HashMap<&str, usize> = HashMap::new();
+    let mut attachments: HashMap<&str, usize> = HashMap::new();
+    let existing = [t.endpoint_vpc.transit_gateway_attachment_id.as_deref()]
+        .into_iter()
+        .chain(
+            t.agent_vpcs
+                .iter()
+                .map(|a| a.transit_gateway_attachment_id.as_deref()),
+        )
+        .flatten()
+        .collect::<HashSet<_>>();
+    for (i, p) in t.transit_gateway_peerings.iter().enumerate() {
+        let path = format!("transit_gateway_peerings[{i}]");
+        if p.transit_gateway_id == hub {
+            problems.push(Problem::new(
+                format!("{path}.transit_gateway_id"),
+                format!("{hub} is the endpoint VPC's own Transit Gateway; name the agent VPCs' gateway at the other end of the peering"),
+            ));
+        } else if let Some(first) = gateways.insert(&p.transit_gateway_id, i) {
+            problems.push(Problem::new(
+                format!("{path}.transit_gateway_id"),
+                format!("{} is also transit_gateway_peerings[{first}]; list each Transit Gateway's peering once", p.transit_gateway_id),
+            ));
+        } else if !used.contains_key(p.transit_gateway_id.as_str()) {
+            problems.push(Problem::new(
+                format!("{path}.transit_gateway_id"),
+                format!("no agent VPC names {}; remove the entry or set an agent VPC's transit_gateway_id", p.transit_gateway_id),
+            ));
+        }
+        if let Some(first) = attachments.insert(&p.attachment_id, i) {
+            problems.push(Problem::new(
+                format!("{path}.attachment_id"),
+                format!("{} is also transit_gateway_peerings[{first}].attachment_id; a peering attachment joins two Transit Gateways", p.attachment_id),
+            ));
+        }
+        if existing.contains(p.attachment_id.as_str()) {
+            problems.push(Problem::new(
+                format!("{path}.attachment_id"),
+                format!("{} is a VPC's transit_gateway_attachment_id; a peering attachment is another attachment", p.attachment_id),
+            ));
+        }
+    }
+}
+
+/// The Transit Gateway fields belong to kind transit-gateway.
+fn check_no_transit_gateway_fields(t: &Topology, problems: &mut Vec<Problem>) {
+    let refuse = |path: String, problems: &mut Vec<Problem>| {
+        problems.push(Problem::new(
+            path,
+            format!(
+                "only kind transit-gateway uses Transit Gateways; remove it for kind {}",
+                t.kind.as_str()
+            ),
+        ));
+    };
+    if !t.transit_gateway_peerings.is_empty() {
+        refuse("transit_gateway_peerings".into(), problems);
+    }
+    let e = &t.endpoint_vpc;
+    let sides = std::iter::once((
+        "endpoint_vpc".to_string(),
+        [
+            &e.transit_gateway_id,
+            &e.transit_gateway_attachment_id,
+            &e.transit_gateway_route_table_id,
+        ],
+    ))
+    .chain(t.agent_vpcs.iter().enumerate().map(|(i, a)| {
+        (
+            format!("agent_vpcs[{i}]"),
+            [
+                &a.transit_gateway_id,
+                &a.transit_gateway_attachment_id,
+                &a.transit_gateway_route_table_id,
+            ],
+        )
+    }));
+    let fields = [
+        "transit_gateway_id",
+        "transit_gateway_attachment_id",
+        "transit_gateway_route_table_id",
+    ];
+    for (path, values) in sides {
+        for (field, value) in fields.iter().zip(values) {
+            if value.is_some() {
+                refuse(format!("{path}.{field}"), problems);
+            }
         }
     }
 }

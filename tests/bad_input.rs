@@ -11,7 +11,9 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 
 // The bases: acme-prod with a tag, acme-peer with two agent VPCs.
-use support::fixtures::{peering_two_agents as peering, same_region_tagged as same_region, with};
+use support::fixtures::{
+    TRANSIT_GATEWAY, peering_two_agents as peering, same_region_tagged as same_region, with,
+};
 use support::text;
 
 fn run(args: &[&str], stdin: Option<Vec<u8>>) -> (Output, Duration) {
@@ -109,7 +111,7 @@ fn at(path: &str) -> String {
 
 #[test]
 fn the_bases_are_valid() {
-    for base in [same_region(), peering()] {
+    for base in [same_region(), peering(), transit_gateway()] {
         let (_dir, path) = file_with(base.as_bytes(), "t.yaml");
         let (out, _) = run(&["validate", "-f", &path], None);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -558,14 +560,14 @@ const SEMANTIC: &[Mutation] = &[
         "  subnet_ids: [subnet-0123456789abcdef0]",
         "  subnet_ids: [subnet-0123456789abcdef0]\n  route_table_ids: [rtb-0123456789abcdef0]",
         "endpoint_vpc.route_table_ids",
-        "only kind peering",
+        "only kinds peering and transit-gateway",
     ),
     (
         peering,
         "kind: peering",
         "kind: same-region",
         "agent_vpcs",
-        "only kind peering",
+        "only kinds peering and transit-gateway",
     ),
     (
         peering,
@@ -690,7 +692,96 @@ const SEMANTIC: &[Mutation] = &[
         "extra security groups",
     ),
     // More peerings than AWS allows on one VPC: `more_peerings_than_aws_allows_on_a_vpc`.
+    // Transit Gateways: every gateway known, every peering used once.
+    (
+        transit_gateway,
+        "  transit_gateway_id: tgw-0123456789abcdef0\n",
+        "",
+        "endpoint_vpc.transit_gateway_id",
+        "required with kind transit-gateway",
+    ),
+    (
+        transit_gateway,
+        "    transit_gateway_id: tgw-0aaaaaaaaaaaaaaaa\n",
+        "",
+        "agent_vpcs[1].transit_gateway_id",
+        "required for an agent VPC outside",
+    ),
+    (
+        transit_gateway,
+        "    transit_gateway_id: tgw-0aaaaaaaaaaaaaaaa\n",
+        "    transit_gateway_id: tgw-0123456789abcdef0\n",
+        "agent_vpcs[1].transit_gateway_id",
+        "a Transit Gateway is regional",
+    ),
+    (
+        transit_gateway,
+        "    subnet_ids: [subnet-0bbbbbbbbbbbbbbbb]\n",
+        "    subnet_ids: [subnet-0bbbbbbbbbbbbbbbb]\n    transit_gateway_id: tgw-0aaaaaaaaaaaaaaaa\n",
+        "agent_vpcs[1].transit_gateway_id",
+        "cannot serve a VPC in",
+    ),
+    (
+        transit_gateway,
+        "  - transit_gateway_id: tgw-0aaaaaaaaaaaaaaaa\n",
+        "  - transit_gateway_id: tgw-0dddddddddddddddd\n",
+        "agent_vpcs[1].transit_gateway_id",
+        "list its peering attachment",
+    ),
+    (
+        transit_gateway,
+        "    subnet_ids: [subnet-0bbbbbbbbbbbbbbbb]\n",
+        "",
+        "agent_vpcs[0].subnet_ids",
+        "required without transit_gateway_attachment_id",
+    ),
+    (
+        transit_gateway,
+        "  - transit_gateway_id: tgw-0aaaaaaaaaaaaaaaa\n",
+        "  - transit_gateway_id: tgw-0123456789abcdef0\n",
+        "transit_gateway_peerings[0].transit_gateway_id",
+        "the endpoint VPC's own Transit Gateway",
+    ),
+    (
+        transit_gateway,
+        "    attachment_id: tgw-attach-0cccccccccccccccc\n",
+        "    attachment_id: tgw-attach-0cccccccccccccccc\n  - transit_gateway_id: tgw-0aaaaaaaaaaaaaaaa\n    attachment_id: tgw-attach-0eeeeeeeeeeeeeeee\n",
+        "transit_gateway_peerings[1].transit_gateway_id",
+        "list each Transit Gateway's peering once",
+    ),
+    (
+        transit_gateway,
+        "    attachment_id: tgw-attach-0cccccccccccccccc\n",
+        "    attachment_id: tgw-attach-0cccccccccccccccc\n  - transit_gateway_id: tgw-0dddddddddddddddd\n    attachment_id: tgw-attach-0eeeeeeeeeeeeeeee\n",
+        "transit_gateway_peerings[1].transit_gateway_id",
+        "no agent VPC names",
+    ),
+    (
+        transit_gateway,
+        "    attachment_id: tgw-attach-0cccccccccccccccc\n",
+        "    attachment_id: tgw-attach-0cccccccccccccccc\n  - transit_gateway_id: tgw-0dddddddddddddddd\n    attachment_id: tgw-attach-0cccccccccccccccc\n",
+        "transit_gateway_peerings[1].attachment_id",
+        "a peering attachment joins two Transit Gateways",
+    ),
+    (
+        transit_gateway,
+        "    attachment_id: tgw-attach-0cccccccccccccccc\n",
+        "    attachment_id: tgw-attach-0aaaaaaaaaaaaaaaa\n",
+        "transit_gateway_peerings[0].attachment_id",
+        "is a VPC's transit_gateway_attachment_id",
+    ),
+    (
+        peering,
+        "  account_id: \"111111111111\"\n",
+        "  account_id: \"111111111111\"\n  transit_gateway_id: tgw-0123456789abcdef0\n",
+        "endpoint_vpc.transit_gateway_id",
+        "only kind transit-gateway uses Transit Gateways",
+    ),
 ];
+
+fn transit_gateway() -> &'static str {
+    TRANSIT_GATEWAY
+}
 
 #[test]
 fn every_semantic_rule_names_its_field() {

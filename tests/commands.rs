@@ -265,7 +265,7 @@ fn schema_prints_the_topology_schema() {
 #[test]
 fn init_writes_a_valid_topology_for_every_kind_and_site() {
     let dir = tempfile::tempdir().unwrap();
-    for kind in ["same-region", "cross-region", "peering"] {
+    for kind in ddpl_gen::topology::Kind::ALL.map(|k| k.as_str()) {
         for site in ["us1", "ap1", "ap2", "ap1.datadoghq.com"] {
             let file = dir.path().join(format!("{kind}-{site}.yaml"));
             let f = file.to_str().unwrap();

@@ -262,7 +262,7 @@ fn golden_services() {
 fn golden_init() {
     use ddpl_gen::topology::Kind;
     let catalog = Catalog::embedded();
-    let produced: Vec<(String, String)> = [Kind::SameRegion, Kind::CrossRegion, Kind::Peering]
+    let produced: Vec<(String, String)> = Kind::ALL
         .into_iter()
         .map(|kind| {
             let starter = ddpl_gen::init::starter(&catalog, kind, "us1").expect("us1 starter");

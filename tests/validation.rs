@@ -238,8 +238,16 @@ fn peering_endpoint_must_be_in_the_site_region() {
 #[test]
 fn agent_vpcs_only_with_peering() {
     let t = with(PEERING, "kind: peering", "kind: same-region");
-    assert_problem(&t, "agent_vpcs", &["only kind peering"]);
-    assert_problem(&t, "endpoint_vpc.route_table_ids", &["only kind peering"]);
+    assert_problem(
+        &t,
+        "agent_vpcs",
+        &["only kinds peering and transit-gateway"],
+    );
+    assert_problem(
+        &t,
+        "endpoint_vpc.route_table_ids",
+        &["only kinds peering and transit-gateway"],
+    );
 }
 
 #[test]

@@ -3,8 +3,8 @@
 //!
 //! - where the endpoints sit ([`Placement`]): in the site's region, or in another region with
 //!   the site's region as their service region (cross-region PrivateLink);
-//! - how agents reach them ([`ReachChoice`]): from inside the endpoint VPC, or from agent VPCs
-//!   peered with it;
+//! - how agents reach them ([`ReachChoice`]): from inside the endpoint VPC, from agent VPCs
+//!   peered with it, or from agent VPCs attached to Transit Gateways;
 //! - how Datadog's names resolve to them ([`ResolutionChoice`]): the endpoints' own private DNS,
 //!   or private hosted zones associated with every VPC that has agents.
 
@@ -39,6 +39,9 @@ pub enum ReachChoice {
     InEndpointVpc,
     /// Agents run in agent VPCs, each peered with the endpoint VPC.
     Peering,
+    /// Agents run in agent VPCs attached to Transit Gateways: the endpoint VPC's, or one
+    /// peered with it.
+    TransitGateway,
 }
 
 /// How Datadog's host names resolve to the endpoints.
@@ -75,6 +78,11 @@ impl Connectivity {
             Kind::Peering => (
                 false,
                 ReachChoice::Peering,
+                ResolutionChoice::PrivateHostedZones,
+            ),
+            Kind::TransitGateway => (
+                false,
+                ReachChoice::TransitGateway,
                 ResolutionChoice::PrivateHostedZones,
             ),
         };

@@ -205,6 +205,111 @@ pub enum Reach {
     InEndpointVpc,
     /// One peering connection per agent VPC, with routes both ways.
     Peering { peerings: Vec<PeeringPlan> },
+    /// Transit Gateways: attachments where asked, routes both ways through them.
+    TransitGateway(Box<TransitGatewayPlan>),
+}
+
+/// Agents reach the endpoint VPC through its Transit Gateway (the hub), directly or across a
+/// Transit Gateway peering. The gateways and the peerings are the topology's: referenced,
+/// never created or deleted.
+#[derive(Debug, Clone, Serialize)]
+pub struct TransitGatewayPlan {
+    /// The endpoint VPC's Transit Gateway.
+    pub hub: String,
+    pub endpoint_attachment: AttachmentPlan,
+    /// One per agent VPC, as listed.
+    pub spokes: Vec<SpokePlan>,
+    /// The peering attachments between the hub and the agent VPCs' other gateways, as listed.
+    pub peerings: Vec<TransitGatewayPeeringPlan>,
+    /// Static routes in the Transit Gateway route tables the topology names, both ways, once
+    /// per route table and destination (spokes that name one table share its route to the
+    /// endpoint VPC).
+    pub static_routes: Vec<StaticRoutePlan>,
+}
+
+/// A VPC's attachment to its Transit Gateway: an existing one, or one created in its subnets.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentPlan {
+    /// `endpoint` or the agent VPC's name.
+    pub vpc: String,
+    /// The VPC's stack, which creates the attachment.
+    pub stack: usize,
+    pub vpc_id: String,
+    pub transit_gateway_id: String,
+    /// The attachment the topology names; none: ddpl-gen creates one.
+    pub existing_id: Option<String>,
+    /// Where a created attachment has its network interfaces (one subnet per zone).
+    pub subnet_ids: Vec<String>,
+    /// The gateway route table the VPC's `transit_gateway_route_table_id` names.
+    pub route_table_id: Option<String>,
+    /// Created in another account than the hub's, on the hub: the hub's owner (the endpoint
+    /// VPC's stack) accepts it, as AWS asks unless the gateway accepts shared attachments
+    /// by itself.
+    pub accepted_by_hub: bool,
+}
+
+impl TransitGatewayPlan {
+    /// Every VPC attachment: the endpoint VPC's, then the spokes' as listed.
+    pub fn attachments(&self) -> impl Iterator<Item = &AttachmentPlan> {
+        std::iter::once(&self.endpoint_attachment).chain(self.spokes.iter().map(|s| &s.attachment))
+    }
+}
+
+impl AttachmentPlan {
+    /// ddpl-gen creates this attachment.
+    pub fn created(&self) -> bool {
+        self.existing_id.is_none()
+    }
+}
+
+/// One agent VPC on a Transit Gateway.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpokePlan {
+    /// Index into `Plan::agent_vpcs`.
+    pub agent_vpc: usize,
+    pub attachment: AttachmentPlan,
+    /// The Transit Gateway peering crossed (index into `TransitGatewayPlan::peerings`); none
+    /// when the agent VPC is on the hub.
+    pub peering: Option<usize>,
+    /// Routes in the endpoint VPC's tables to the agent CIDR, through the hub.
+    pub endpoint_routes: Vec<RoutePlan>,
+    /// Routes in the agent VPC's tables to the endpoint CIDR, through the agent's gateway.
+    pub agent_routes: Vec<RoutePlan>,
+}
+
+/// A Transit Gateway peering attachment the topology names.
+#[derive(Debug, Clone, Serialize)]
+pub struct TransitGatewayPeeringPlan {
+    pub attachment_id: String,
+    /// The agent VPCs' gateway at the other end.
+    pub transit_gateway_id: String,
+    pub region: String,
+}
+
+/// A static route in a Transit Gateway route table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaticRoutePlan {
+    /// The VPC whose `transit_gateway_route_table_id` names the table: `endpoint` or the agent
+    /// VPC's name.
+    pub named_by: String,
+    /// Who adds it: the hub's routes the endpoint VPC's stack, another gateway's the agent
+    /// VPC's.
+    pub stack: usize,
+    pub route_table_id: String,
+    pub destination_cidr: String,
+    /// The VPC of `destination_cidr`: `endpoint` or the agent VPC's name.
+    pub to: String,
+    pub target: StaticRouteTarget,
+}
+
+/// Where a static route sends traffic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum StaticRouteTarget {
+    /// A VPC attachment: `endpoint` or the agent VPC's name.
+    Attachment { vpc: String },
+    /// The peering attachment (index into `TransitGatewayPlan::peerings`).
+    Peering { peering: usize },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -302,7 +407,7 @@ impl Plan {
     pub fn agent_locations(&self) -> Vec<&VpcPlan> {
         match self.reach {
             Reach::InEndpointVpc => vec![&self.endpoint_vpc],
-            Reach::Peering { .. } => self.agent_vpcs.iter().collect(),
+            Reach::Peering { .. } | Reach::TransitGateway(_) => self.agent_vpcs.iter().collect(),
         }
     }
 
@@ -315,7 +420,15 @@ impl Plan {
     pub fn peerings(&self) -> &[PeeringPlan] {
         match &self.reach {
             Reach::Peering { peerings } => peerings,
-            Reach::InEndpointVpc => &[],
+            Reach::InEndpointVpc | Reach::TransitGateway(_) => &[],
+        }
+    }
+
+    /// The Transit Gateways' part (none unless agents reach the endpoints through them).
+    pub fn transit_gateway(&self) -> Option<&TransitGatewayPlan> {
+        match &self.reach {
+            Reach::TransitGateway(tgw) => Some(tgw),
+            Reach::InEndpointVpc | Reach::Peering { .. } => None,
         }
     }
 
@@ -381,7 +494,7 @@ pub fn plan(v: &Validated<'_>) -> Plan {
         vpc.security_groups = security_groups::agent_vpc(&t.name, vpc);
     }
 
-    let reach = reach::build(connectivity.reach, &endpoint_vpc, &agent_vpcs, &stacks);
+    let reach = reach::build(connectivity.reach, t, &endpoint_vpc, &agent_vpcs, &stacks);
     let resolution = zones::build(connectivity.resolution, &t.name, &endpoint_vpc, &agent_vpcs);
     let zoned = matches!(resolution, Resolution::PrivateHostedZones { .. });
     for vpc in std::iter::once(&mut endpoint_vpc).chain(&mut agent_vpcs) {
@@ -427,6 +540,8 @@ pub fn plan(v: &Validated<'_>) -> Plan {
     plan.quota_warnings = warnings::quotas(&plan);
     let texts = plan.quota_warnings.iter().map(QuotaWarning::text);
     plan.warnings.extend(texts.collect::<Vec<_>>());
+    let notes = warnings::transit_gateway(&plan);
+    plan.warnings.extend(notes);
     plan
 }
 

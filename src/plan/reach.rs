@@ -1,10 +1,16 @@
-//! Step 4: how agents reach the endpoints. A new way (a Transit Gateway) is a new
-//! `ReachChoice` variant, a new `Reach` variant and one builder function here.
+//! Step 4: how agents reach the endpoints. A new way is a new `ReachChoice` variant, a new
+//! `Reach` variant and one builder function here.
 
-use super::{PeeringPlan, Reach, ReachChoice, RoutePlan, StackPlan, VpcPlan, crosses_accounts};
+use super::{
+    AttachmentPlan, PeeringPlan, Reach, ReachChoice, RoutePlan, SpokePlan, StackPlan,
+    StaticRoutePlan, StaticRouteTarget, TransitGatewayPeeringPlan, TransitGatewayPlan, VpcPlan,
+    crosses_accounts,
+};
+use crate::topology::Topology;
 
 pub(super) fn build(
     choice: ReachChoice,
+    t: &Topology,
     endpoint_vpc: &VpcPlan,
     agent_vpcs: &[VpcPlan],
     stacks: &[StackPlan],
@@ -18,6 +24,142 @@ pub(super) fn build(
                 .map(|(index, agent)| peering(endpoint_vpc, index, agent, stacks))
                 .collect(),
         },
+        ReachChoice::TransitGateway => {
+            Reach::TransitGateway(Box::new(transit_gateway(t, endpoint_vpc, agent_vpcs)))
+        }
+    }
+}
+
+/// Routes to `destination` in every route table of `vpc`.
+fn routes(vpc: &VpcPlan, destination: &str) -> Vec<RoutePlan> {
+    vpc.route_table_ids
+        .iter()
+        .map(|rtb| RoutePlan {
+            route_table_id: rtb.clone(),
+            destination_cidr: destination.to_string(),
+        })
+        .collect()
+}
+
+/// The hub, the endpoint VPC's attachment and one spoke per agent VPC (validation has made
+/// sure every gateway is known: the hub is given, an agent VPC's is given or defaulted to the
+/// hub, and every other gateway has its peering listed).
+fn transit_gateway(
+    t: &Topology,
+    endpoint_vpc: &VpcPlan,
+    agent_vpcs: &[VpcPlan],
+) -> TransitGatewayPlan {
+    let e = &t.endpoint_vpc;
+    let hub = e.transit_gateway_id.clone().unwrap_or_default();
+    let peerings: Vec<TransitGatewayPeeringPlan> = t
+        .transit_gateway_peerings
+        .iter()
+        .map(|p| TransitGatewayPeeringPlan {
+            attachment_id: p.attachment_id.clone(),
+            transit_gateway_id: p.transit_gateway_id.clone(),
+            // The region of the agent VPCs on that gateway.
+            region: t
+                .agent_vpcs
+                .iter()
+                .find(|a| a.transit_gateway_id.as_deref() == Some(&p.transit_gateway_id))
+                .map(|a| a.region.clone())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let endpoint_attachment = AttachmentPlan {
+        vpc: endpoint_vpc.name.clone(),
+        stack: endpoint_vpc.stack,
+        vpc_id: endpoint_vpc.vpc_id.clone(),
+        transit_gateway_id: hub.clone(),
+        existing_id: e.transit_gateway_attachment_id.clone(),
+        subnet_ids: endpoint_vpc.subnet_ids.clone(),
+        route_table_id: e.transit_gateway_route_table_id.clone(),
+        accepted_by_hub: false,
+    };
+    let mut static_routes = Vec::new();
+    let spokes = t
+        .agent_vpcs
+        .iter()
+        .zip(agent_vpcs)
+        .enumerate()
+        .map(|(index, (a, agent))| {
+            let gateway = a.transit_gateway_id.clone().unwrap_or_else(|| hub.clone());
+            let peering = (gateway != hub)
+                .then(|| {
+                    peerings
+                        .iter()
+                        .position(|p| p.transit_gateway_id == gateway)
+                })
+                .flatten();
+            let on_hub = peering.is_none();
+            let attachment = AttachmentPlan {
+                vpc: agent.name.clone(),
+                stack: agent.stack,
+                vpc_id: agent.vpc_id.clone(),
+                transit_gateway_id: gateway,
+                existing_id: a.transit_gateway_attachment_id.clone(),
+                subnet_ids: agent.subnet_ids.clone(),
+                route_table_id: a.transit_gateway_route_table_id.clone(),
+                accepted_by_hub: on_hub
+                    && a.transit_gateway_attachment_id.is_none()
+                    && crosses_accounts(
+                        endpoint_vpc.account_id.as_deref(),
+                        agent.account_id.as_deref(),
+                    ),
+            };
+            let toward = |vpc: &str| match peering {
+                Some(peering) => StaticRouteTarget::Peering { peering },
+                None => StaticRouteTarget::Attachment {
+                    vpc: vpc.to_string(),
+                },
+            };
+            if let Some(rtb) = &e.transit_gateway_route_table_id {
+                static_routes.push(StaticRoutePlan {
+                    named_by: endpoint_vpc.name.clone(),
+                    stack: endpoint_vpc.stack,
+                    route_table_id: rtb.clone(),
+                    destination_cidr: agent.cidr.clone(),
+                    to: agent.name.clone(),
+                    target: toward(&agent.name),
+                });
+            }
+            if let Some(rtb) = &a.transit_gateway_route_table_id {
+                let route = StaticRoutePlan {
+                    named_by: agent.name.clone(),
+                    // A route table of the hub is the hub owner's to change.
+                    stack: if on_hub {
+                        endpoint_vpc.stack
+                    } else {
+                        agent.stack
+                    },
+                    route_table_id: rtb.clone(),
+                    destination_cidr: endpoint_vpc.cidr.clone(),
+                    to: endpoint_vpc.name.clone(),
+                    target: toward(&endpoint_vpc.name),
+                };
+                let same_place = |r: &StaticRoutePlan| {
+                    r.route_table_id == route.route_table_id
+                        && r.destination_cidr == route.destination_cidr
+                };
+                if !static_routes.iter().any(same_place) {
+                    static_routes.push(route);
+                }
+            }
+            SpokePlan {
+                agent_vpc: index,
+                attachment,
+                peering,
+                endpoint_routes: routes(endpoint_vpc, &agent.cidr),
+                agent_routes: routes(agent, &endpoint_vpc.cidr),
+            }
+        })
+        .collect();
+    TransitGatewayPlan {
+        hub,
+        endpoint_attachment,
+        spokes,
+        peerings,
+        static_routes,
     }
 }
 
@@ -34,15 +176,6 @@ fn peering(
         agent.account_id.as_deref(),
     );
     let cross_region = agent.region != endpoint_vpc.region;
-    let routes = |vpc: &VpcPlan, destination: &str| -> Vec<RoutePlan> {
-        vpc.route_table_ids
-            .iter()
-            .map(|rtb| RoutePlan {
-                route_table_id: rtb.clone(),
-                destination_cidr: destination.to_string(),
-            })
-            .collect()
-    };
     debug_assert!(stacks.len() > agent.stack);
     PeeringPlan {
         agent_vpc: index,

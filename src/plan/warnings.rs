@@ -134,6 +134,35 @@ pub(super) fn quotas(plan: &Plan) -> Vec<QuotaWarning> {
     warnings
 }
 
+/// Routes do not propagate across a Transit Gateway peering: a side without a route table to
+/// add static routes to needs them added by hand.
+pub(super) fn transit_gateway(plan: &Plan) -> Vec<String> {
+    let Some(tgw) = plan.transit_gateway() else {
+        return Vec::new();
+    };
+    tgw.spokes
+        .iter()
+        .filter(|spoke| spoke.peering.is_some())
+        .filter_map(|spoke| {
+            let agent = &plan.agent_vpcs[spoke.agent_vpc];
+            let hub_side = tgw.endpoint_attachment.route_table_id.is_some();
+            let agent_side = spoke.attachment.route_table_id.is_some();
+            let missing: Vec<String> = [
+                (!hub_side).then(|| format!("endpoint_vpc.transit_gateway_route_table_id (a route to {} in {})", agent.cidr, tgw.hub)),
+                (!agent_side).then(|| format!("agent_vpcs[{}].transit_gateway_route_table_id (a route to {} in {})", spoke.agent_vpc, plan.endpoint_vpc.cidr, spoke.attachment.transit_gateway_id)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (!missing.is_empty()).then(|| format!(
+                "{} reaches the endpoint VPC across a Transit Gateway peering, where routes do not propagate, and the topology names no route table for {}: add those static routes through the peering attachment yourself, or name the route tables.",
+                agent.name,
+                missing.join(" nor ")
+            ))
+        })
+        .collect()
+}
+
 /// Each VPC with the field that names it.
 fn field_paths(plan: &Plan) -> Vec<(String, &VpcPlan)> {
     std::iter::once(("endpoint_vpc".to_string(), &plan.endpoint_vpc))

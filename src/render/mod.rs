@@ -65,8 +65,12 @@ const TEMPLATES: &[EmbeddedTemplate] = &[
     embedded!("terraform/versions.tf.j2"),
     embedded!("terraform/providers.tf.j2"),
     embedded!("terraform/variables.tf.j2"),
-    embedded!("terraform/main.tf.j2", imports: ["terraform/agents.tf.j2"]),
+    embedded!(
+        "terraform/main.tf.j2",
+        imports: ["terraform/agents.tf.j2", "terraform/transit_gateway.tf.j2"]
+    ),
     embedded!("terraform/agents.tf.j2"),
+    embedded!("terraform/transit_gateway.tf.j2"),
     embedded!("terraform/moved.tf.j2"),
     embedded!("terraform/outputs.tf.j2"),
     embedded!("terraform/README.md.j2"),
@@ -373,7 +377,15 @@ fn with_template<R>(
 ) -> Result<R, Error> {
     let render_error = |e: TemplateError| Error::Render {
         template: name.to_string(),
-        reason: format!("{e:#}"),
+        reason: {
+            let mut text = format!("{e:#}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(inner) = source {
+                text.push_str(&format!("\ncaused by: {inner:#}"));
+                source = inner.source();
+            }
+            text
+        },
     };
     let env = environment();
     {

@@ -117,6 +117,44 @@ variant!(
     ]
 );
 
+/// Transit Gateway: a hub in us-east-1 with its attachment, a spoke beside it that gets an
+/// attachment in its subnet, and one in eu-west-1 (another account) across a Transit Gateway
+/// peering.
+pub const TRANSIT_GATEWAY: &str = r#"
+version: 1
+name: acme-tgw
+site: us1
+kind: transit-gateway
+services: [metrics]
+endpoint_vpc:
+  vpc_id: vpc-0123456789abcdef0
+  region: us-east-1
+  cidr: 10.0.0.0/16
+  subnet_ids: [subnet-0123456789abcdef0]
+  route_table_ids: [rtb-0123456789abcdef0]
+  account_id: "111111111111"
+  transit_gateway_id: tgw-0123456789abcdef0
+  transit_gateway_attachment_id: tgw-attach-0123456789abcdef0
+agent_vpcs:
+  - name: us-apps
+    vpc_id: vpc-0bbbbbbbbbbbbbbbb
+    region: us-east-1
+    cidr: 10.21.0.0/16
+    route_table_ids: [rtb-0bbbbbbbbbbbbbbbb]
+    subnet_ids: [subnet-0bbbbbbbbbbbbbbbb]
+  - name: eu-prod
+    vpc_id: vpc-0aaaaaaaaaaaaaaaa
+    region: eu-west-1
+    cidr: 10.20.0.0/16
+    route_table_ids: [rtb-0aaaaaaaaaaaaaaaa]
+    account_id: "222222222222"
+    transit_gateway_id: tgw-0aaaaaaaaaaaaaaaa
+    transit_gateway_attachment_id: tgw-attach-0aaaaaaaaaaaaaaaa
+transit_gateway_peerings:
+  - transit_gateway_id: tgw-0aaaaaaaaaaaaaaaa
+    attachment_id: tgw-attach-0cccccccccccccccc
+"#;
+
 /// Cross-region: metrics of us1 from a VPC in eu-west-1.
 pub const CROSS_REGION: &str = r#"
 version: 1

@@ -10,7 +10,8 @@ use serde_json::{Value as Json, json};
 use crate::naming::snake;
 use crate::plan::zones::caller_reference_prefix;
 use crate::plan::{
-    EndpointPlan, PeeringPlan, Plan, PreflightCheck, RoutePlan, StackPlan, Tag, VpcPlan,
+    AttachmentPlan, EndpointPlan, PeeringPlan, Plan, PreflightCheck, RoutePlan, StackPlan,
+    StaticRouteTarget, Tag, TransitGatewayPlan, VpcPlan,
 };
 
 #[derive(Serialize)]
@@ -45,6 +46,169 @@ pub(crate) struct CliView<'p> {
     pub associations: Vec<Association<'p>>,
     /// Those of `associations` that another account owns.
     pub cross_account_associations: Vec<Association<'p>>,
+    /// transit-gateway: attachments, routes through the gateways, static routes.
+    pub transit_gateway: Option<TransitGateway<'p>>,
+}
+
+/// What the scripts do with Transit Gateways. The gateways and the attachments the topology
+/// names are not the scripts': they create (and remove) only the attachments they tag, and
+/// the routes they mark on their route table (a tag `ddpl:route:<cidr>` with the topology's
+/// name, since a route carries no tags).
+#[derive(Serialize)]
+pub(crate) struct TransitGateway<'p> {
+    /// Every VPC's attachment: the topology's (`existing_id`) or one to ensure.
+    pub attachments: Vec<Attachment<'p>>,
+    /// The hub's owner accepts these (attachments of other accounts), then awaits them.
+    pub accepted_vars: Vec<String>,
+    /// Each stack awaits the attachments it created that nobody else accepts.
+    pub waits: Vec<AttachmentWait>,
+    pub routes: Vec<Route<'p>>,
+    pub static_routes: Vec<StaticRoute<'p>>,
+    /// The prefix of the tag key that marks a route as the scripts'.
+    pub route_mark: &'static str,
+    /// The route reads' query: each table's routes and the marks of this topology.
+    pub routes_query: String,
+    /// The query of the Transit Gateway route tables' marks.
+    pub route_tables_query: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Attachment<'p> {
+    pub var: String,
+    pub vpc_name: &'p str,
+    pub stack: usize,
+    pub region_profile: [String; 2],
+    pub transit_gateway_id: &'p str,
+    pub vpc_id: &'p str,
+    pub subnet_ids: String,
+    /// The attachment the topology names (not the scripts'); empty: ensured.
+    pub existing_id: &'p str,
+    /// A static route leads to it (the script needs its variable).
+    pub routed_to: bool,
+}
+
+#[derive(Serialize)]
+pub(crate) struct AttachmentWait {
+    pub region_profile: [String; 2],
+    pub vars: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct StaticRoute<'p> {
+    pub region_profile: [String; 2],
+    pub stack: usize,
+    pub route_table_id: &'p str,
+    pub destination_cidr: &'p str,
+    /// The attachment: the variable of a VPC's, or the peering attachment's id.
+    pub attachment_var: Option<String>,
+    pub attachment_id: Option<&'p str>,
+}
+
+/// The tag key prefix of the marks of the routes the scripts made through a Transit Gateway.
+pub(crate) const ROUTE_MARK: &str = "ddpl:route:";
+
+fn attachment_var(vpc: &str) -> String {
+    format!("att_{}", snake(vpc))
+}
+
+impl<'p> TransitGateway<'p> {
+    fn new(plan: &'p Plan, tgw: &'p TransitGatewayPlan) -> Self {
+        let rp = |stack: usize| region_profile(&plan.stacks[stack]);
+        let attachment = |a: &'p AttachmentPlan| Attachment {
+            var: attachment_var(&a.vpc),
+            vpc_name: &a.vpc,
+            stack: a.stack,
+            region_profile: rp(a.stack),
+            transit_gateway_id: &a.transit_gateway_id,
+            vpc_id: &a.vpc_id,
+            subnet_ids: a.subnet_ids.join(" "),
+            existing_id: a.existing_id.as_deref().unwrap_or_default(),
+            routed_to: tgw.static_routes.iter().any(
+                |r| matches!(&r.target, StaticRouteTarget::Attachment { vpc } if *vpc == a.vpc),
+            ),
+        };
+        let mut waits: Vec<AttachmentWait> = Vec::new();
+        for a in tgw
+            .attachments()
+            .filter(|a| a.created() && !a.accepted_by_hub)
+        {
+            let region_profile = rp(a.stack);
+            match waits
+                .iter_mut()
+                .find(|w| w.region_profile == region_profile)
+            {
+                Some(w) => w.vars.push(attachment_var(&a.vpc)),
+                None => waits.push(AttachmentWait {
+                    region_profile,
+                    vars: vec![attachment_var(&a.vpc)],
+                }),
+            }
+        }
+        let routes = tgw
+            .spokes
+            .iter()
+            .flat_map(|spoke| {
+                let endpoint = spoke
+                    .endpoint_routes
+                    .iter()
+                    .map(move |r| (plan.endpoint_vpc.stack, r, tgw.hub.as_str()));
+                let agent = spoke.agent_routes.iter().map(move |r| {
+                    (
+                        spoke.attachment.stack,
+                        r,
+                        spoke.attachment.transit_gateway_id.as_str(),
+                    )
+                });
+                endpoint.chain(agent)
+            })
+            .map(|(stack, r, gateway)| Route {
+                stack,
+                region_profile: rp(stack),
+                route_table_id: &r.route_table_id,
+                destination_cidr: &r.destination_cidr,
+                transit_gateway_id: gateway,
+            })
+            .collect();
+        let name = &plan.name_tag.value;
+        TransitGateway {
+            attachments: tgw.attachments().map(attachment).collect(),
+            accepted_vars: tgw
+                .attachments()
+                .filter(|a| a.accepted_by_hub)
+                .map(|a| attachment_var(&a.vpc))
+                .collect(),
+            waits,
+            routes,
+            static_routes: tgw
+                .static_routes
+                .iter()
+                .map(|r| StaticRoute {
+                    region_profile: rp(r.stack),
+                    stack: r.stack,
+                    route_table_id: &r.route_table_id,
+                    destination_cidr: &r.destination_cidr,
+                    attachment_var: match &r.target {
+                        StaticRouteTarget::Attachment { vpc } => Some(attachment_var(vpc)),
+                        StaticRouteTarget::Peering { .. } => None,
+                    },
+                    attachment_id: match &r.target {
+                        StaticRouteTarget::Peering { peering } => {
+                            Some(tgw.peerings[*peering].attachment_id.as_str())
+                        }
+                        StaticRouteTarget::Attachment { .. } => None,
+                    },
+                })
+                .collect(),
+            route_mark: ROUTE_MARK,
+            // The topology's name is [a-z0-9-]: a JMESPath raw string literal needs no escape.
+            routes_query: format!(
+                "RouteTables[].[RouteTableId,join(' ',Routes[?DestinationCidrBlock].join(';',[DestinationCidrBlock,State,join(',',[VpcPeeringConnectionId,TransitGatewayId,GatewayId,NatGatewayId,NetworkInterfaceId,InstanceId,CarrierGatewayId,LocalGatewayId,EgressOnlyInternetGatewayId][?@ != null])])),join(' ',Tags[?Value=='{name}' && starts_with(Key,'{ROUTE_MARK}')].Key)]"
+            ),
+            route_tables_query: format!(
+                "TransitGatewayRouteTables[].[TransitGatewayRouteTableId,join(' ',Tags[?Value=='{name}' && starts_with(Key,'{ROUTE_MARK}')].Key)]"
+            ),
+        }
+    }
 }
 
 /// A tag as the AWS APIs spell it.
@@ -194,6 +358,8 @@ pub(crate) struct Route<'p> {
     pub region_profile: [String; 2],
     pub route_table_id: &'p str,
     pub destination_cidr: &'p str,
+    /// transit-gateway: the gateway it goes through (empty with peering).
+    pub transit_gateway_id: &'p str,
 }
 
 #[derive(Clone, Serialize)]
@@ -236,7 +402,7 @@ fn stack_view<'p>(plan: &'p Plan, stack: &'p StackPlan) -> Stack<'p> {
             .flat_map(|v| (0..v.security_groups.len()).map(move |n| group_var(v, n)))
             .collect(),
         has_endpoints: vpcs().any(|v| !v.endpoints.is_empty()),
-        vpc_ids: if plan.peerings().is_empty() {
+        vpc_ids: if plan.peerings().is_empty() && plan.transit_gateway().is_none() {
             String::new()
         } else {
             vpcs()
@@ -370,6 +536,7 @@ impl<'p> CliView<'p> {
                             region_profile: region_profile(&plan.stacks[index]),
                             route_table_id: &r.route_table_id,
                             destination_cidr: &r.destination_cidr,
+                            transit_gateway_id: "",
                         })
                     };
                     Peering {
@@ -391,6 +558,7 @@ impl<'p> CliView<'p> {
                 .cloned()
                 .collect(),
             associations,
+            transit_gateway: plan.transit_gateway().map(|tgw| TransitGateway::new(plan, tgw)),
             name_filter,
             name_tag_key: &plan.name_tag.key,
             name_tag_value: &plan.name_tag.value,

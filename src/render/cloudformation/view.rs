@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::naming::pascal;
 use crate::plan::{
-    EndpointPlan, PeeringPlan, Plan, RoutePlan, SecurityGroupPlan, StackPlan, VpcPlan,
+    AttachmentPlan, EndpointPlan, PeeringPlan, Plan, RoutePlan, SecurityGroupPlan, StackPlan,
+    StaticRouteTarget, TransitGatewayPlan, VpcPlan,
 };
 use crate::render::commands::dns_attribute_fixes;
 
@@ -28,6 +29,10 @@ pub(crate) struct CloudFormationView<'p> {
     pub shares_zones: bool,
     /// Some peering is accepted in another stack than the one that requests it.
     pub remote_accepters: bool,
+    /// transit-gateway: the attachments the hub's owner accepts (a companion step).
+    pub acceptances: Vec<Acceptance<'p>>,
+    /// Some stack takes a second pass (attachment ids, acceptances).
+    pub second_pass: bool,
     pub endpoint_cidr: &'p str,
 }
 
@@ -55,6 +60,69 @@ pub(crate) struct Stack<'p> {
     /// Its template is larger than CloudFormation takes inline (`INLINE_TEMPLATE_LIMIT`): it is
     /// deployed through an S3 bucket. Known once the template is rendered.
     pub over_inline_limit: bool,
+    /// transit-gateway: the attachments it creates, its VPC routes through the gateways, its
+    /// static routes, and the parameters of its second pass.
+    pub attachments: Vec<Attachment<'p>>,
+    pub tgw_routes: Vec<TgwRoute<'p>>,
+    pub static_routes: Vec<StaticRoute<'p>>,
+    /// Attachments created by other stacks that its static routes lead to, by parameter.
+    pub attachment_parameters: Vec<AttachmentParameter>,
+    /// Its attachments that the hub's owner accepts (their routes wait for it).
+    pub acceptance_parameters: Vec<String>,
+}
+
+/// An attachment created in another account than the hub's, accepted by the hub's owner.
+#[derive(Serialize)]
+pub(crate) struct Acceptance<'p> {
+    pub vpc_name: &'p str,
+    /// The stack that creates it (index into the plan's stacks) and its output.
+    pub stack: usize,
+    pub stack_id: &'p str,
+    pub output: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Attachment<'p> {
+    pub logical: String,
+    pub vpc_name: &'p str,
+    pub vpc_id: &'p str,
+    pub transit_gateway_id: &'p str,
+    pub subnet_ids: &'p [String],
+    /// The hub's owner accepts it (the companion script): `<logical>Accepted`.
+    pub accepted_by_hub: bool,
+}
+
+#[derive(Serialize)]
+pub(crate) struct TgwRoute<'p> {
+    pub logical: String,
+    pub route_table_id: &'p str,
+    pub destination_cidr: &'p str,
+    pub transit_gateway_id: &'p str,
+    /// The attachment created in this stack that the route waits for.
+    pub depends_on: Option<String>,
+    /// The acceptance parameter's condition it waits for.
+    pub condition: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct StaticRoute<'p> {
+    pub logical: String,
+    pub route_table_id: &'p str,
+    pub destination_cidr: &'p str,
+    /// Its attachment: a resource of this stack (`!Ref`), a parameter (`!Ref`, created only
+    /// once given), or an id the topology names.
+    pub target_resource: Option<String>,
+    pub target_parameter: Option<String>,
+    pub target_id: Option<&'p str>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct AttachmentParameter {
+    pub name: String,
+    pub description: String,
+    /// The stack whose output gives it, and the output.
+    pub stack_id: String,
+    pub output: String,
 }
 
 /// The largest template CloudFormation takes in the request itself (TemplateBody); larger ones
@@ -185,17 +253,38 @@ impl<'p> CloudFormationView<'p> {
             cross_account: a.cross_account,
         }))
         .collect();
+        let acceptances: Vec<Acceptance<'p>> = plan
+            .transit_gateway()
+            .map(|tgw| {
+                tgw.attachments()
+                    .filter(|a| a.accepted_by_hub)
+                    .map(|a| Acceptance {
+                        vpc_name: &a.vpc,
+                        stack: a.stack,
+                        stack_id: &plan.stacks[a.stack].id,
+                        output: format!("{}Id", attachment_logical(&a.vpc)),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let endpoint_stack = Stack::new(plan, plan.endpoint_stack(), has_companion);
+        let other_stacks: Vec<Stack<'p>> = plan
+            .stacks
+            .iter()
+            .filter(|s| !s.is_endpoint_stack)
+            .map(|s| Stack::new(plan, s, has_companion))
+            .collect();
+        let second_pass = std::iter::once(&endpoint_stack)
+            .chain(&other_stacks)
+            .any(|s| !s.attachment_parameters.is_empty() || !s.acceptance_parameters.is_empty());
         CloudFormationView {
+            acceptances,
+            second_pass,
+            endpoint_stack,
+            other_stacks,
             shares_zones: companion.is_some()
                 && plan.zone_associations().iter().any(|a| a.cross_account),
             companion,
-            endpoint_stack: Stack::new(plan, plan.endpoint_stack(), has_companion),
-            other_stacks: plan
-                .stacks
-                .iter()
-                .filter(|s| !s.is_endpoint_stack)
-                .map(|s| Stack::new(plan, s, has_companion))
-                .collect(),
             zones: plan
                 .zones()
                 .iter()
@@ -256,6 +345,10 @@ impl<'p> Stack<'p> {
                 .collect()
         };
         let holds_zones = stack.is_endpoint_stack && !plan.zones().is_empty();
+        let transit = match plan.transit_gateway() {
+            Some(tgw) => StackTransit::new(plan, tgw, stack),
+            None => StackTransit::default(),
+        };
         let has_outputs = here.iter().any(|v| !v.endpoints.is_empty())
             || !requested.is_empty()
             || accepted.iter().any(|p| p.cross_account)
@@ -267,8 +360,13 @@ impl<'p> Stack<'p> {
             accepts_remote: accepted.iter().any(|p| p.remote_accepter),
             // Another account is always another stack: such an acceptance is remote.
             accepts_cross_account: accepted.iter().any(|p| p.cross_account),
-            has_outputs,
+            has_outputs: has_outputs || !transit.attachments.is_empty(),
             over_inline_limit: false,
+            attachments: transit.attachments,
+            tgw_routes: transit.routes,
+            static_routes: transit.static_routes,
+            attachment_parameters: transit.parameters,
+            acceptance_parameters: transit.acceptances,
             holds_zones,
             vpcs: here.into_iter().map(Vpc::new).collect(),
             dns_notes,
@@ -371,6 +469,137 @@ impl<'p> Peering<'p> {
             cross_region: p.cross_region,
             cross_account: p.cross_account,
             remote_accepter: p.remote_accepter,
+        }
+    }
+}
+
+/// A stack's part of the Transit Gateways.
+#[derive(Default)]
+struct StackTransit<'p> {
+    attachments: Vec<Attachment<'p>>,
+    routes: Vec<TgwRoute<'p>>,
+    static_routes: Vec<StaticRoute<'p>>,
+    parameters: Vec<AttachmentParameter>,
+    acceptances: Vec<String>,
+}
+
+/// The logical id of a VPC's attachment: `EndpointTransitGatewayAttachment`.
+fn attachment_logical(vpc: &str) -> String {
+    format!("{}TransitGatewayAttachment", pascal(vpc))
+}
+
+impl<'p> StackTransit<'p> {
+    fn new(plan: &'p Plan, tgw: &'p TransitGatewayPlan, stack: &StackPlan) -> Self {
+        let here = |a: &AttachmentPlan| a.stack == stack.index;
+        let attachments: Vec<Attachment<'p>> = tgw
+            .attachments()
+            .filter(|a| a.created() && here(a))
+            .map(|a| Attachment {
+                logical: attachment_logical(&a.vpc),
+                vpc_name: &a.vpc,
+                vpc_id: &a.vpc_id,
+                transit_gateway_id: &a.transit_gateway_id,
+                subnet_ids: &a.subnet_ids,
+                accepted_by_hub: a.accepted_by_hub,
+            })
+            .collect();
+        let made_here =
+            |a: &AttachmentPlan| (a.created() && here(a)).then(|| attachment_logical(&a.vpc));
+        let mut routes = Vec::new();
+        for spoke in &tgw.spokes {
+            let agent = pascal(&plan.agent_vpcs[spoke.agent_vpc].name);
+            if plan.endpoint_vpc.stack == stack.index {
+                routes.extend(spoke.endpoint_routes.iter().map(|r| TgwRoute {
+                    logical: format!("{agent}ToAgent{}", pascal(&r.route_table_id)),
+                    route_table_id: &r.route_table_id,
+                    destination_cidr: &r.destination_cidr,
+                    transit_gateway_id: &tgw.hub,
+                    depends_on: made_here(&tgw.endpoint_attachment),
+                    condition: None,
+                }));
+            }
+            if here(&spoke.attachment) {
+                let a = &spoke.attachment;
+                routes.extend(spoke.agent_routes.iter().map(|r| {
+                    TgwRoute {
+                        logical: format!("{agent}ToEndpoint{}", pascal(&r.route_table_id)),
+                        route_table_id: &r.route_table_id,
+                        destination_cidr: &r.destination_cidr,
+                        transit_gateway_id: &a.transit_gateway_id,
+                        depends_on: made_here(a),
+                        condition: a
+                            .accepted_by_hub
+                            .then(|| format!("{}Accepted", attachment_logical(&a.vpc))),
+                    }
+                }));
+            }
+        }
+        let mut parameters: Vec<AttachmentParameter> = Vec::new();
+        let static_routes = tgw
+            .static_routes
+            .iter()
+            .filter(|r| r.stack == stack.index)
+            .map(|r| {
+                let mut route = StaticRoute {
+                    logical: format!(
+                        "To{}In{}TransitGatewayRoute",
+                        pascal(&r.to),
+                        pascal(&r.route_table_id)
+                    ),
+                    route_table_id: &r.route_table_id,
+                    destination_cidr: &r.destination_cidr,
+                    target_resource: None,
+                    target_parameter: None,
+                    target_id: None,
+                };
+                match &r.target {
+                    StaticRouteTarget::Peering { peering } => {
+                        route.target_id = Some(&tgw.peerings[*peering].attachment_id);
+                    }
+                    StaticRouteTarget::Attachment { vpc } => {
+                        // The plan's targets are its VPCs' attachments.
+                        let Some(a) = tgw.attachments().find(|a| &a.vpc == vpc) else {
+                            return route;
+                        };
+                        if let Some(id) = &a.existing_id {
+                            route.target_id = Some(id);
+                        } else if here(a) && !a.accepted_by_hub {
+                            route.target_resource = Some(attachment_logical(vpc));
+                        } else {
+                            let name = format!("{}Id", attachment_logical(vpc));
+                            let from = &plan.stacks[a.stack];
+                            if !parameters.iter().any(|p| p.name == name) {
+                                parameters.push(AttachmentParameter {
+                                    description: format!(
+                                        "Id of the Transit Gateway attachment of {} ({}): output {name} of stack {}{}; empty until then",
+                                        a.vpc,
+                                        a.vpc_id,
+                                        from.id,
+                                        if a.accepted_by_hub { ", once accepted" } else { "" }
+                                    ),
+                                    stack_id: from.id.clone(),
+                                    output: name.clone(),
+                                    name: name.clone(),
+                                });
+                            }
+                            route.target_parameter = Some(name);
+                        }
+                    }
+                }
+                route
+            })
+            .collect();
+        let acceptances = attachments
+            .iter()
+            .filter(|a| a.accepted_by_hub)
+            .map(|a| format!("{}Accepted", a.logical))
+            .collect();
+        StackTransit {
+            attachments,
+            routes,
+            static_routes,
+            parameters,
+            acceptances,
         }
     }
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::columns;
 use super::moved::{Moved, moved_from_0_1};
 use crate::naming::snake;
-use crate::plan::{EndpointPlan, Plan, StackPlan, VpcPlan};
+use crate::plan::{EndpointPlan, Plan, StackPlan, StaticRouteTarget, TransitGatewayPlan, VpcPlan};
 use crate::render::commands::dns_attribute_fixes_in;
 use crate::render::escape::hcl_string;
 
@@ -38,6 +38,8 @@ pub(crate) struct TerraformView<'p> {
     pub profiles: Vec<Aligned>,
     /// `aws.<alias>` of the endpoint VPC's stack (endpoints, zones, peering requests).
     pub endpoint_provider: String,
+    /// The alias alone, as the `stack` of table rows compare it.
+    pub endpoint_alias: String,
     /// `var.tags` default: the user's tags, aligned.
     pub tags: Vec<Aligned>,
     /// The `ddpl:name` tag, merged over `var.tags`.
@@ -59,6 +61,8 @@ pub(crate) struct TerraformView<'p> {
     pub association_checks: Vec<String>,
     /// Secrets Manager endpoints in agent VPCs.
     pub agent_endpoints: bool,
+    /// Transit Gateways: attachments, routes through them, static routes.
+    pub transit_gateway: Option<TransitGateway>,
     /// `moved` blocks from the addresses of ddpl-gen 0.1.0 (root only).
     pub moved: Vec<Moved>,
 }
@@ -99,6 +103,10 @@ pub(crate) struct EndpointVpc<'p> {
     pub service_regions: bool,
     /// The widest attribute name of `var.endpoint_vpc`'s type.
     pub variable_width: usize,
+    /// transit-gateway: its gateway, and the attachment and route table the topology names.
+    pub transit_gateway_id: Option<&'p str>,
+    pub attachment_id: Option<&'p str>,
+    pub transit_gateway_route_table_id: Option<&'p str>,
 }
 
 #[derive(Serialize)]
@@ -121,11 +129,49 @@ pub(crate) struct Endpoint<'p> {
     pub source_comment: Option<String>,
 }
 
+/// What the Transit Gateway partial reads.
+#[derive(Serialize)]
+pub(crate) struct TransitGateway {
+    /// The endpoint VPC's attachment is created here (not given by id).
+    pub endpoint_attachment: bool,
+    /// Some agent VPC's created attachment is accepted by the hub's owner.
+    pub accepts: bool,
+    /// `var.transit_gateway_peerings` default: peer gateway -> peering attachment, aligned.
+    pub peerings: Vec<Aligned>,
+    /// Static routes by `"<route table> <destination>"`, with what each needs.
+    pub static_routes: Vec<StaticRoute>,
+    /// The endpoint VPC's stack adds static routes.
+    pub endpoint_static_routes: bool,
+}
+
+#[derive(Serialize)]
+pub(crate) struct StaticRoute {
+    pub key: String,
+    /// Provider alias of the stack that adds it.
+    pub stack: String,
+    /// The agent VPC whose variable names its route table; none: the endpoint VPC's.
+    pub route_table_of: Option<String>,
+    pub cidr: String,
+    /// Through a VPC's attachment (`endpoint` or an agent VPC's name) ...
+    pub attachment: Option<String>,
+    /// ... or through the peering attachment with this gateway.
+    pub peering: Option<String>,
+}
+
 #[derive(Serialize)]
 pub(crate) struct AgentVpc<'p> {
     pub vpc: &'p VpcPlan,
     /// The provider alias of its stack.
     pub stack: String,
+    /// transit-gateway: its gateway, and whether ddpl-gen creates (and the hub accepts) its
+    /// attachment, or the one it names.
+    pub transit_gateway_id: Option<&'p str>,
+    pub attach: bool,
+    pub accept: bool,
+    pub attachment_id: Option<&'p str>,
+    pub transit_gateway_route_table_id: Option<&'p str>,
+    /// The widest attribute name of its object in `var.agent_vpcs`' type.
+    pub variable_width: usize,
     pub peer_region: Option<&'p str>,
     pub peer_owner_id: Option<&'p str>,
     pub cross_account: bool,
@@ -155,6 +201,14 @@ pub(crate) struct AgentStack {
     pub dns_check: Option<String>,
     /// Some of its agent VPCs have a Secrets Manager endpoint.
     pub secrets_manager: bool,
+    /// transit-gateway: routes to the endpoint VPC through the gateways.
+    pub transit_gateway: bool,
+    /// It creates attachments for its agent VPCs.
+    pub attaches: bool,
+    /// The hub's owner accepts some of them: their routes wait for it.
+    pub accepted: bool,
+    /// It adds static routes (in its gateway's route tables).
+    pub static_routes: bool,
 }
 
 impl<'p> TerraformView<'p> {
@@ -181,6 +235,7 @@ impl<'p> TerraformView<'p> {
                 false,
             ),
             endpoint_provider: provider(plan.endpoint_vpc.stack),
+            endpoint_alias: aliases[plan.endpoint_vpc.stack].clone(),
             tags: aligned(
                 plan.tags
                     .iter()
@@ -207,6 +262,9 @@ impl<'p> TerraformView<'p> {
             same_account_associations: associations.iter().any(|a| !a.cross_account),
             association_checks: association_checks(plan, &aliases),
             agent_endpoints: plan.agent_vpcs.iter().any(|v| !v.endpoints.is_empty()),
+            transit_gateway: plan
+                .transit_gateway()
+                .map(|tgw| TransitGateway::new(plan, tgw, &aliases)),
             moved: match shape {
                 Shape::Root => moved_from_0_1(plan, &aliases),
                 Shape::Module => Vec::new(),
@@ -343,15 +401,57 @@ impl<'p> EndpointVpc<'p> {
             security_groups,
             endpoints: vpc.endpoints.iter().map(Endpoint::new).collect(),
             service_regions: vpc.endpoints.iter().any(|ep| ep.service_region.is_some()),
-            variable_width: if !vpc.existing_security_group_ids.is_empty() {
-                "security_group_ids".len()
-            } else if !vpc.route_table_ids.is_empty() {
-                "route_table_ids".len()
-            } else {
-                "subnet_ids".len()
-            },
+            variable_width: widest(&endpoint_variable_names(plan)),
+            transit_gateway_id: plan.transit_gateway().map(|tgw| tgw.hub.as_str()),
+            attachment_id: plan
+                .transit_gateway()
+                .and_then(|tgw| tgw.endpoint_attachment.existing_id.as_deref()),
+            transit_gateway_route_table_id: plan
+                .transit_gateway()
+                .and_then(|tgw| tgw.endpoint_attachment.route_table_id.as_deref()),
         }
     }
+}
+
+/// The attributes of `var.endpoint_vpc`'s type.
+fn endpoint_variable_names(plan: &Plan) -> Vec<&'static str> {
+    let vpc = &plan.endpoint_vpc;
+    let mut names = vec!["vpc_id", "subnet_ids"];
+    if !vpc.route_table_ids.is_empty() {
+        names.push("route_table_ids");
+    }
+    if !vpc.existing_security_group_ids.is_empty() {
+        names.push("security_group_ids");
+    }
+    if let Some(tgw) = plan.transit_gateway() {
+        names.push("transit_gateway_id");
+        let a = &tgw.endpoint_attachment;
+        if a.existing_id.is_some() {
+            names.push("transit_gateway_attachment_id");
+        }
+        if a.route_table_id.is_some() {
+            names.push("transit_gateway_route_table_id");
+        }
+    }
+    names
+}
+
+/// The attributes of an agent VPC's object in `var.agent_vpcs`' type.
+fn agent_variable_names(agent: &AgentVpc<'_>) -> Vec<&'static str> {
+    let mut names = vec!["vpc_id", "route_table_ids"];
+    if agent.secrets_manager.is_some() || agent.attach {
+        names.push("subnet_ids");
+    }
+    if agent.transit_gateway_id.is_some() {
+        names.push("transit_gateway_id");
+    }
+    if agent.attachment_id.is_some() {
+        names.push("transit_gateway_attachment_id");
+    }
+    if agent.transit_gateway_route_table_id.is_some() {
+        names.push("transit_gateway_route_table_id");
+    }
+    names
 }
 
 impl<'p> Endpoint<'p> {
@@ -388,14 +488,27 @@ fn agent_vpcs<'p>(plan: &'p Plan, aliases: &[String]) -> Vec<AgentVpc<'p>> {
         .map(|(i, vpc)| {
             let peering = plan.peerings().iter().find(|p| p.agent_vpc == i);
             let association = plan.zone_associations().iter().find(|a| a.agent_vpc == i);
-            AgentVpc {
+            let spoke = plan
+                .transit_gateway()
+                .and_then(|tgw| tgw.spokes.iter().find(|s| s.agent_vpc == i));
+            let attachment = spoke.map(|s| &s.attachment);
+            let mut agent = AgentVpc {
                 vpc,
                 stack: aliases[vpc.stack].clone(),
+                transit_gateway_id: attachment.map(|a| a.transit_gateway_id.as_str()),
+                attach: attachment.is_some_and(|a| a.created()),
+                accept: attachment.is_some_and(|a| a.accepted_by_hub),
+                attachment_id: attachment.and_then(|a| a.existing_id.as_deref()),
+                transit_gateway_route_table_id: attachment
+                    .and_then(|a| a.route_table_id.as_deref()),
                 peer_region: peering.and_then(|p| p.peer_region.as_deref()),
                 peer_owner_id: peering.and_then(|p| p.peer_owner_id.as_deref()),
                 cross_account: association.is_some_and(|a| a.cross_account),
                 secrets_manager: secrets_manager(vpc),
-            }
+                variable_width: 0,
+            };
+            agent.variable_width = widest(&agent_variable_names(&agent));
+            agent
         })
         .collect()
 }
@@ -414,6 +527,7 @@ fn secrets_manager(vpc: &VpcPlan) -> Option<SecretsManager<'_>> {
 
 /// The stacks that hold agent VPCs.
 fn agent_stacks(plan: &Plan, aliases: &[String]) -> Vec<AgentStack> {
+    let tgw = plan.transit_gateway();
     plan.stacks
         .iter()
         .filter_map(|stack| {
@@ -446,9 +560,64 @@ fn agent_stacks(plan: &Plan, aliases: &[String]) -> Vec<AgentStack> {
                     .any(|v| v.needs_dns_attributes)
                     .then(|| dns_check_message(plan, first, "agent VPC %s")),
                 secrets_manager: agents.iter().any(|v| !v.endpoints.is_empty()),
+                transit_gateway: tgw.is_some(),
+                attaches: tgw.is_some_and(|tgw| {
+                    tgw.spokes
+                        .iter()
+                        .any(|s| s.attachment.stack == stack.index && s.attachment.created())
+                }),
+                accepted: tgw.is_some_and(|tgw| {
+                    tgw.spokes
+                        .iter()
+                        .any(|s| s.attachment.stack == stack.index && s.attachment.accepted_by_hub)
+                }),
+                static_routes: tgw.is_some_and(|tgw| {
+                    stack.index != plan.endpoint_vpc.stack
+                        && tgw.static_routes.iter().any(|r| r.stack == stack.index)
+                }),
             })
         })
         .collect()
+}
+
+impl TransitGateway {
+    fn new(plan: &Plan, tgw: &TransitGatewayPlan, aliases: &[String]) -> Self {
+        TransitGateway {
+            endpoint_attachment: tgw.endpoint_attachment.created(),
+            accepts: tgw.spokes.iter().any(|s| s.attachment.accepted_by_hub),
+            peerings: aligned(
+                tgw.peerings
+                    .iter()
+                    .map(|p| (p.transit_gateway_id.clone(), p.attachment_id.clone())),
+                true,
+            ),
+            static_routes: tgw
+                .static_routes
+                .iter()
+                .map(|r| StaticRoute {
+                    key: format!("{} {}", r.route_table_id, r.destination_cidr),
+                    stack: aliases[r.stack].clone(),
+                    route_table_of: (r.named_by != plan.endpoint_vpc.name)
+                        .then(|| r.named_by.clone()),
+                    cidr: r.destination_cidr.clone(),
+                    attachment: match &r.target {
+                        StaticRouteTarget::Attachment { vpc } => Some(vpc.clone()),
+                        StaticRouteTarget::Peering { .. } => None,
+                    },
+                    peering: match &r.target {
+                        StaticRouteTarget::Peering { peering } => {
+                            Some(tgw.peerings[*peering].transit_gateway_id.clone())
+                        }
+                        StaticRouteTarget::Attachment { .. } => None,
+                    },
+                })
+                .collect(),
+            endpoint_static_routes: tgw
+                .static_routes
+                .iter()
+                .any(|r| r.stack == plan.endpoint_vpc.stack),
+        }
+    }
 }
 
 /// The DNS attribute checks the zone associations wait for.
