@@ -403,7 +403,9 @@ def plan_vpcs(plan: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def plan_peerings(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    return plan["reach"].get("peerings", [])
+    """The VPC peering connections (a transit-gateway reach's `peerings` are Transit Gateway
+    peering attachments)."""
+    return plan["reach"].get("peerings", []) if plan["reach"]["type"] == "peering" else []
 
 
 def plan_zones(plan: dict[str, Any]) -> list[dict[str, Any]]:
@@ -492,6 +494,68 @@ def create_preexisting(ctx: Context, plan: dict[str, Any]) -> None:
     for st in plan["stacks"]:
         ctx.places.add((st["account_id"] or DEFAULT_ACCOUNT, st["region"]))
         ctx.accounts.add(st["account_id"] or DEFAULT_ACCOUNT)
+    if plan["kind"] == "transit-gateway":
+        create_transit_gateways(ctx, plan)
+
+
+def create_transit_gateways(ctx: Context, plan: dict[str, Any]) -> None:
+    """What a transit-gateway topology only references: the hub (the endpoint VPC's account and
+    region), each peered Transit Gateway (the account and region of the first agent VPC on it),
+    their peering attachments (accepted), the gateway route tables the topology names, and the
+    VPC attachments it names. The hub is shared through RAM with every other account that
+    attaches a VPC to it, as AWS requires."""
+    tgw = plan["reach"]
+    endpoint = plan["endpoint_vpc"]
+    owner_of: dict[str, tuple[str, str]] = {tgw["hub"]: stack_of(plan, endpoint)}
+    for spoke in tgw["spokes"]:
+        owner_of.setdefault(spoke["attachment"]["transit_gateway_id"],
+                            stack_of(plan, plan["agent_vpcs"][spoke["agent_vpc"]]))
+    for old, (account, region) in owner_of.items():
+        ec2 = ctx.client(account, "ec2", region)
+        new = ec2.create_transit_gateway(
+            Description="a Transit Gateway the topology names",
+            Options={"AutoAcceptSharedAttachments": "disable", "DefaultRouteTableAssociation": "enable",
+                     "DefaultRouteTablePropagation": "enable"},
+        )["TransitGateway"]["TransitGatewayId"]
+        ctx.mapping[old] = new
+        ctx.decoys.append(f"transit gateway {new}")
+    hub_account, hub_region = owner_of[tgw["hub"]]
+    sharees = sorted({stack_of(plan, plan["agent_vpcs"][s["agent_vpc"]])[0] for s in tgw["spokes"]
+                      if s["attachment"]["transit_gateway_id"] == tgw["hub"]} - {hub_account})
+    if sharees:
+        ram = ctx.client(hub_account, "ram", hub_region)
+        arn = f"arn:aws:ec2:{hub_region}:{hub_account}:transit-gateway/{ctx.mapping[tgw['hub']]}"
+        ram.create_resource_share(name="hub", resourceArns=[arn], principals=sharees, allowExternalPrincipals=True)
+    for p in tgw["peerings"]:
+        account, region = owner_of[p["transit_gateway_id"]]
+        ec2 = ctx.client(hub_account, "ec2", hub_region)
+        att = ec2.create_transit_gateway_peering_attachment(
+            TransitGatewayId=ctx.mapping[tgw["hub"]], PeerTransitGatewayId=ctx.mapping[p["transit_gateway_id"]],
+            PeerAccountId=account, PeerRegion=region,
+        )["TransitGatewayPeeringAttachment"]["TransitGatewayAttachmentId"]
+        ctx.client(account, "ec2", region).accept_transit_gateway_peering_attachment(TransitGatewayAttachmentId=att)
+        ctx.mapping[p["attachment_id"]] = att
+    sides = [(endpoint, tgw["endpoint_attachment"])] + [
+        (plan["agent_vpcs"][s["agent_vpc"]], s["attachment"]) for s in tgw["spokes"]
+    ]
+    for vpc, a in sides:
+        gateway_account, gateway_region = owner_of[a["transit_gateway_id"]]
+        if a["route_table_id"] and a["route_table_id"] not in ctx.mapping:
+            ec2 = ctx.client(gateway_account, "ec2", gateway_region)
+            ctx.mapping[a["route_table_id"]] = ec2.create_transit_gateway_route_table(
+                TransitGatewayId=ctx.mapping[a["transit_gateway_id"]]
+            )["TransitGatewayRouteTable"]["TransitGatewayRouteTableId"]
+        if a["existing_id"]:
+            account, region = stack_of(plan, vpc)
+            ec2 = ctx.client(account, "ec2", region)
+            att = ec2.create_transit_gateway_vpc_attachment(
+                TransitGatewayId=ctx.mapping[a["transit_gateway_id"]], VpcId=ctx.mapping[vpc["vpc_id"]],
+                SubnetIds=[ctx.mapping[sid] for sid in vpc["subnet_ids"][:1]] if vpc["subnet_ids"] else
+                [ec2.create_subnet(VpcId=ctx.mapping[vpc["vpc_id"]], CidrBlock=vpc["cidr"].rsplit(".", 2)[0]
+                                   + ".250.0/24")["Subnet"]["SubnetId"]],
+            )["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+            ctx.mapping[a["existing_id"]] = att
+            ctx.decoys.append(f"attachment {att}")
 
 
 def substituted_topology(ctx: Context) -> Path:
@@ -503,10 +567,16 @@ def substituted_topology(ctx: Context) -> Path:
         for key in ("subnet_ids", "route_table_ids", "security_group_ids"):
             if key in obj:
                 obj[key] = [ctx.mapping[i] for i in obj[key]]
+        for key in ("transit_gateway_id", "transit_gateway_attachment_id", "transit_gateway_route_table_id"):
+            if key in obj:
+                obj[key] = ctx.mapping[obj[key]]
 
     sub(data["endpoint_vpc"])
     for agent in data.get("agent_vpcs") or []:
         sub(agent)
+    for p in data.get("transit_gateway_peerings") or []:
+        p["transit_gateway_id"] = ctx.mapping[p["transit_gateway_id"]]
+        p["attachment_id"] = ctx.mapping[p["attachment_id"]]
     if src.suffix == ".json":
         out = ctx.dir / "topology.json"
         out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -564,13 +634,41 @@ def snapshot(ctx: Context) -> dict[str, Any]:
                 "routes": sorted(
                     (
                         r.get("DestinationCidrBlock") or r.get("DestinationPrefixListId") or "",
-                        r.get("GatewayId") or r.get("VpcPeeringConnectionId") or r.get("NatGatewayId") or "",
+                        r.get("GatewayId") or r.get("VpcPeeringConnectionId") or r.get("NatGatewayId")
+                        or r.get("TransitGatewayId") or "",
                         r.get("State", ""),
                     )
                     for r in rt.get("Routes", [])
                 ),
+                "tags": _tags(rt.get("Tags")),
             }
             for rt in ec2.describe_route_tables()["RouteTables"]
+        }
+        d["transit_gateway_attachments"] = {
+            a["TransitGatewayAttachmentId"]: {
+                "transit_gateway": a["TransitGatewayId"],
+                "vpc": a["VpcId"],
+                "state": a["State"],
+                "subnets": sorted(a.get("SubnetIds", [])),
+                "tags": _tags(a.get("Tags")),
+            }
+            for a in ec2.describe_transit_gateway_vpc_attachments()["TransitGatewayVpcAttachments"]
+            if a["State"] not in ("deleted", "deleting")
+        }
+        d["transit_gateway_route_tables"] = {
+            t["TransitGatewayRouteTableId"]: {
+                "tags": _tags(t.get("Tags")),
+                "static": sorted(
+                    (r["DestinationCidrBlock"], r.get("State", ""),
+                     ",".join(sorted(x["TransitGatewayAttachmentId"] for x in r.get("TransitGatewayAttachments", []))))
+                    for r in ec2.search_transit_gateway_routes(
+                        TransitGatewayRouteTableId=t["TransitGatewayRouteTableId"],
+                        Filters=[{"Name": "type", "Values": ["static"]}],
+                    )["Routes"]
+                ),
+            }
+            for t in ec2.describe_transit_gateway_route_tables()["TransitGatewayRouteTables"]
+            if t["State"] != "deleted"
         }
         d["security_groups"] = {
             g["GroupId"]: {
@@ -856,6 +954,69 @@ def check_end_state(ctx: Context, plan: dict[str, Any], snap: dict[str, Any], *,
                     problems.append(
                         f"route {r['destination_cidr']} in {r['route_table_id']} ({side}): {match}, want via {pid}"
                     )
+    if plan["reach"]["type"] == "transit-gateway":
+        problems += transit_gateway_problems(plan, snap, tags_ok)
+    return problems
+
+
+def transit_gateway_problems(plan: dict[str, Any], snap: dict[str, Any], tags_ok: Any) -> list[str]:
+    """The Transit Gateway part of the end state: each VPC's attachment (the one the topology
+    names, untouched; or one created, tagged, available, in the VPC's subnets), the routes both
+    ways through the gateways, the static routes in the gateway route tables."""
+    problems: list[str] = []
+    tgw = plan["reach"]
+    name_tag = plan["name_tag"]
+    vpcs = {v["name"]: v for v in plan_vpcs(plan)}
+    attachment_of: dict[str, str] = {}
+    created = 0
+    sides = [tgw["endpoint_attachment"]] + [s["attachment"] for s in tgw["spokes"]]
+    for a in sides:
+        vpc = vpcs[a["vpc"]]
+        account, region = stack_of(plan, vpc)
+        live = {aid: x for aid, x in snap[f"ec2 {account} {region}"]["transit_gateway_attachments"].items()
+                if x["vpc"] == a["vpc_id"] and x["transit_gateway"] == a["transit_gateway_id"]}
+        if a["existing_id"]:
+            attachment_of[a["vpc"]] = a["existing_id"]
+            if a["existing_id"] not in live:
+                problems.append(f"attachment {a['existing_id']} of {a['vpc']} (the topology's) is gone")
+            continue
+        created += 1
+        if len(live) != 1:
+            problems.append(f"attachment of {a['vpc']} to {a['transit_gateway_id']}: {len(live)} live, want 1")
+            continue
+        aid, x = next(iter(live.items()))
+        attachment_of[a["vpc"]] = aid
+        tags_ok(f"attachment {aid} of {a['vpc']}", x["tags"])
+        if x["state"] != "available":
+            problems.append(f"attachment {aid} of {a['vpc']}: state {x['state']}, want available")
+        if x["subnets"] != sorted(a["subnet_ids"]):
+            problems.append(f"attachment {aid} of {a['vpc']}: subnets {x['subnets']}, want {sorted(a['subnet_ids'])}")
+    ours = [aid for key, d in snap.items() if key.startswith("ec2 ")
+            for aid, x in d["transit_gateway_attachments"].items()
+            if x["tags"].get(name_tag["key"]) == name_tag["value"]]
+    if len(ours) != created:
+        problems.append(f"{len(ours)} attachments carry {name_tag['key']}={name_tag['value']}, want {created}")
+    endpoint = plan["endpoint_vpc"]
+    for spoke in tgw["spokes"]:
+        agent = plan["agent_vpcs"][spoke["agent_vpc"]]
+        for vpc, routes, gateway in ((endpoint, spoke["endpoint_routes"], tgw["hub"]),
+                                     (agent, spoke["agent_routes"], spoke["attachment"]["transit_gateway_id"])):
+            account, region = stack_of(plan, vpc)
+            for r in routes:
+                rt = snap[f"ec2 {account} {region}"]["route_tables"].get(r["route_table_id"])
+                match = [x for x in (rt or {"routes": []})["routes"] if x[0] == r["destination_cidr"]]
+                if [m[1] for m in match] != [gateway]:
+                    problems.append(f"route {r['destination_cidr']} in {r['route_table_id']}: {match}, want via {gateway}")
+    for r in tgw["static_routes"]:
+        st = plan["stacks"][r["stack"]]
+        d = snap[f"ec2 {st['account_id'] or DEFAULT_ACCOUNT} {st['region']}"]
+        target = r["target"]
+        want = (tgw["peerings"][target["peering"]]["attachment_id"] if target["type"] == "peering"
+                else attachment_of.get(target["vpc"], "?"))
+        table = d["transit_gateway_route_tables"].get(r["route_table_id"])
+        match = [x for x in (table or {"static": []})["static"] if x[0] == r["destination_cidr"]]
+        if [[m[1], m[2]] for m in match] != [["active", want]]:
+            problems.append(f"static route {r['destination_cidr']} in {r['route_table_id']}: {match}, want via {want}")
     return problems
 
 

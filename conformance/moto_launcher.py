@@ -50,6 +50,22 @@ EC2
   ExecuteChangeSet call instead of rolling the stack back). Deleting the stack deletes the
   connection (status deleted).
 - Deleting a CloudFormation stack deletes its AWS::EC2::Route resources (moto keeps them).
+- Transit Gateways. CreateTransitGatewayVpcAttachment applies the tags of its
+  "transit-gateway-attachment" TagSpecification (moto reads those of another resource type and
+  drops them). It attaches a VPC to a Transit Gateway of another account of the partition, in
+  the same region, when the gateway's owner shares it with the caller's account through RAM
+  (moto's RAM is taught to share a transit-gateway; moto looks the gateway up in the caller's
+  account only): such an attachment is pendingAcceptance unless the gateway's
+  AutoAcceptSharedAttachments is enable, and the owner sees it too, with the owner's own tags
+  (tags of a shared resource are per account in AWS).
+  AcceptTransitGatewayVpcAttachment (moto has none): by the gateway's owner, of a
+  pendingAcceptance attachment (else IncorrectState), which becomes available and is
+  associated with the gateway's default route table. DeleteTransitGatewayVpcAttachment removes
+  it from both accounts. DescribeTransitGatewayVpcAttachments lists VPC attachments only (moto
+  lists peering attachments too). CreateTransitGatewayRoute names the attachment of a static route
+  in a list, as AWS (moto's response loses it), and refuses an attachment the gateway's account
+  does not have (InvalidTransitGatewayAttachmentID.NotFound). CreateRoute and ReplaceRoute with a TransitGatewayId find a
+  gateway shared with the caller (moto finds only its own, and makes a route without a target).
 
 CloudFormation
 - CreateChangeSet of type UPDATE that changes nothing creates a FAILED change set whose
@@ -99,6 +115,7 @@ Route53 (moto keeps each account's zones apart and has no association authorizat
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 import json
 import re
@@ -117,7 +134,7 @@ from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
 from moto.utilities.utils import get_partition
-from moto.ec2.exceptions import EC2ClientError
+from moto.ec2.exceptions import EC2ClientError, InvalidTransitGatewayID
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.route_tables import Route
 from moto.ec2.models.security_groups import SecurityGroup, SecurityGroupBackend
@@ -878,7 +895,197 @@ def list_hosted_zones_by_vpc(self: Any) -> ActionResult:
     return ActionResult(page)
 
 
+# --------------------------------------------------------------------------- EC2 Transit Gateways
+
+from moto.ec2.models.route_tables import RouteBackend  # noqa: E402
+from moto.ec2.models.transit_gateway_attachments import TransitGatewayAttachmentBackend  # noqa: E402
+from moto.ec2.models.transit_gateway_route_tables import TransitGatewayRouteTableBackend  # noqa: E402
+from moto.ec2.responses.transit_gateway_attachments import TransitGatewayAttachment as TgwAttachmentResponse  # noqa: E402
+from moto.ram.models import ResourceShare, ram_backends  # noqa: E402
+
+
+class TgwIncorrectState(EC2ClientError):
+    def __init__(self, message: str):
+        super().__init__("IncorrectState", message)
+
+
+def _region_backends(region: str) -> list[tuple[str, Any]]:
+    """(account, EC2 backend) of every account that has a backend in REGION."""
+    found = []
+    for account_id, per_account in list(ec2_backends.items()):
+        if region in per_account.keys():
+            found.append((account_id, per_account[region]))
+    return found
+
+
+def _shared_gateway(backend: Any, transit_gateway_id: str) -> tuple[str, Any, Any] | None:
+    """(owner, owner's backend, gateway) of a Transit Gateway of another account that its owner
+    shares with BACKEND's account through RAM, in BACKEND's region."""
+    for owner, other in _region_backends(backend.region_name):
+        gateway = other.transit_gateways.get(transit_gateway_id) if owner != backend.account_id else None
+        if gateway is None:
+            continue
+        arn = f"arn:{get_partition(backend.region_name)}:ec2:{backend.region_name}:{owner}:transit-gateway/{transit_gateway_id}"
+        try:
+            shares = ram_backends[owner][backend.region_name].resource_shares
+        except KeyError:
+            shares = []
+        if any(sh.status == "ACTIVE" and arn in sh.resource_arns and backend.account_id in sh.principals
+               for sh in shares):
+            return owner, other, gateway
+    return None
+
+
+def tgw_create_vpc_attachment_response(self: Any) -> ActionResult:
+    tags = self._parse_tag_specification().get("transit-gateway-attachment", {})
+    attachment = self.ec2_backend.create_transit_gateway_vpc_attachment(
+        transit_gateway_id=self._get_param("TransitGatewayId"),
+        tags=tags,
+        vpc_id=self._get_param("VpcId"),
+        subnet_ids=self._get_param("SubnetIds", []),
+        options=self._get_param("Options", {}),
+    )
+    return ActionResult({"TransitGatewayVpcAttachment": attachment})
+
+
+_original_tgw_create_vpc_attachment = TransitGatewayAttachmentBackend.create_transit_gateway_vpc_attachment
+
+
+def tgw_create_vpc_attachment(self: Any, transit_gateway_id: str, vpc_id: str, subnet_ids: list[str],
+                              tags: dict[str, str] | None = None, options: dict[str, str] | None = None) -> Any:
+    if transit_gateway_id in self.transit_gateways:
+        return _original_tgw_create_vpc_attachment(self, transit_gateway_id, vpc_id, subnet_ids, tags, options)
+    shared = _shared_gateway(self, transit_gateway_id)
+    if shared is None:
+        raise InvalidTransitGatewayID(transit_gateway_id)
+    owner, owner_backend, gateway = shared
+    # The attachment as moto makes one, on the owner's gateway (and its default route table, in
+    # the owner's account), kept in both accounts.
+    table = gateway.default_route_table
+    self.transit_gateways[transit_gateway_id] = gateway
+    self.transit_gateways_route_tables[table.id] = table
+    try:
+        attachment = _original_tgw_create_vpc_attachment(self, transit_gateway_id, vpc_id, subnet_ids, tags, options)
+    finally:
+        del self.transit_gateways[transit_gateway_id]
+        del self.transit_gateways_route_tables[table.id]
+    owner_backend.transit_gateway_attachments[attachment.id] = attachment
+    if gateway.options.get("AutoAcceptSharedAttachments") == "enable":
+        return attachment
+    attachment.state = "pendingAcceptance"
+    table.route_table_associations.pop(attachment.id, None)
+    return attachment
+
+
+def tgw_accept_vpc_attachment_response(self: Any) -> ActionResult:
+    attachment_id = self._get_param("TransitGatewayAttachmentId")
+    backend = self.ec2_backend
+    attachment = backend.transit_gateway_attachments.get(attachment_id)
+    if attachment is None or attachment.resource_type != "vpc":
+        raise EC2ClientError("InvalidTransitGatewayAttachmentID.NotFound",
+                             f"Transit Gateway Attachment {attachment_id} not found")
+    if attachment.transit_gateway_id not in backend.transit_gateways:
+        raise TgwIncorrectState(f"{attachment_id}: only the Transit Gateway's owner accepts an attachment")
+    if attachment.state != "pendingAcceptance":
+        raise TgwIncorrectState(f"tgw-attachment {attachment_id} is in invalid state {attachment.state}")
+    attachment.state = "available"
+    gateway = backend.transit_gateways[attachment.transit_gateway_id]
+    backend.set_route_table_association(
+        transit_gateway_attachment_id=attachment.id, transit_gateway_route_table_id=gateway.default_route_table.id
+    )
+    return ActionResult({"TransitGatewayVpcAttachment": attachment})
+
+
+_original_tgw_delete_vpc_attachment = TransitGatewayAttachmentBackend.delete_transit_gateway_vpc_attachment
+
+
+def tgw_delete_vpc_attachment(self: Any, transit_gateway_attachment_id: str) -> Any:
+    attachment = _original_tgw_delete_vpc_attachment(self, transit_gateway_attachment_id)
+    for _, other in _region_backends(self.region_name):
+        if other is not self:
+            other.transit_gateway_attachments.pop(transit_gateway_attachment_id, None)
+    return attachment
+
+
+_original_tgw_describe_vpc_attachments = TransitGatewayAttachmentBackend.describe_transit_gateway_vpc_attachments
+
+
+def tgw_describe_vpc_attachments(self: Any, transit_gateways_attachment_ids: list[str] | None = None,
+                                 filters: Any = None) -> list[Any]:
+    found = _original_tgw_describe_vpc_attachments(self, transit_gateways_attachment_ids, filters)
+    # The gateway owner's view of another account's attachment carries the owner's tags, as a
+    # shared resource's tags are per account in AWS.
+    return [a if a.ec2_backend is self else _owner_view(a, self) for a in found if a.resource_type == "vpc"]
+
+
+def _owner_view(attachment: Any, backend: Any) -> Any:
+    view = copy.copy(attachment)
+    view.ec2_backend = backend
+    return view
+
+
+def _with_shared_gateway(original: Any) -> Any:
+    def route_call(self: Any, route_table_id: str, destination_cidr_block: str | None = None, *args: Any,
+                   **kwargs: Any) -> Any:
+        gateway_id = kwargs.get("transit_gateway_id")
+        if gateway_id and gateway_id not in self.transit_gateways:
+            shared = _shared_gateway(self, gateway_id)
+            if shared is None:
+                raise InvalidTransitGatewayID(gateway_id)
+            self.transit_gateways[gateway_id] = shared[2]
+            try:
+                return original(self, route_table_id, destination_cidr_block, *args, **kwargs)
+            finally:
+                del self.transit_gateways[gateway_id]
+        return original(self, route_table_id, destination_cidr_block, *args, **kwargs)
+
+    return route_call
+
+
+def tgw_create_route(self: Any, transit_gateway_route_table_id: str, destination_cidr_block: str,
+                     transit_gateway_attachment_id: str | None = None, blackhole: bool = False) -> Any:
+    """A static route names its attachment in a list, as AWS's Routes[].TransitGatewayAttachments
+    (moto stores a single object there, which the response drops)."""
+    table = self.transit_gateways_route_tables.get(transit_gateway_route_table_id)
+    if table is None:
+        raise EC2ClientError("InvalidRouteTableID.NotFound",
+                             f"Transit Gateway Route Table {transit_gateway_route_table_id} not found")
+    route: dict[str, Any] = {
+        "destinationCidrBlock": destination_cidr_block,
+        "prefixListId": None,
+        "state": "blackhole" if blackhole else "active",
+        "type": "static",
+    }
+    if transit_gateway_attachment_id:
+        attachment = self.transit_gateway_attachments.get(transit_gateway_attachment_id)
+        if attachment is None:
+            raise EC2ClientError("InvalidTransitGatewayAttachmentID.NotFound",
+                                 f"Transit Gateway Attachment {transit_gateway_attachment_id} not found")
+        route["transitGatewayAttachments"] = [{
+            "resourceId": attachment.resource_id,
+            "resourceType": attachment.resource_type,
+            "transitGatewayAttachmentId": transit_gateway_attachment_id,
+        }]
+    table.routes[destination_cidr_block] = route
+    return route
+
+
+def patch_transit_gateways() -> None:
+    if "transit-gateway" not in ResourceShare.SHAREABLE_RESOURCES:
+        ResourceShare.SHAREABLE_RESOURCES.append("transit-gateway")
+    TgwAttachmentResponse.create_transit_gateway_vpc_attachment = tgw_create_vpc_attachment_response  # type: ignore[method-assign]
+    TgwAttachmentResponse.accept_transit_gateway_vpc_attachment = tgw_accept_vpc_attachment_response  # type: ignore[attr-defined]
+    backend = TransitGatewayAttachmentBackend
+    backend.create_transit_gateway_vpc_attachment = tgw_create_vpc_attachment  # type: ignore[method-assign]
+    backend.delete_transit_gateway_vpc_attachment = tgw_delete_vpc_attachment  # type: ignore[method-assign]
+    backend.describe_transit_gateway_vpc_attachments = tgw_describe_vpc_attachments  # type: ignore[method-assign]
+    TransitGatewayRouteTableBackend.create_transit_gateway_route = tgw_create_route  # type: ignore[method-assign]
+    RouteBackend.create_route = _with_shared_gateway(RouteBackend.create_route)  # type: ignore[method-assign]
+    RouteBackend.replace_route = _with_shared_gateway(RouteBackend.replace_route)  # type: ignore[method-assign]
+
+
 def patch() -> None:
+    patch_transit_gateways()
     VPCPeeringConnections.describe_vpc_peering_connections = describe_vpc_peering_connections  # type: ignore[method-assign]
     VPCs.create_vpc_endpoint = create_vpc_endpoint  # type: ignore[method-assign]
     VPCBackend.create_vpc_endpoint = backend_create_vpc_endpoint  # type: ignore[method-assign]

@@ -70,6 +70,8 @@ pub(crate) struct TransitGateway<'p> {
     pub routes_query: String,
     /// The query of the Transit Gateway route tables' marks.
     pub route_tables_query: String,
+    /// The query of our attachments.
+    pub attachments_query: String,
 }
 
 #[derive(Serialize)]
@@ -204,8 +206,13 @@ impl<'p> TransitGateway<'p> {
             routes_query: format!(
                 "RouteTables[].[RouteTableId,join(' ',Routes[?DestinationCidrBlock].join(';',[DestinationCidrBlock,State,join(',',[VpcPeeringConnectionId,TransitGatewayId,GatewayId,NatGatewayId,NetworkInterfaceId,InstanceId,CarrierGatewayId,LocalGatewayId,EgressOnlyInternetGatewayId][?@ != null])])),join(' ',Tags[?Value=='{name}' && starts_with(Key,'{ROUTE_MARK}')].Key)]"
             ),
+            // Filtered in the query rather than by --filters: the same on AWS and emulators.
             route_tables_query: format!(
-                "TransitGatewayRouteTables[].[TransitGatewayRouteTableId,join(' ',Tags[?Value=='{name}' && starts_with(Key,'{ROUTE_MARK}')].Key)]"
+                "TransitGatewayRouteTables[?Tags[?Value=='{name}' && starts_with(Key,'{ROUTE_MARK}')]].[TransitGatewayRouteTableId,join(' ',Tags[?Value=='{name}' && starts_with(Key,'{ROUTE_MARK}')].Key)]"
+            ),
+            attachments_query: format!(
+                "TransitGatewayVpcAttachments[?Tags[?Key=='{key}' && Value=='{name}']].[TransitGatewayAttachmentId,TransitGatewayId,VpcId,State,join(',',SubnetIds || `[]`)]",
+                key = plan.name_tag.key
             ),
         }
     }
