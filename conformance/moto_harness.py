@@ -991,9 +991,11 @@ def transit_gateway_problems(plan: dict[str, Any], snap: dict[str, Any], tags_ok
             problems.append(f"attachment {aid} of {a['vpc']}: state {x['state']}, want available")
         if x["subnets"] != sorted(a["subnet_ids"]):
             problems.append(f"attachment {aid} of {a['vpc']}: subnets {x['subnets']}, want {sorted(a['subnet_ids'])}")
+    # Counted in the VPC's account: the hub's owner sees another account's attachment too, with
+    # its own tags (Terraform's accepter tags it there).
     ours = [aid for key, d in snap.items() if key.startswith("ec2 ")
             for aid, x in d["transit_gateway_attachments"].items()
-            if x["tags"].get(name_tag["key"]) == name_tag["value"]]
+            if x["tags"].get(name_tag["key"]) == name_tag["value"] and x["vpc"] in d["vpcs"]]
     if len(ours) != created:
         problems.append(f"{len(ours)} attachments carry {name_tag['key']}={name_tag['value']}, want {created}")
     endpoint = plan["endpoint_vpc"]
@@ -1188,9 +1190,10 @@ def changed_topology(ctx: Context, plan: dict[str, Any], topo: Path) -> Path:
         ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc_id)
         rtb = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
         ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
-        agent = {k: v for k, v in dropped.items() if k in ("region", "account_id", "profile", "role_arn")}
+        kept = ("region", "account_id", "profile", "role_arn", "transit_gateway_id", "transit_gateway_route_table_id")
+        agent = {k: v for k, v in dropped.items() if k in kept}
         agent.update({"name": "added-agent", "vpc_id": vpc_id, "cidr": cidr, "route_table_ids": [rtb]})
-        if dropped.get("subnet_ids"):
+        if dropped.get("subnet_ids") or plan["kind"] == "transit-gateway":  # an attachment is created in it
             agent["subnet_ids"] = [
                 ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.253.0.0/20", AvailabilityZone=zones[0])["Subnet"]["SubnetId"]
             ]
@@ -1206,7 +1209,7 @@ def changed_topology(ctx: Context, plan: dict[str, Any], topo: Path) -> Path:
 def canonical(snap: dict[str, Any]) -> dict[str, Any]:
     """A snapshot with the ids of what the scripts create replaced by what identifies them
     (an endpoint by VPC and service, a security group of ours by VPC and name, a peering
-    connection by its VPCs, a zone by name; an endpoint's DNS names by their place in its
+    connection by its VPCs, an attachment of ours by VPC and Transit Gateway, a zone by name; an endpoint's DNS names by their place in its
     list, and their hosted zone), and the run time taken off the zones' caller references: two deployments of one
     topology then compare equal."""
     tokens: dict[str, str] = {}
@@ -1222,6 +1225,9 @@ def canonical(snap: dict[str, Any]) -> dict[str, Any]:
                     tokens[gid] = f"<security group {g['vpc']} {g['name']}>"
             for pid, pcx in d["peerings"].items():
                 tokens[pid] = f"<peering {pcx['requester'][2]} {pcx['accepter'][2]}>"
+            for aid, a in d["transit_gateway_attachments"].items():
+                if a["tags"]:
+                    tokens[aid] = f"<attachment {a['vpc']} {a['transit_gateway']}>"
         elif key.startswith("route53 "):
             for zid, z in d.items():
                 tokens[zid] = f"<zone {z['name']}>"
@@ -1280,7 +1286,7 @@ def cfn_case(ctx: Context) -> None:
     env = ctx.write_profiles(plan["stacks"])
     out = ctx.dir / "cloudformation"
     ddpl(ctx.bin, "cloudformation", "-f", str(topo), "-o", str(out))
-    if plan["kind"] == "peering":
+    if plan["kind"] in ("peering", "transit-gateway"):
         cfn_peering_case(ctx, plan, env, out)
         return
     before = snapshot(ctx)
@@ -1379,11 +1385,33 @@ def expected_order(plan: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tu
     deploy += [("deploy", plan["stacks"][i]["id"]) for i in role_stacks]
     deploy += [("deploy", endpoint)] + [("deploy", s) for s in others]
     teardown: list[tuple[str, str]] = []
-    if any(a["cross_account"] for a in plan_associations(plan)):
+    accepted = [a for a in transit_gateway_attachments(plan) if a["accepted_by_hub"]]
+    if any(a["cross_account"] for a in plan_associations(plan)) or accepted:
         deploy.append(("companion", "associate"))
+    if any(a["cross_account"] for a in plan_associations(plan)):
         teardown.append(("companion", "--destroy"))
+    # transit-gateway: a second pass of the stacks whose routes waited for an acceptance (the
+    # agent stacks), then of those whose static routes take another stack's attachment id.
+    second = [plan["stacks"][a["stack"]]["id"] for a in accepted]
+    second += [plan["stacks"][r["stack"]]["id"] for r in plan["reach"].get("static_routes", [])
+               if r["target"]["type"] == "attachment" and waits_for_attachment(plan, r)]
+    deploy += [("deploy", s) for s in dict.fromkeys(second)]
     teardown += [("delete", endpoint)] + [("delete", s) for s in others]
     return deploy, teardown
+
+
+def transit_gateway_attachments(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every VPC attachment of a transit-gateway plan (none for the other kinds)."""
+    if plan["reach"]["type"] != "transit-gateway":
+        return []
+    return [plan["reach"]["endpoint_attachment"]] + [s["attachment"] for s in plan["reach"]["spokes"]]
+
+
+def waits_for_attachment(plan: dict[str, Any], route: dict[str, Any]) -> bool:
+    """A static route whose attachment another stack creates, or the hub's owner accepts: its
+    stack takes the attachment's id in a second pass."""
+    a = next(a for a in transit_gateway_attachments(plan) if a["vpc"] == route["target"]["vpc"])
+    return not a["existing_id"] and (a["stack"] != route["stack"] or a["accepted_by_hub"])
 
 
 def run_readme_steps(ctx: Context, env: dict[str, str], out: Path, steps: list[tuple[str, str]], label: str) -> None:
@@ -1488,6 +1516,11 @@ def alias_only(change: dict[str, Any]) -> bool:
     after.pop("alias", None)
     unknown = change.get("after_unknown") or {}
     return before == after and not any(v for k, v in unknown.items() if k != "alias")
+
+
+def new_since_0_1(case: Case) -> bool:
+    """The case's kind came after 0.1.0 (transit-gateway): no 0.1.0 state can exist to upgrade."""
+    return yaml.safe_load(case.topology.read_text(encoding="utf-8")).get("kind") == "transit-gateway"
 
 
 def tf_upgrade_case(ctx: Context) -> None:
@@ -1725,7 +1758,8 @@ def main() -> int:
     if unknown:
         ap.error(f"--converge: no such case: {', '.join(sorted(unknown))}")
     for part in parts:
-        todo[part] = [c.name for c in order if part != "cli-converge" or c.name in converge]
+        todo[part] = [c.name for c in order if (part != "cli-converge" or c.name in converge)
+                      and (part != "terraform-upgrade" or not new_since_0_1(c))]
     for part, c in sorted(((part, c) for part in parts for c in order if c.name in todo[part]),
                           key=lambda t: (kinds[t[1].name] != "peering", t[0] != "cli", t[1].name)):
         (tf_tasks if part.startswith("terraform") else tasks).put((part, c))

@@ -61,11 +61,16 @@ EC2
   AcceptTransitGatewayVpcAttachment (moto has none): by the gateway's owner, of a
   pendingAcceptance attachment (else IncorrectState), which becomes available and is
   associated with the gateway's default route table. DeleteTransitGatewayVpcAttachment removes
-  it from both accounts. DescribeTransitGatewayVpcAttachments lists VPC attachments only (moto
-  lists peering attachments too). CreateTransitGatewayRoute names the attachment of a static route
+  it from both accounts, and DescribeTransitGatewayVpcAttachments lists it for the rest of the
+  run in state deleted, as AWS does for a while (moto forgets it at once; the Terraform
+  provider waits for that state). DescribeTransitGatewayVpcAttachments lists VPC attachments
+  only (moto lists peering attachments too). CreateTransitGatewayRoute names the attachment of a static route
   in a list, as AWS (moto's response loses it), and refuses an attachment the gateway's account
   does not have (InvalidTransitGatewayAttachmentID.NotFound). CreateRoute and ReplaceRoute with a TransitGatewayId find a
   gateway shared with the caller (moto finds only its own, and makes a route without a target).
+  DescribeTransitGateways lists the gateways RAM shares with the caller's account too, as AWS.
+  AWS::EC2::TransitGatewayVpcAttachment and AWS::EC2::TransitGatewayRoute (moto has neither):
+  created with their properties (Ref: the attachment's id), deleted with the stack.
 
 CloudFormation
 - CreateChangeSet of type UPDATE that changes nothing creates a FAILED change set whose
@@ -130,6 +135,7 @@ from moto.cloudformation.models import CloudFormationBackend
 from moto.cloudformation import responses as cfn_responses
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.s3.models import s3_backends
+from moto.core.common_models import CloudFormationModel
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
@@ -899,6 +905,7 @@ def list_hosted_zones_by_vpc(self: Any) -> ActionResult:
 
 from moto.ec2.models.route_tables import RouteBackend  # noqa: E402
 from moto.ec2.models.transit_gateway_attachments import TransitGatewayAttachmentBackend  # noqa: E402
+from moto.ec2.models.transit_gateway import TransitGatewayBackend  # noqa: E402
 from moto.ec2.models.transit_gateway_route_tables import TransitGatewayRouteTableBackend  # noqa: E402
 from moto.ec2.responses.transit_gateway_attachments import TransitGatewayAttachment as TgwAttachmentResponse  # noqa: E402
 from moto.ram.models import ResourceShare, ram_backends  # noqa: E402
@@ -953,6 +960,16 @@ _original_tgw_create_vpc_attachment = TransitGatewayAttachmentBackend.create_tra
 
 def tgw_create_vpc_attachment(self: Any, transit_gateway_id: str, vpc_id: str, subnet_ids: list[str],
                               tags: dict[str, str] | None = None, options: dict[str, str] | None = None) -> Any:
+    # moto's check for an attachment of the VPC already there must not count deleted ones.
+    self._conformance_creating = True
+    try:
+        return _create_vpc_attachment(self, transit_gateway_id, vpc_id, subnet_ids, tags, options)
+    finally:
+        self._conformance_creating = False
+
+
+def _create_vpc_attachment(self: Any, transit_gateway_id: str, vpc_id: str, subnet_ids: list[str],
+                           tags: dict[str, str] | None, options: dict[str, str] | None) -> Any:
     if transit_gateway_id in self.transit_gateways:
         return _original_tgw_create_vpc_attachment(self, transit_gateway_id, vpc_id, subnet_ids, tags, options)
     shared = _shared_gateway(self, transit_gateway_id)
@@ -1004,6 +1021,9 @@ def tgw_delete_vpc_attachment(self: Any, transit_gateway_attachment_id: str) -> 
     for _, other in _region_backends(self.region_name):
         if other is not self:
             other.transit_gateway_attachments.pop(transit_gateway_attachment_id, None)
+    # AWS lists a deleted attachment for a while (state deleted), which the Terraform provider
+    # waits for; moto forgets it at once.
+    _state(self, "_conformance_deleted_attachments", {})[attachment.id] = attachment
     return attachment
 
 
@@ -1013,6 +1033,14 @@ _original_tgw_describe_vpc_attachments = TransitGatewayAttachmentBackend.describ
 def tgw_describe_vpc_attachments(self: Any, transit_gateways_attachment_ids: list[str] | None = None,
                                  filters: Any = None) -> list[Any]:
     found = _original_tgw_describe_vpc_attachments(self, transit_gateways_attachment_ids, filters)
+    deleted = list(_state(self, "_conformance_deleted_attachments", {}).values())
+    if deleted and not getattr(self, "_conformance_creating", False):
+        saved = self.transit_gateway_attachments
+        self.transit_gateway_attachments = {a.id: a for a in deleted}
+        try:
+            found += _original_tgw_describe_vpc_attachments(self, transit_gateways_attachment_ids, filters)
+        finally:
+            self.transit_gateway_attachments = saved
     # The gateway owner's view of another account's attachment carries the owner's tags, as a
     # shared resource's tags are per account in AWS.
     return [a if a.ec2_backend is self else _owner_view(a, self) for a in found if a.resource_type == "vpc"]
@@ -1070,7 +1098,111 @@ def tgw_create_route(self: Any, transit_gateway_route_table_id: str, destination
     return route
 
 
+def _shared_gateways(backend: Any) -> list[Any]:
+    """The Transit Gateways of other accounts that RAM shares with BACKEND's account, in its region."""
+    found = []
+    for owner, other in _region_backends(backend.region_name):
+        if owner == backend.account_id:
+            continue
+        for gateway_id in list(other.transit_gateways):
+            shared = _shared_gateway(backend, gateway_id)
+            if shared is not None:
+                found.append(shared[2])
+    return found
+
+
+_original_describe_transit_gateways = TransitGatewayBackend.describe_transit_gateways
+
+
+def describe_transit_gateways(self: Any, filters: Any, transit_gateway_ids: list[str] | None) -> list[Any]:
+    own = _original_describe_transit_gateways(self, filters, transit_gateway_ids)
+    shared = [g for g in _shared_gateways(self) if not transit_gateway_ids or g.id in transit_gateway_ids]
+    if filters:
+        saved = self.transit_gateways
+        self.transit_gateways = {g.id: g for g in shared}
+        try:
+            shared = _original_describe_transit_gateways(self, filters, transit_gateway_ids)
+        finally:
+            self.transit_gateways = saved
+    return own + shared
+
+
+class CfnTransitGatewayVpcAttachment(CloudFormationModel):
+    """AWS::EC2::TransitGatewayVpcAttachment (moto has none): TransitGatewayId, VpcId, SubnetIds,
+    Tags; Ref is the attachment's id; deleting the stack deletes it."""
+
+    __module__ = "moto.ec2.conformance"  # moto's model registry keys a model by its service
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::EC2::TransitGatewayVpcAttachment"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str,  # type: ignore[misc,override]
+                                        region_name: str, **kwargs: Any) -> Any:
+        props = cloudformation_json["Properties"]
+        attachment = ec2_backends[account_id][region_name].create_transit_gateway_vpc_attachment(
+            transit_gateway_id=props["TransitGatewayId"],
+            vpc_id=props["VpcId"],
+            subnet_ids=props["SubnetIds"],
+            tags={t["Key"]: t["Value"] for t in props.get("Tags", [])},
+        )
+        attachment.physical_resource_id = attachment.id
+        return attachment
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str,  # type: ignore[misc,override]
+                                        region_name: str) -> None:
+        backend = ec2_backends[account_id][region_name]
+        if resource_name in backend.transit_gateway_attachments:
+            backend.delete_transit_gateway_vpc_attachment(resource_name)
+
+
+class CfnTransitGatewayRoute(CloudFormationModel):
+    """AWS::EC2::TransitGatewayRoute (moto has none): TransitGatewayRouteTableId,
+    DestinationCidrBlock, TransitGatewayAttachmentId or Blackhole; deleting the stack deletes it."""
+
+    __module__ = "moto.ec2.conformance"
+
+    def __init__(self, table: str, cidr: str):
+        self.physical_resource_id = f"{table}_{cidr}"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::EC2::TransitGatewayRoute"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str,  # type: ignore[misc,override]
+                                        region_name: str, **kwargs: Any) -> Any:
+        props = cloudformation_json["Properties"]
+        ec2_backends[account_id][region_name].create_transit_gateway_route(
+            transit_gateway_route_table_id=props["TransitGatewayRouteTableId"],
+            destination_cidr_block=props["DestinationCidrBlock"],
+            transit_gateway_attachment_id=props.get("TransitGatewayAttachmentId"),
+            blackhole=str(props.get("Blackhole", "false")).lower() == "true",
+        )
+        return cls(props["TransitGatewayRouteTableId"], props["DestinationCidrBlock"])
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str,  # type: ignore[misc,override]
+                                        region_name: str) -> None:
+        table, _, cidr = resource_name.partition("_")
+        backend = ec2_backends[account_id][region_name]
+        routes = backend.transit_gateways_route_tables.get(table)
+        if routes is not None and cidr in routes.routes:
+            backend.delete_transit_gateway_route(table, cidr)
+
+
 def patch_transit_gateways() -> None:
+    cfn_parsing.get_model_map.cache_clear()
     if "transit-gateway" not in ResourceShare.SHAREABLE_RESOURCES:
         ResourceShare.SHAREABLE_RESOURCES.append("transit-gateway")
     TgwAttachmentResponse.create_transit_gateway_vpc_attachment = tgw_create_vpc_attachment_response  # type: ignore[method-assign]
@@ -1080,6 +1212,7 @@ def patch_transit_gateways() -> None:
     backend.delete_transit_gateway_vpc_attachment = tgw_delete_vpc_attachment  # type: ignore[method-assign]
     backend.describe_transit_gateway_vpc_attachments = tgw_describe_vpc_attachments  # type: ignore[method-assign]
     TransitGatewayRouteTableBackend.create_transit_gateway_route = tgw_create_route  # type: ignore[method-assign]
+    TransitGatewayBackend.describe_transit_gateways = describe_transit_gateways  # type: ignore[method-assign]
     RouteBackend.create_route = _with_shared_gateway(RouteBackend.create_route)  # type: ignore[method-assign]
     RouteBackend.replace_route = _with_shared_gateway(RouteBackend.replace_route)  # type: ignore[method-assign]
 

@@ -244,11 +244,12 @@ else
 fi
 
 # 10. Behaviour against moto: the CLI scripts, the CloudFormation stacks, the Terraform.
-# The convergence of the CLI scripts (deploy A, then A': the state of a fresh A') on three
+# The convergence of the CLI scripts (deploy A, then A': the state of a fresh A') on four
 # cases that between them change every kind of resource: same-region (a service, an allowed
-# CIDR, a subnet), peering across accounts with a role (an agent VPC of another account), and
-# peering with endpoints in the agent VPC (Secrets Manager).
-converge_cases=us1-same-region-subset,ap2-peering-cross-account,us1-peering-secrets-manager
+# CIDR, a subnet), peering across accounts with a role (an agent VPC of another account),
+# peering with endpoints in the agent VPC (Secrets Manager), and a Transit Gateway hub (a spoke
+# of another account whose attachment the hub's owner accepts, a static route).
+converge_cases=us1-same-region-subset,ap2-peering-cross-account,us1-peering-secrets-manager,us1-transit-gateway
 status=0
 "$py" conformance/moto_harness.py --ddpl-gen "$bin" --work "$work/behaviour" \
   --jobs "${CONFORMANCE_JOBS:-$(nproc)}" --terraform-jobs "${CONFORMANCE_TF_JOBS:-6}" \

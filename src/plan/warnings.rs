@@ -140,7 +140,8 @@ pub(super) fn transit_gateway(plan: &Plan) -> Vec<String> {
     let Some(tgw) = plan.transit_gateway() else {
         return Vec::new();
     };
-    tgw.spokes
+    let mut notes = route_marks(tgw);
+    notes.extend(tgw.spokes
         .iter()
         .filter(|spoke| spoke.peering.is_some())
         .filter_map(|spoke| {
@@ -159,9 +160,33 @@ pub(super) fn transit_gateway(plan: &Plan) -> Vec<String> {
                 agent.name,
                 missing.join(" nor ")
             ))
-        })
+        }));
+    notes
+}
+
+/// The CLI deploy marks each route it makes through a Transit Gateway with a tag on the route
+/// table, and AWS allows 50 tags per resource.
+fn route_marks(tgw: &crate::plan::TransitGatewayPlan) -> Vec<String> {
+    let mut per_table: std::collections::BTreeMap<&str, usize> = Default::default();
+    for spoke in &tgw.spokes {
+        for route in spoke.endpoint_routes.iter().chain(&spoke.agent_routes) {
+            *per_table.entry(route.route_table_id.as_str()).or_default() += 1;
+        }
+    }
+    for route in &tgw.static_routes {
+        *per_table.entry(route.route_table_id.as_str()).or_default() += 1;
+    }
+    per_table
+        .into_iter()
+        .filter(|(_, routes)| *routes > CLI_ROUTE_MARKS_PER_TABLE)
+        .map(|(table, routes)| format!(
+            "{table} gets {routes} routes through a Transit Gateway; the CLI deploy marks each with a tag on the route table, and AWS allows 50 tags per resource ({CLI_ROUTE_MARKS_PER_TABLE} marks beside a few tags of your own): deploy this topology with Terraform or CloudFormation, or split it."
+        ))
         .collect()
 }
+
+/// The route marks the CLI scripts put on one route table at most (AWS: 50 tags per resource).
+const CLI_ROUTE_MARKS_PER_TABLE: usize = 45;
 
 /// Each VPC with the field that names it.
 fn field_paths(plan: &Plan) -> Vec<(String, &VpcPlan)> {
