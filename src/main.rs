@@ -106,7 +106,7 @@ enum Command {
     /// Write a bash script that checks, from a host inside a VPC, that every covered host
     /// resolves to the endpoint VPC's addresses and accepts TCP 443 (PASS/FAIL table).
     #[command(
-        after_help = "Examples:\n  ddpl-gen verify -f ddpl.yaml > verify.sh\n  bash verify.sh                # same-region, cross-region: in the endpoint VPC\n  bash verify.sh eu-prod        # peering: name the VPC the host is in\n\nExit status of the script: 0 all passed, 1 a check failed, 2 usage.\nDDPL_RESOLVE_CMD, DDPL_VERIFY_PORT and DDPL_VERIFY_TIMEOUT override the resolver, port and timeout."
+        after_help = "Examples:\n  ddpl-gen verify -f ddpl.yaml > verify.sh\n  bash verify.sh                # same-region, cross-region: in the endpoint VPC\n  bash verify.sh eu-prod        # peering, transit-gateway: name the VPC the host is in\n\nExit status of the script: 0 all passed, 1 a check failed, 2 usage.\nDDPL_RESOLVE_CMD, DDPL_VERIFY_PORT and DDPL_VERIFY_TIMEOUT override the resolver, port and timeout."
     )]
     Verify(Input),
     /// Write the Datadog Agent settings for the topology: datadog.yaml, container environment
@@ -142,7 +142,7 @@ enum Command {
         after_help = "Examples:\n  ddpl-gen init\n  ddpl-gen init --kind peering --site ap2 -o acme.yaml\n  ddpl-gen init --kind cross-region -o - | less"
     )]
     Init {
-        /// same-region, cross-region or peering.
+        /// same-region, cross-region, peering or transit-gateway.
         #[arg(long, value_name = "KIND", default_value = "same-region", value_parser = parse_kind)]
         kind: Kind,
         /// Datadog site with PrivateLink: us1, ap1, ap2, uk1 (or its domain).

@@ -606,8 +606,26 @@ fn check_transit_gateway(t: &Topology, problems: &mut Vec<Problem>) {
     };
     // Each gateway other than the hub, with the region of its first agent VPC.
     let mut regions: HashMap<&str, (&str, usize)> = HashMap::new();
+    let mut attachments: HashMap<&str, String> = HashMap::new();
+    if let Some(id) = e.transit_gateway_attachment_id.as_deref() {
+        attachments.insert(id, "endpoint_vpc.transit_gateway_attachment_id".into());
+    }
     for (i, a) in t.agent_vpcs.iter().enumerate() {
         let path = format!("agent_vpcs[{i}]");
+        if let Some(id) = a.transit_gateway_attachment_id.as_deref() {
+            let here = format!("{path}.transit_gateway_attachment_id");
+            match attachments.get(id) {
+                Some(first) => problems.push(Problem::new(
+                    here,
+                    format!(
+                        "{id:?} is also {first}; an attachment joins one VPC to a Transit Gateway"
+                    ),
+                )),
+                None => {
+                    attachments.insert(id, here);
+                }
+            }
+        }
         let gateway = match a.transit_gateway_id.as_deref() {
             Some(gateway) => gateway,
             None if a.region == e.region => hub,

@@ -771,6 +771,13 @@ const SEMANTIC: &[Mutation] = &[
         "is a VPC's transit_gateway_attachment_id",
     ),
     (
+        transit_gateway,
+        "    transit_gateway_attachment_id: tgw-attach-0aaaaaaaaaaaaaaaa\n",
+        "    transit_gateway_attachment_id: tgw-attach-0123456789abcdef0\n",
+        "agent_vpcs[1].transit_gateway_attachment_id",
+        "an attachment joins one VPC to a Transit Gateway",
+    ),
+    (
         peering,
         "  account_id: \"111111111111\"\n",
         "  account_id: \"111111111111\"\n  transit_gateway_id: tgw-0123456789abcdef0\n",

@@ -365,9 +365,7 @@ read_attachments() {
   [[ -z $2 ]] || at+=(--profile "$2")
   local rows
   rows=$(aws ec2 describe-transit-gateway-vpc-attachments "${at[@]}" \
-    --filters "$our_tag_filter" \
-    --query "TransitGatewayVpcAttachments[].[TransitGatewayAttachmentId,TransitGatewayId,VpcId,State,join(',',SubnetIds || \`[]\`)]" \
-    --output text)
+    --query 'TransitGatewayVpcAttachments[?Tags[?Key=='\''ddpl:name'\'' && Value=='\''acme-apac'\'']].[TransitGatewayAttachmentId,TransitGatewayId,VpcId,State,join('\'','\'',SubnetIds || `[]`)]' --output text)
   set_rows "$3" "$rows"
 }
 
@@ -381,14 +379,14 @@ live_attachment() {
 }
 
 # read_route_tables REGION PROFILE VAR: sets VAR to the stack's Transit Gateway route tables
-# that carry a mark of this topology, as rows of (route table id, its marks as tag keys).
+# that carry a mark of this topology, as rows of (route table id, its marks as tag keys). (The
+# tags are matched in the query, as in read_attachments.)
 read_route_tables() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
   local rows
   rows=$(aws ec2 describe-transit-gateway-route-tables "${at[@]}" \
-    --filters "Name=tag-key,Values=${route_mark}*" \
-    --query 'TransitGatewayRouteTables[].[TransitGatewayRouteTableId,join('\'' '\'',Tags[?Value=='\''acme-apac'\'' && starts_with(Key,'\''ddpl:route:'\'')].Key)]' --output text)
+    --query 'TransitGatewayRouteTables[?Tags[?Value=='\''acme-apac'\'' && starts_with(Key,'\''ddpl:route:'\'')]].[TransitGatewayRouteTableId,join('\'' '\'',Tags[?Value=='\''acme-apac'\'' && starts_with(Key,'\''ddpl:route:'\'')].Key)]' --output text)
   set_rows "$3" "$rows"
 }
 
@@ -1321,7 +1319,6 @@ read_routes 'ap-northeast-1' 'apps-tokyo' marked tag-key "${route_mark}*"
 prune_tgw_routes 'ap-northeast-1' 'apps-tokyo' "$marked"
 prune_attachments 'ap-southeast-2' 'shared-services' "$attachments_0"
 prune_attachments 'ap-northeast-1' 'apps-tokyo' "$attachments_1"
-
 gone_0='' # set by prune_endpoints
 prune_endpoints 'ap-southeast-2' 'shared-services' "$endpoints_0" gone_0
 gone_1='' # set by prune_endpoints

@@ -366,9 +366,7 @@ read_attachments() {
   [[ -z $2 ]] || at+=(--profile "$2")
   local rows
   rows=$(aws ec2 describe-transit-gateway-vpc-attachments "${at[@]}" \
-    --filters "$our_tag_filter" \
-    --query "TransitGatewayVpcAttachments[].[TransitGatewayAttachmentId,TransitGatewayId,VpcId,State,join(',',SubnetIds || \`[]\`)]" \
-    --output text)
+    --query 'TransitGatewayVpcAttachments[?Tags[?Key=='\''ddpl:name'\'' && Value=='\''acme-hub'\'']].[TransitGatewayAttachmentId,TransitGatewayId,VpcId,State,join('\'','\'',SubnetIds || `[]`)]' --output text)
   set_rows "$3" "$rows"
 }
 
@@ -382,14 +380,14 @@ live_attachment() {
 }
 
 # read_route_tables REGION PROFILE VAR: sets VAR to the stack's Transit Gateway route tables
-# that carry a mark of this topology, as rows of (route table id, its marks as tag keys).
+# that carry a mark of this topology, as rows of (route table id, its marks as tag keys). (The
+# tags are matched in the query, as in read_attachments.)
 read_route_tables() {
   local -a at=(--region "$1")
   [[ -z $2 ]] || at+=(--profile "$2")
   local rows
   rows=$(aws ec2 describe-transit-gateway-route-tables "${at[@]}" \
-    --filters "Name=tag-key,Values=${route_mark}*" \
-    --query 'TransitGatewayRouteTables[].[TransitGatewayRouteTableId,join('\'' '\'',Tags[?Value=='\''acme-hub'\'' && starts_with(Key,'\''ddpl:route:'\'')].Key)]' --output text)
+    --query 'TransitGatewayRouteTables[?Tags[?Value=='\''acme-hub'\'' && starts_with(Key,'\''ddpl:route:'\'')]].[TransitGatewayRouteTableId,join('\'' '\'',Tags[?Value=='\''acme-hub'\'' && starts_with(Key,'\''ddpl:route:'\'')].Key)]' --output text)
   set_rows "$3" "$rows"
 }
 
@@ -620,7 +618,6 @@ read_routes 'us-east-1' 'role:1' marked tag-key "${route_mark}*"
 prune_tgw_routes 'us-east-1' 'role:1' "$marked"
 prune_attachments 'us-east-1' 'network' "$attachments_0"
 prune_attachments 'us-east-1' 'role:1' "$attachments_1"
-
 
 # 4. Interface endpoints, then a bounded wait until they are gone, then the security groups
 #    (retried while the endpoints' network interfaces still hold them).
