@@ -333,7 +333,7 @@ read_attachments() {
   [[ -z $2 ]] || at+=(--profile "$2")
   local rows
   rows=$(aws ec2 describe-transit-gateway-vpc-attachments "${at[@]}" \
-    --query 'TransitGatewayVpcAttachments[?Tags[?Key=='\''ddpl:name'\'' && Value=='\''acme-apac'\'']].[TransitGatewayAttachmentId,TransitGatewayId,VpcId,State,join('\'','\'',SubnetIds || `[]`)]' --output text)
+    --query 'TransitGatewayVpcAttachments[?Tags[?Key=='\''ddpl:name'\'' && Value=='\''acme-apac'\'']].[TransitGatewayAttachmentId,TransitGatewayId,VpcId,State,join('\'','\'',SubnetIds)]' --output text)
   set_rows "$3" "$rows"
 }
 

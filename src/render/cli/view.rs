@@ -211,7 +211,7 @@ impl<'p> TransitGateway<'p> {
                 "TransitGatewayRouteTables[?Tags[?Value=='{name}' && starts_with(Key,'{ROUTE_MARK}')]].[TransitGatewayRouteTableId,join(' ',Tags[?Value=='{name}' && starts_with(Key,'{ROUTE_MARK}')].Key)]"
             ),
             attachments_query: format!(
-                "TransitGatewayVpcAttachments[?Tags[?Key=='{key}' && Value=='{name}']].[TransitGatewayAttachmentId,TransitGatewayId,VpcId,State,join(',',SubnetIds || `[]`)]",
+                "TransitGatewayVpcAttachments[?Tags[?Key=='{key}' && Value=='{name}']].[TransitGatewayAttachmentId,TransitGatewayId,VpcId,State,join(',',SubnetIds)]",
                 key = plan.name_tag.key
             ),
         }
