@@ -60,8 +60,9 @@ EC2
   (tags of a shared resource are per account in AWS).
   AcceptTransitGatewayVpcAttachment (moto has none): by the gateway's owner, of a
   pendingAcceptance attachment (else IncorrectState), which becomes available and is
-  associated with the gateway's default route table. DeleteTransitGatewayVpcAttachment removes
-  it from both accounts, and DescribeTransitGatewayVpcAttachments lists it for the rest of the
+  associated with the gateway's default route table. DeleteTransitGatewayVpcAttachment, by
+  either account, removes it from both (a second delete is
+  InvalidTransitGatewayAttachmentID.NotFound; moto failed with an internal error), and DescribeTransitGatewayVpcAttachments lists it for the rest of the
   run in state deleted, as AWS does for a while (moto forgets it at once; the Terraform
   provider waits for that state). DescribeTransitGatewayVpcAttachments lists VPC attachments
   only (moto lists peering attachments too). CreateTransitGatewayRoute names the attachment of a static route
@@ -1017,13 +1018,18 @@ _original_tgw_delete_vpc_attachment = TransitGatewayAttachmentBackend.delete_tra
 
 
 def tgw_delete_vpc_attachment(self: Any, transit_gateway_attachment_id: str) -> Any:
+    # Either side may delete an attachment of another account (the VPC's owner, or the
+    # gateway's, as Terraform's accepter does); once gone, it is gone for both, and a second
+    # delete is InvalidTransitGatewayAttachmentID.NotFound (moto failed with a KeyError).
+    if transit_gateway_attachment_id not in self.transit_gateway_attachments:
+        raise EC2ClientError("InvalidTransitGatewayAttachmentID.NotFound",
+                             f"Transit Gateway Attachment {transit_gateway_attachment_id} not found")
     attachment = _original_tgw_delete_vpc_attachment(self, transit_gateway_attachment_id)
     for _, other in _region_backends(self.region_name):
-        if other is not self:
-            other.transit_gateway_attachments.pop(transit_gateway_attachment_id, None)
-    # AWS lists a deleted attachment for a while (state deleted), which the Terraform provider
-    # waits for; moto forgets it at once.
-    _state(self, "_conformance_deleted_attachments", {})[attachment.id] = attachment
+        if other.transit_gateway_attachments.pop(transit_gateway_attachment_id, None) is not None or other is self:
+            # AWS lists a deleted attachment for a while (state deleted), which the Terraform
+            # provider waits for; moto forgets it at once.
+            _state(other, "_conformance_deleted_attachments", {})[attachment.id] = attachment
     return attachment
 
 
