@@ -926,20 +926,24 @@ def _region_backends(region: str) -> list[tuple[str, Any]]:
     return found
 
 
+def _shares_with(owner: str, transit_gateway_id: str, backend: Any) -> bool:
+    """OWNER shares its Transit Gateway with BACKEND's account through RAM, in BACKEND's region."""
+    region = backend.region_name
+    arn = f"arn:{get_partition(region)}:ec2:{region}:{owner}:transit-gateway/{transit_gateway_id}"
+    try:
+        shares = ram_backends[owner][region].resource_shares
+    except KeyError:
+        return False
+    return any(sh.status == "ACTIVE" and arn in sh.resource_arns and backend.account_id in sh.principals
+               for sh in shares)
+
+
 def _shared_gateway(backend: Any, transit_gateway_id: str) -> tuple[str, Any, Any] | None:
     """(owner, owner's backend, gateway) of a Transit Gateway of another account that its owner
     shares with BACKEND's account through RAM, in BACKEND's region."""
     for owner, other in _region_backends(backend.region_name):
         gateway = other.transit_gateways.get(transit_gateway_id) if owner != backend.account_id else None
-        if gateway is None:
-            continue
-        arn = f"arn:{get_partition(backend.region_name)}:ec2:{backend.region_name}:{owner}:transit-gateway/{transit_gateway_id}"
-        try:
-            shares = ram_backends[owner][backend.region_name].resource_shares
-        except KeyError:
-            shares = []
-        if any(sh.status == "ACTIVE" and arn in sh.resource_arns and backend.account_id in sh.principals
-               for sh in shares):
+        if gateway is not None and _shares_with(owner, transit_gateway_id, backend):
             return owner, other, gateway
     return None
 
@@ -1106,15 +1110,9 @@ def tgw_create_route(self: Any, transit_gateway_route_table_id: str, destination
 
 def _shared_gateways(backend: Any) -> list[Any]:
     """The Transit Gateways of other accounts that RAM shares with BACKEND's account, in its region."""
-    found = []
-    for owner, other in _region_backends(backend.region_name):
-        if owner == backend.account_id:
-            continue
-        for gateway_id in list(other.transit_gateways):
-            shared = _shared_gateway(backend, gateway_id)
-            if shared is not None:
-                found.append(shared[2])
-    return found
+    return [gateway for owner, other in _region_backends(backend.region_name) if owner != backend.account_id
+            for gateway_id, gateway in list(other.transit_gateways.items())
+            if _shares_with(owner, gateway_id, backend)]
 
 
 _original_describe_transit_gateways = TransitGatewayBackend.describe_transit_gateways

@@ -434,7 +434,7 @@ fn transit_gateway_rows(plan: &Plan, tgw: &TransitGatewayPlan, stack: usize) -> 
     }
     rows.extend(row(
         "Routes through a Transit Gateway",
-        tgw_route_reviews(plan, tgw)
+        tgw_route_reviews(plan)
             .into_iter()
             .filter(|(s, _)| *s == stack)
             .map(|(_, r)| format!("{} -> {}", r.route_table_id, r.destination_cidr))
@@ -453,38 +453,19 @@ fn transit_gateway_rows(plan: &Plan, tgw: &TransitGatewayPlan, stack: usize) -> 
 
 /// The VPC routes through the Transit Gateways, each with the stack that adds it: both sides
 /// of every spoke, the gateway named in `peering`.
-fn tgw_route_reviews(plan: &Plan, tgw: &TransitGatewayPlan) -> Vec<(usize, RouteReview)> {
-    tgw.spokes
-        .iter()
-        .flat_map(|spoke| {
-            let agent = &plan.agent_vpcs[spoke.agent_vpc];
-            let endpoint = spoke.endpoint_routes.iter().map(move |r| {
-                (
-                    plan.endpoint_vpc.stack,
-                    plan.endpoint_vpc.name.clone(),
-                    r,
-                    tgw.hub.clone(),
-                )
-            });
-            let agents = spoke.agent_routes.iter().map(move |r| {
-                (
-                    agent.stack,
-                    agent.name.clone(),
-                    r,
-                    spoke.attachment.transit_gateway_id.clone(),
-                )
-            });
-            endpoint.chain(agents).map(|(stack, vpc, r, gateway)| {
-                (
-                    stack,
-                    RouteReview {
-                        route_table_id: r.route_table_id.clone(),
-                        vpc,
-                        destination_cidr: r.destination_cidr.clone(),
-                        peering: gateway,
-                    },
-                )
-            })
+fn tgw_route_reviews(plan: &Plan) -> Vec<(usize, RouteReview)> {
+    plan.gateway_routes()
+        .into_iter()
+        .map(|r| {
+            (
+                r.vpc.stack,
+                RouteReview {
+                    route_table_id: r.route.route_table_id.clone(),
+                    vpc: r.vpc.name.clone(),
+                    destination_cidr: r.route.destination_cidr.clone(),
+                    peering: r.transit_gateway_id.to_string(),
+                },
+            )
         })
         .collect()
 }
@@ -522,7 +503,7 @@ fn transit_gateway_review(plan: &Plan, tgw: &TransitGatewayPlan) -> TransitGatew
                 region: p.region.clone(),
             })
             .collect(),
-        routes: tgw_route_reviews(plan, tgw)
+        routes: tgw_route_reviews(plan)
             .into_iter()
             .map(|(_, r)| r)
             .collect(),
@@ -783,12 +764,8 @@ fn transit_gateway_diagram(plan: &Plan, tgw: &TransitGatewayPlan) -> (Vec<Node>,
         });
     }
     for a in tgw.attachments() {
-        let vpc = plan
-            .vpcs()
-            .find(|v| v.name == a.vpc)
-            .map_or(String::new(), |v| snake(&v.name));
         links.push(Link {
-            from: format!("vpc_{vpc}"),
+            from: format!("vpc_{}", snake(&a.vpc)),
             to: node(&a.transit_gateway_id),
             style: "attachment",
             label: if a.created() {

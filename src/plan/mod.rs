@@ -277,6 +277,34 @@ pub struct SpokePlan {
     pub agent_routes: Vec<RoutePlan>,
 }
 
+/// One VPC route through a Transit Gateway ([`Plan::gateway_routes`]).
+#[derive(Debug, Clone, Copy)]
+pub struct GatewayRoute<'p> {
+    pub spoke: &'p SpokePlan,
+    /// The VPC whose route table holds it (the endpoint VPC or the spoke's agent VPC); its
+    /// stack adds it.
+    pub vpc: &'p VpcPlan,
+    pub route: &'p RoutePlan,
+    pub transit_gateway_id: &'p str,
+}
+
+impl<'p> GatewayRoute<'p> {
+    /// The routes of one side of a spoke.
+    fn side(
+        spoke: &'p SpokePlan,
+        vpc: &'p VpcPlan,
+        routes: &'p [RoutePlan],
+        transit_gateway_id: &'p str,
+    ) -> impl Iterator<Item = GatewayRoute<'p>> {
+        routes.iter().map(move |route| GatewayRoute {
+            spoke,
+            vpc,
+            route,
+            transit_gateway_id,
+        })
+    }
+}
+
 /// A Transit Gateway peering attachment the topology names.
 #[derive(Debug, Clone, Serialize)]
 pub struct TransitGatewayPeeringPlan {
@@ -430,6 +458,29 @@ impl Plan {
             Reach::TransitGateway(tgw) => Some(tgw),
             Reach::InEndpointVpc | Reach::Peering { .. } => None,
         }
+    }
+
+    /// The VPC routes through the Transit Gateways, spoke by spoke: the endpoint VPC's to the
+    /// agent CIDR (through the hub), then the agent VPC's to the endpoint CIDR (through its
+    /// gateway). None unless agents reach the endpoints through Transit Gateways.
+    pub fn gateway_routes(&self) -> Vec<GatewayRoute<'_>> {
+        let Some(tgw) = self.transit_gateway() else {
+            return Vec::new();
+        };
+        tgw.spokes
+            .iter()
+            .flat_map(|spoke| {
+                let agent = &self.agent_vpcs[spoke.agent_vpc];
+                let gateway = spoke.attachment.transit_gateway_id.as_str();
+                GatewayRoute::side(spoke, &self.endpoint_vpc, &spoke.endpoint_routes, &tgw.hub)
+                    .chain(GatewayRoute::side(
+                        spoke,
+                        agent,
+                        &spoke.agent_routes,
+                        gateway,
+                    ))
+            })
+            .collect()
     }
 
     /// The private hosted zones (none with endpoint private DNS).

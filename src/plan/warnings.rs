@@ -140,7 +140,7 @@ pub(super) fn transit_gateway(plan: &Plan) -> Vec<String> {
     let Some(tgw) = plan.transit_gateway() else {
         return Vec::new();
     };
-    let mut notes = route_marks(tgw);
+    let mut notes = route_marks(plan, tgw);
     notes.extend(tgw.spokes
         .iter()
         .filter(|spoke| spoke.peering.is_some())
@@ -166,12 +166,12 @@ pub(super) fn transit_gateway(plan: &Plan) -> Vec<String> {
 
 /// The CLI deploy marks each route it makes through a Transit Gateway with a tag on the route
 /// table, and AWS allows 50 tags per resource.
-fn route_marks(tgw: &crate::plan::TransitGatewayPlan) -> Vec<String> {
+fn route_marks(plan: &Plan, tgw: &crate::plan::TransitGatewayPlan) -> Vec<String> {
     let mut per_table: std::collections::BTreeMap<&str, usize> = Default::default();
-    for spoke in &tgw.spokes {
-        for route in spoke.endpoint_routes.iter().chain(&spoke.agent_routes) {
-            *per_table.entry(route.route_table_id.as_str()).or_default() += 1;
-        }
+    for r in plan.gateway_routes() {
+        *per_table
+            .entry(r.route.route_table_id.as_str())
+            .or_default() += 1;
     }
     for route in &tgw.static_routes {
         *per_table.entry(route.route_table_id.as_str()).or_default() += 1;

@@ -146,29 +146,15 @@ impl<'p> TransitGateway<'p> {
                 }),
             }
         }
-        let routes = tgw
-            .spokes
-            .iter()
-            .flat_map(|spoke| {
-                let endpoint = spoke
-                    .endpoint_routes
-                    .iter()
-                    .map(move |r| (plan.endpoint_vpc.stack, r, tgw.hub.as_str()));
-                let agent = spoke.agent_routes.iter().map(move |r| {
-                    (
-                        spoke.attachment.stack,
-                        r,
-                        spoke.attachment.transit_gateway_id.as_str(),
-                    )
-                });
-                endpoint.chain(agent)
-            })
-            .map(|(stack, r, gateway)| Route {
-                stack,
-                region_profile: rp(stack),
-                route_table_id: &r.route_table_id,
-                destination_cidr: &r.destination_cidr,
-                transit_gateway_id: gateway,
+        let routes = plan
+            .gateway_routes()
+            .into_iter()
+            .map(|r| Route {
+                stack: r.vpc.stack,
+                region_profile: rp(r.vpc.stack),
+                route_table_id: &r.route.route_table_id,
+                destination_cidr: &r.route.destination_cidr,
+                transit_gateway_id: r.transit_gateway_id,
             })
             .collect();
         let name = &plan.name_tag.value;

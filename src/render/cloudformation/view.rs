@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::naming::pascal;
 use crate::plan::{
     AttachmentPlan, EndpointPlan, PeeringPlan, Plan, RoutePlan, SecurityGroupPlan, StackPlan,
-    StaticRouteTarget, TransitGatewayPlan, VpcPlan,
+    StaticRouteTarget, TransitGatewayPlan, VpcPlan, VpcRole,
 };
 use crate::render::commands::dns_attribute_fixes;
 
@@ -506,33 +506,26 @@ impl<'p> StackTransit<'p> {
         let made_here =
             |a: &AttachmentPlan| (a.created() && here(a)).then(|| attachment_logical(&a.vpc));
         let mut routes = Vec::new();
-        for spoke in &tgw.spokes {
-            let agent = pascal(&plan.agent_vpcs[spoke.agent_vpc].name);
-            if plan.endpoint_vpc.stack == stack.index {
-                routes.extend(spoke.endpoint_routes.iter().map(|r| TgwRoute {
-                    logical: format!("{agent}ToAgent{}", pascal(&r.route_table_id)),
-                    route_table_id: &r.route_table_id,
-                    destination_cidr: &r.destination_cidr,
-                    transit_gateway_id: &tgw.hub,
-                    depends_on: made_here(&tgw.endpoint_attachment),
-                    condition: None,
-                }));
+        for r in plan.gateway_routes() {
+            if r.vpc.stack != stack.index {
+                continue;
             }
-            if here(&spoke.attachment) {
-                let a = &spoke.attachment;
-                routes.extend(spoke.agent_routes.iter().map(|r| {
-                    TgwRoute {
-                        logical: format!("{agent}ToEndpoint{}", pascal(&r.route_table_id)),
-                        route_table_id: &r.route_table_id,
-                        destination_cidr: &r.destination_cidr,
-                        transit_gateway_id: &a.transit_gateway_id,
-                        depends_on: made_here(a),
-                        condition: a
-                            .accepted_by_hub
-                            .then(|| format!("{}Accepted", attachment_logical(&a.vpc))),
-                    }
-                }));
-            }
+            let agent = pascal(&plan.agent_vpcs[r.spoke.agent_vpc].name);
+            // The endpoint VPC's side waits for its attachment; the agent VPC's for its own,
+            // and for the hub owner's acceptance of it.
+            let (side, attachment) = match r.vpc.role {
+                VpcRole::Endpoint => ("ToAgent", &tgw.endpoint_attachment),
+                VpcRole::Agent => ("ToEndpoint", &r.spoke.attachment),
+            };
+            routes.push(TgwRoute {
+                logical: format!("{agent}{side}{}", pascal(&r.route.route_table_id)),
+                route_table_id: &r.route.route_table_id,
+                destination_cidr: &r.route.destination_cidr,
+                transit_gateway_id: r.transit_gateway_id,
+                depends_on: made_here(attachment),
+                condition: (r.vpc.role == VpcRole::Agent && attachment.accepted_by_hub)
+                    .then(|| format!("{}Accepted", attachment_logical(&attachment.vpc))),
+            });
         }
         let mut parameters: Vec<AttachmentParameter> = Vec::new();
         let static_routes = tgw
