@@ -497,7 +497,13 @@ fn transit_gateway_review(plan: &Plan, tgw: &TransitGatewayPlan) -> TransitGatew
             .peerings
             .iter()
             .map(|p| TransitGatewayPeeringReview {
-                attachment_id: p.attachment_id.clone(),
+                attachment_id: match &p.attachment_id {
+                    Some(id) => id.clone(),
+                    None => format!(
+                        "created by {}, accepted by {}",
+                        plan.stacks[p.requester_stack].id, plan.stacks[p.accepter_stack].id
+                    ),
+                },
                 hub: tgw.hub.clone(),
                 transit_gateway_id: p.transit_gateway_id.clone(),
                 region: p.region.clone(),
@@ -516,7 +522,11 @@ fn transit_gateway_review(plan: &Plan, tgw: &TransitGatewayPlan) -> TransitGatew
                 target: match &r.target {
                     StaticRouteTarget::Attachment { vpc } => format!("attachment of {vpc}"),
                     StaticRouteTarget::Peering { peering } => {
-                        format!("peering {}", tgw.peerings[*peering].attachment_id)
+                        let p = &tgw.peerings[*peering];
+                        match &p.attachment_id {
+                            Some(id) => format!("peering {id}"),
+                            None => format!("the peering created with {}", p.transit_gateway_id),
+                        }
                     }
                 },
             })
@@ -760,7 +770,10 @@ fn transit_gateway_diagram(plan: &Plan, tgw: &TransitGatewayPlan) -> (Vec<Node>,
             from: node(&tgw.hub),
             to: node(&p.transit_gateway_id),
             style: "peering",
-            label: format!("Transit Gateway peering {}", p.attachment_id),
+            label: match &p.attachment_id {
+                Some(id) => format!("Transit Gateway peering {id}"),
+                None => "Transit Gateway peering, created".to_string(),
+            },
         });
     }
     for a in tgw.attachments() {

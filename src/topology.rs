@@ -68,13 +68,15 @@ pub struct Topology {
     pub transit_gateway_peerings: Vec<TransitGatewayPeering>,
 }
 
-/// An existing peering attachment between the endpoint VPC's Transit Gateway and another's.
+/// The peering attachment between the endpoint VPC's Transit Gateway and another's: an
+/// existing one, or (without `attachment_id`) one ddpl-gen requests and accepts.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TransitGatewayPeering {
     /// The other (agent VPCs') Transit Gateway.
     pub transit_gateway_id: String,
-    pub attachment_id: String,
+    #[serde(default)]
+    pub attachment_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -718,18 +718,50 @@ fn check_transit_gateway_peerings(
                 format!("no agent VPC names {}; remove the entry or set an agent VPC's transit_gateway_id", p.transit_gateway_id),
             ));
         }
-        if let Some(first) = attachments.insert(&p.attachment_id, i) {
-            problems.push(Problem::new(
-                format!("{path}.attachment_id"),
-                format!("{} is also transit_gateway_peerings[{first}].attachment_id; a peering attachment joins two Transit Gateways", p.attachment_id),
-            ));
+        match p.attachment_id.as_deref() {
+            Some(id) => {
+                if let Some(first) = attachments.insert(id, i) {
+                    problems.push(Problem::new(
+                        format!("{path}.attachment_id"),
+                        format!("{id} is also transit_gateway_peerings[{first}].attachment_id; a peering attachment joins two Transit Gateways"),
+                    ));
+                }
+                if existing.contains(id) {
+                    problems.push(Problem::new(
+                        format!("{path}.attachment_id"),
+                        format!("{id} is a VPC's transit_gateway_attachment_id; a peering attachment is another attachment"),
+                    ));
+                }
+            }
+            None => {
+                check_peering_to_create(t, &path, used.get(p.transit_gateway_id.as_str()), problems)
+            }
         }
-        if existing.contains(p.attachment_id.as_str()) {
-            problems.push(Problem::new(
-                format!("{path}.attachment_id"),
-                format!("{} is a VPC's transit_gateway_attachment_id; a peering attachment is another attachment", p.attachment_id),
-            ));
-        }
+    }
+}
+
+/// A peering ddpl-gen creates: the endpoint VPC's account requests it, that of the first agent
+/// VPC on the other gateway accepts it, and AWS's request names the accepter's account.
+fn check_peering_to_create(
+    t: &Topology,
+    path: &str,
+    accepter: Option<&(&str, usize)>,
+    problems: &mut Vec<Problem>,
+) {
+    let Some(&(_, agent)) = accepter else {
+        return;
+    };
+    let needs = |field: String, problems: &mut Vec<Problem>| {
+        problems.push(Problem::new(
+            field,
+            format!("required to create the Transit Gateway peering of {path} (AWS's request names the accepter's account); or give {path}.attachment_id, an existing peering attachment"),
+        ));
+    };
+    if t.endpoint_vpc.account_id.is_none() {
+        needs("endpoint_vpc.account_id".into(), problems);
+    }
+    if t.agent_vpcs[agent].account_id.is_none() {
+        needs(format!("agent_vpcs[{agent}].account_id"), problems);
     }
 }
 

@@ -305,13 +305,27 @@ impl<'p> GatewayRoute<'p> {
     }
 }
 
-/// A Transit Gateway peering attachment the topology names.
+/// The peering attachment between the hub and another Transit Gateway: the topology's, or one
+/// ddpl-gen requests (the hub's owner) and accepts (the other gateway's owner).
 #[derive(Debug, Clone, Serialize)]
 pub struct TransitGatewayPeeringPlan {
-    pub attachment_id: String,
+    /// The attachment the topology names; none: ddpl-gen creates one.
+    pub attachment_id: Option<String>,
     /// The agent VPCs' gateway at the other end.
     pub transit_gateway_id: String,
     pub region: String,
+    /// The endpoint VPC's stack requests a created peering; the stack of the first agent VPC
+    /// on the other gateway accepts it, in its account (`peer_account_id`).
+    pub requester_stack: usize,
+    pub accepter_stack: usize,
+    pub peer_account_id: Option<String>,
+}
+
+impl TransitGatewayPeeringPlan {
+    /// ddpl-gen creates this peering.
+    pub fn created(&self) -> bool {
+        self.attachment_id.is_none()
+    }
 }
 
 /// A static route in a Transit Gateway route table.

@@ -54,16 +54,22 @@ fn transit_gateway(
     let peerings: Vec<TransitGatewayPeeringPlan> = t
         .transit_gateway_peerings
         .iter()
-        .map(|p| TransitGatewayPeeringPlan {
-            attachment_id: p.attachment_id.clone(),
-            transit_gateway_id: p.transit_gateway_id.clone(),
-            // The region of the agent VPCs on that gateway.
-            region: t
+        .map(|p| {
+            // The first agent VPC on that gateway: its region, and its stack accepts a
+            // peering ddpl-gen creates.
+            let first = t
                 .agent_vpcs
                 .iter()
-                .find(|a| a.transit_gateway_id.as_deref() == Some(&p.transit_gateway_id))
-                .map(|a| a.region.clone())
-                .unwrap_or_default(),
+                .position(|a| a.transit_gateway_id.as_deref() == Some(&p.transit_gateway_id));
+            let accepter = first.map(|i| &agent_vpcs[i]);
+            TransitGatewayPeeringPlan {
+                attachment_id: p.attachment_id.clone(),
+                transit_gateway_id: p.transit_gateway_id.clone(),
+                region: accepter.map(|a| a.region.clone()).unwrap_or_default(),
+                requester_stack: endpoint_vpc.stack,
+                accepter_stack: accepter.map_or(endpoint_vpc.stack, |a| a.stack),
+                peer_account_id: accepter.and_then(|a| a.account_id.clone()),
+            }
         })
         .collect();
     let endpoint_attachment = AttachmentPlan {

@@ -384,15 +384,21 @@ locals {
       stack          = "a111111111111_ap_southeast_2"
       route_table_id = var.endpoint_vpc.transit_gateway_route_table_id
       cidr           = "10.40.0.0/16"
-      attachment_id  = var.transit_gateway_peerings["tgw-0f6f6f6f6f6f6f6f6"]
+      attachment_id  = local.transit_gateway_peerings["tgw-0f6f6f6f6f6f6f6f6"]
     }
     "tgw-rtb-0f6f6f6f6f6f6f6f6 10.30.0.0/16" = {
       stack          = "a222222222222_ap_northeast_1"
       route_table_id = var.agent_vpcs["tokyo-apps"].transit_gateway_route_table_id
       cidr           = "10.30.0.0/16"
-      attachment_id  = var.transit_gateway_peerings["tgw-0f6f6f6f6f6f6f6f6"]
+      attachment_id  = local.transit_gateway_peerings["tgw-0f6f6f6f6f6f6f6f6"]
     }
   }
+
+  # The peering attachment with each other Transit Gateway, by its id: the topology's, or the
+  # one requested here, once accepted.
+  transit_gateway_peerings = merge(
+    var.transit_gateway_peerings,
+  )
 }
 
 # Routes in the endpoint VPC's route tables to each agent VPC through the hub, by

@@ -45,7 +45,7 @@ variable "agent_vpcs" {
 }
 
 variable "transit_gateway_peerings" {
-  description = "The peering attachment between the endpoint VPC's Transit Gateway and each other Transit Gateway, by that gateway's id (the topology's by default)."
+  description = "The existing peering attachment between the endpoint VPC's Transit Gateway and each other Transit Gateway the topology names one for, by that gateway's id (the topology's by default)."
   type        = map(string)
   default = {
     "tgw-0f6f6f6f6f6f6f6f6" = "tgw-attach-0f6f6f6f6f6f6f6f6"

@@ -181,7 +181,7 @@ impl<'p> TransitGateway<'p> {
                     },
                     attachment_id: match &r.target {
                         StaticRouteTarget::Peering { peering } => {
-                            Some(tgw.peerings[*peering].attachment_id.as_str())
+                            tgw.peerings[*peering].attachment_id.as_deref()
                         }
                         StaticRouteTarget::Attachment { .. } => None,
                     },

@@ -547,7 +547,7 @@ impl<'p> StackTransit<'p> {
                 };
                 match &r.target {
                     StaticRouteTarget::Peering { peering } => {
-                        route.target_id = Some(&tgw.peerings[*peering].attachment_id);
+                        route.target_id = tgw.peerings[*peering].attachment_id.as_deref();
                     }
                     StaticRouteTarget::Attachment { vpc } => {
                         // The plan's targets are its VPCs' attachments.

@@ -136,12 +136,27 @@ pub(crate) struct TransitGateway {
     pub endpoint_attachment: bool,
     /// Some agent VPC's created attachment is accepted by the hub's owner.
     pub accepts: bool,
-    /// `var.transit_gateway_peerings` default: peer gateway -> peering attachment, aligned.
+    /// `var.transit_gateway_peerings` default: peer gateway -> the peering attachment the
+    /// topology names, aligned.
     pub peerings: Vec<Aligned>,
+    /// The peerings ddpl-gen requests (the hub's owner) and accepts (each peer's stack).
+    pub created_peerings: Vec<CreatedPeering>,
     /// Static routes by `"<route table> <destination>"`, with what each needs.
     pub static_routes: Vec<StaticRoute>,
     /// The endpoint VPC's stack adds static routes.
     pub endpoint_static_routes: bool,
+}
+
+#[derive(Serialize)]
+pub(crate) struct CreatedPeering {
+    /// The peer Transit Gateway's id, which keys the resources.
+    pub key: String,
+    /// Provider alias of the accepter's stack.
+    pub stack: String,
+    pub region: String,
+    pub peer_account_id: String,
+    /// The agent VPC whose `transit_gateway_id` names the peer gateway.
+    pub first_agent: String,
 }
 
 #[derive(Serialize)]
@@ -209,6 +224,8 @@ pub(crate) struct AgentStack {
     pub accepted: bool,
     /// It adds static routes (in its gateway's route tables).
     pub static_routes: bool,
+    /// It accepts a Transit Gateway peering the hub's owner requests.
+    pub accepts_peerings: bool,
 }
 
 impl<'p> TerraformView<'p> {
@@ -575,6 +592,11 @@ fn agent_stacks(plan: &Plan, aliases: &[String]) -> Vec<AgentStack> {
                     stack.index != plan.endpoint_vpc.stack
                         && tgw.static_routes.iter().any(|r| r.stack == stack.index)
                 }),
+                accepts_peerings: tgw.is_some_and(|tgw| {
+                    tgw.peerings
+                        .iter()
+                        .any(|p| p.created() && p.accepter_stack == stack.index)
+                }),
             })
         })
         .collect()
@@ -588,9 +610,26 @@ impl TransitGateway {
             peerings: aligned(
                 tgw.peerings
                     .iter()
-                    .map(|p| (p.transit_gateway_id.clone(), p.attachment_id.clone())),
+                    .filter_map(|p| Some((p.transit_gateway_id.clone(), p.attachment_id.clone()?))),
                 true,
             ),
+            created_peerings: tgw
+                .peerings
+                .iter()
+                .filter(|p| p.created())
+                .map(|p| CreatedPeering {
+                    key: p.transit_gateway_id.clone(),
+                    stack: aliases[p.accepter_stack].clone(),
+                    region: p.region.clone(),
+                    peer_account_id: p.peer_account_id.clone().unwrap_or_default(),
+                    first_agent: tgw
+                        .spokes
+                        .iter()
+                        .find(|s| s.attachment.transit_gateway_id == p.transit_gateway_id)
+                        .map(|s| plan.agent_vpcs[s.agent_vpc].name.clone())
+                        .unwrap_or_default(),
+                })
+                .collect(),
             static_routes: tgw
                 .static_routes
                 .iter()
