@@ -501,7 +501,7 @@ def create_preexisting(ctx: Context, plan: dict[str, Any]) -> None:
 def create_transit_gateways(ctx: Context, plan: dict[str, Any]) -> None:
     """What a transit-gateway topology only references: the hub (the endpoint VPC's account and
     region), each peered Transit Gateway (the account and region of the first agent VPC on it),
-    their peering attachments (accepted), the gateway route tables the topology names, and the
+    the peering attachments it names (accepted), the gateway route tables it names, and the
     VPC attachments it names. The hub is shared through RAM with every other account that
     attaches a VPC to it, as AWS requires."""
     tgw = plan["reach"]
@@ -527,6 +527,8 @@ def create_transit_gateways(ctx: Context, plan: dict[str, Any]) -> None:
         arn = f"arn:aws:ec2:{hub_region}:{hub_account}:transit-gateway/{ctx.mapping[tgw['hub']]}"
         ram.create_resource_share(name="hub", resourceArns=[arn], principals=sharees, allowExternalPrincipals=True)
     for p in tgw["peerings"]:
+        if not p["attachment_id"]:
+            continue  # ddpl-gen requests and accepts this one
         account, region = owner_of[p["transit_gateway_id"]]
         ec2 = ctx.client(hub_account, "ec2", hub_region)
         att = ec2.create_transit_gateway_peering_attachment(
@@ -576,7 +578,8 @@ def substituted_topology(ctx: Context) -> Path:
         sub(agent)
     for p in data.get("transit_gateway_peerings") or []:
         p["transit_gateway_id"] = ctx.mapping[p["transit_gateway_id"]]
-        p["attachment_id"] = ctx.mapping[p["attachment_id"]]
+        if p.get("attachment_id"):
+            p["attachment_id"] = ctx.mapping[p["attachment_id"]]
     if src.suffix == ".json":
         out = ctx.dir / "topology.json"
         out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -654,6 +657,16 @@ def snapshot(ctx: Context) -> dict[str, Any]:
             }
             for a in ec2.describe_transit_gateway_vpc_attachments()["TransitGatewayVpcAttachments"]
             if a["State"] not in ("deleted", "deleting")
+        }
+        d["transit_gateway_peerings"] = {
+            a["TransitGatewayAttachmentId"]: {
+                "requester": a["RequesterTgwInfo"]["TransitGatewayId"],
+                "accepter": a["AccepterTgwInfo"]["TransitGatewayId"],
+                "state": a["State"],
+                "tags": _tags(a.get("Tags")),
+            }
+            for a in ec2.describe_transit_gateway_peering_attachments()["TransitGatewayPeeringAttachments"]
+            if a["State"] not in ("deleted", "deleting", "rejected", "failed")
         }
         d["transit_gateway_route_tables"] = {
             t["TransitGatewayRouteTableId"]: {
@@ -999,6 +1012,7 @@ def transit_gateway_problems(plan: dict[str, Any], snap: dict[str, Any], tags_ok
     if len(ours) != created:
         problems.append(f"{len(ours)} attachments carry {name_tag['key']}={name_tag['value']}, want {created}")
     endpoint = plan["endpoint_vpc"]
+    peering_of = transit_gateway_peering_problems(plan, snap, tags_ok, problems)
     for spoke in tgw["spokes"]:
         agent = plan["agent_vpcs"][spoke["agent_vpc"]]
         for vpc, routes, gateway in ((endpoint, spoke["endpoint_routes"], tgw["hub"]),
@@ -1013,13 +1027,41 @@ def transit_gateway_problems(plan: dict[str, Any], snap: dict[str, Any], tags_ok
         st = plan["stacks"][r["stack"]]
         d = snap[f"ec2 {st['account_id'] or DEFAULT_ACCOUNT} {st['region']}"]
         target = r["target"]
-        want = (tgw["peerings"][target["peering"]]["attachment_id"] if target["type"] == "peering"
+        want = (peering_of.get(target["peering"], "?") if target["type"] == "peering"
                 else attachment_of.get(target["vpc"], "?"))
         table = d["transit_gateway_route_tables"].get(r["route_table_id"])
         match = [x for x in (table or {"static": []})["static"] if x[0] == r["destination_cidr"]]
         if [[m[1], m[2]] for m in match] != [["active", want]]:
             problems.append(f"static route {r['destination_cidr']} in {r['route_table_id']}: {match}, want via {want}")
     return problems
+
+
+def transit_gateway_peering_problems(plan: dict[str, Any], snap: dict[str, Any], tags_ok: Any,
+                                    problems: list[str]) -> dict[int, str]:
+    """Each peering the topology names is still there; each one ddpl-gen creates is the only
+    live peering of the hub with that gateway, requested by the hub's owner, tagged there and
+    available (accepted). Returns the attachment id of each peering, by its index."""
+    tgw = plan["reach"]
+    endpoint_account, endpoint_region = stack_of(plan, plan["endpoint_vpc"])
+    live = snap[f"ec2 {endpoint_account} {endpoint_region}"]["transit_gateway_peerings"]
+    peering_of: dict[int, str] = {}
+    for n, p in enumerate(tgw["peerings"]):
+        if p["attachment_id"]:
+            peering_of[n] = p["attachment_id"]
+            if p["attachment_id"] not in live:
+                problems.append(f"peering attachment {p['attachment_id']} (the topology's) is gone")
+            continue
+        found = {aid: x for aid, x in live.items()
+                 if x["requester"] == tgw["hub"] and x["accepter"] == p["transit_gateway_id"]}
+        if len(found) != 1:
+            problems.append(f"peering of {tgw['hub']} with {p['transit_gateway_id']}: {len(found)} live, want 1")
+            continue
+        aid, x = next(iter(found.items()))
+        peering_of[n] = aid
+        tags_ok(f"peering attachment {aid}", x["tags"])
+        if x["state"] != "available":
+            problems.append(f"peering attachment {aid}: state {x['state']}, want available (accepted)")
+    return peering_of
 
 
 # ------------------------------------------------------------------------------------ parts
@@ -1375,8 +1417,11 @@ def expected_order(plan: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tu
     Deploy: the companion's `dns`; the first pass of every stack that holds a role accepting a
     peering of another account (the endpoint stack takes the role's ARN); the endpoint stack;
     every other stack (taking the peering connection ids); the companion's `associate` when a zone
-    is associated with a VPC of another account. Teardown: the companion's `--destroy` (when it
-    associated), the endpoint stack (the requester of every peering), then the other stacks.
+    is associated with a VPC of another account, or an attachment or a Transit Gateway peering
+    waits for its acceptance; the second pass of the stacks whose routes wait for one. Teardown:
+    the companion's `--destroy` (when it associated); the stacks of the other Transit Gateways'
+    owners whose peering the endpoint stack requested (their static routes through it go
+    first); the endpoint stack (the requester of every peering); then the other stacks.
     """
     endpoint = next(st["id"] for st in plan["stacks"] if st["is_endpoint_stack"])
     others = [st["id"] for st in plan["stacks"] if not st["is_endpoint_stack"]]
@@ -1386,17 +1431,22 @@ def expected_order(plan: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tu
     deploy += [("deploy", endpoint)] + [("deploy", s) for s in others]
     teardown: list[tuple[str, str]] = []
     accepted = [a for a in transit_gateway_attachments(plan) if a["accepted_by_hub"]]
-    if any(a["cross_account"] for a in plan_associations(plan)) or accepted:
+    created_peerings = [p for p in plan["reach"].get("peerings", []) if not p["attachment_id"]]
+    if any(a["cross_account"] for a in plan_associations(plan)) or accepted or created_peerings:
         deploy.append(("companion", "associate"))
     if any(a["cross_account"] for a in plan_associations(plan)):
         teardown.append(("companion", "--destroy"))
     # transit-gateway: a second pass of the stacks whose routes waited for an acceptance (the
-    # agent stacks), then of those whose static routes take another stack's attachment id.
+    # agent stacks), then, endpoint stack first, of those whose static routes take an
+    # attachment's id: another stack's, one accepted by the hub's owner, or a requested peering.
     second = [plan["stacks"][a["stack"]]["id"] for a in accepted]
-    second += [plan["stacks"][r["stack"]]["id"] for r in plan["reach"].get("static_routes", [])
-               if r["target"]["type"] == "attachment" and waits_for_attachment(plan, r)]
+    waiting = {plan["stacks"][r["stack"]]["id"] for r in plan["reach"].get("static_routes", [])
+               if waits_for_attachment(plan, r)}
+    second += [s for s in [endpoint] + others if s in waiting]
     deploy += [("deploy", s) for s in dict.fromkeys(second)]
-    teardown += [("delete", endpoint)] + [("delete", s) for s in others]
+    peer_owners = [plan["stacks"][i]["id"] for i in dict.fromkeys(p["accepter_stack"] for p in created_peerings)]
+    teardown += [("delete", s) for s in peer_owners]
+    teardown += [("delete", endpoint)] + [("delete", s) for s in others if s not in peer_owners]
     return deploy, teardown
 
 
@@ -1408,8 +1458,10 @@ def transit_gateway_attachments(plan: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def waits_for_attachment(plan: dict[str, Any], route: dict[str, Any]) -> bool:
-    """A static route whose attachment another stack creates, or the hub's owner accepts: its
-    stack takes the attachment's id in a second pass."""
+    """A static route whose attachment another stack creates, or the hub's owner accepts, or
+    through a peering ddpl-gen requests: its stack takes the attachment's id in a second pass."""
+    if route["target"]["type"] == "peering":
+        return not plan["reach"]["peerings"][route["target"]["peering"]]["attachment_id"]
     a = next(a for a in transit_gateway_attachments(plan) if a["vpc"] == route["target"]["vpc"])
     return not a["existing_id"] and (a["stack"] != route["stack"] or a["accepted_by_hub"])
 

@@ -70,8 +70,13 @@ EC2
   does not have (InvalidTransitGatewayAttachmentID.NotFound). CreateRoute and ReplaceRoute with a TransitGatewayId find a
   gateway shared with the caller (moto finds only its own, and makes a route without a target).
   DescribeTransitGateways lists the gateways RAM shares with the caller's account too, as AWS.
-  AWS::EC2::TransitGatewayVpcAttachment and AWS::EC2::TransitGatewayRoute (moto has neither):
-  created with their properties (Ref: the attachment's id), deleted with the stack.
+  CreateTransitGatewayRoute refuses an attachment that is not available (pending acceptance:
+  IncorrectState), as AWS. DescribeTransitGatewayPeeringAttachments lists peering attachments
+  only (moto lists VPC attachments too), each with the caller's own tags.
+  AWS::EC2::TransitGatewayVpcAttachment, AWS::EC2::TransitGatewayPeeringAttachment (pending
+  acceptance until the peer's owner accepts it) and AWS::EC2::TransitGatewayRoute (moto has
+  none of them): created with their properties (Ref: the attachment's id), deleted with the
+  stack.
 
 CloudFormation
 - CreateChangeSet of type UPDATE that changes nothing creates a FAILED change set whose
@@ -1056,6 +1061,17 @@ def tgw_describe_vpc_attachments(self: Any, transit_gateways_attachment_ids: lis
     return [a if a.ec2_backend is self else _owner_view(a, self) for a in found if a.resource_type == "vpc"]
 
 
+_original_tgw_describe_peering_attachments = TransitGatewayAttachmentBackend.describe_transit_gateway_peering_attachments
+
+
+def tgw_describe_peering_attachments(self: Any, transit_gateways_attachment_ids: list[str] | None = None,
+                                     filters: Any = None) -> list[Any]:
+    """Peering attachments only (moto lists VPC attachments too), each with the caller's own
+    tags (the accepter tags its side in its account, as Terraform's accepter does)."""
+    found = _original_tgw_describe_peering_attachments(self, transit_gateways_attachment_ids, filters)
+    return [a if a.ec2_backend is self else _owner_view(a, self) for a in found if a.resource_type == "peering"]
+
+
 def _owner_view(attachment: Any, backend: Any) -> Any:
     view = copy.copy(attachment)
     view.ec2_backend = backend
@@ -1099,6 +1115,9 @@ def tgw_create_route(self: Any, transit_gateway_route_table_id: str, destination
         if attachment is None:
             raise EC2ClientError("InvalidTransitGatewayAttachmentID.NotFound",
                                  f"Transit Gateway Attachment {transit_gateway_attachment_id} not found")
+        # AWS routes only through a usable attachment: not one pending acceptance.
+        if attachment.state != "available":
+            raise TgwIncorrectState(f"{transit_gateway_attachment_id} is in invalid state {attachment.state}")
         route["transitGatewayAttachments"] = [{
             "resourceId": attachment.resource_id,
             "resourceType": attachment.resource_type,
@@ -1205,6 +1224,43 @@ class CfnTransitGatewayRoute(CloudFormationModel):
             backend.delete_transit_gateway_route(table, cidr)
 
 
+class CfnTransitGatewayPeeringAttachment(CloudFormationModel):
+    """AWS::EC2::TransitGatewayPeeringAttachment (moto has none): TransitGatewayId,
+    PeerTransitGatewayId, PeerAccountId, PeerRegion, Tags; Ref is the attachment's id, which is
+    pendingAcceptance until the peer's owner accepts it; deleting the stack deletes it."""
+
+    __module__ = "moto.ec2.conformance"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::EC2::TransitGatewayPeeringAttachment"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str,  # type: ignore[misc,override]
+                                        region_name: str, **kwargs: Any) -> Any:
+        props = cloudformation_json["Properties"]
+        attachment = ec2_backends[account_id][region_name].create_transit_gateway_peering_attachment(
+            transit_gateway_id=props["TransitGatewayId"],
+            peer_transit_gateway_id=props["PeerTransitGatewayId"],
+            peer_region=props.get("PeerRegion", region_name),
+            peer_account_id=props.get("PeerAccountId", account_id),
+            tags={t["Key"]: t["Value"] for t in props.get("Tags", [])},
+        )
+        attachment.physical_resource_id = attachment.id
+        return attachment
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str,  # type: ignore[misc,override]
+                                        region_name: str) -> None:
+        backend = ec2_backends[account_id][region_name]
+        if resource_name in backend.transit_gateway_attachments:
+            backend.delete_transit_gateway_peering_attachment(resource_name)
+
+
 def patch_transit_gateways() -> None:
     cfn_parsing.get_model_map.cache_clear()
     if "transit-gateway" not in ResourceShare.SHAREABLE_RESOURCES:
@@ -1215,6 +1271,7 @@ def patch_transit_gateways() -> None:
     backend.create_transit_gateway_vpc_attachment = tgw_create_vpc_attachment  # type: ignore[method-assign]
     backend.delete_transit_gateway_vpc_attachment = tgw_delete_vpc_attachment  # type: ignore[method-assign]
     backend.describe_transit_gateway_vpc_attachments = tgw_describe_vpc_attachments  # type: ignore[method-assign]
+    backend.describe_transit_gateway_peering_attachments = tgw_describe_peering_attachments  # type: ignore[method-assign]
     TransitGatewayRouteTableBackend.create_transit_gateway_route = tgw_create_route  # type: ignore[method-assign]
     TransitGatewayBackend.describe_transit_gateways = describe_transit_gateways  # type: ignore[method-assign]
     RouteBackend.create_route = _with_shared_gateway(RouteBackend.create_route)  # type: ignore[method-assign]

@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 // The bases: acme-prod with a tag, acme-peer with two agent VPCs.
 use support::fixtures::{
-    TRANSIT_GATEWAY, peering_two_agents as peering, same_region_tagged as same_region, with,
+    TRANSIT_GATEWAY, peering_two_agents as peering, same_region_tagged as same_region,
+    transit_gateway_created_peering, with,
 };
 use support::text;
 
@@ -776,6 +777,20 @@ const SEMANTIC: &[Mutation] = &[
         "    transit_gateway_attachment_id: tgw-attach-0123456789abcdef0\n",
         "agent_vpcs[1].transit_gateway_attachment_id",
         "an attachment joins one VPC to a Transit Gateway",
+    ),
+    (
+        transit_gateway_created_peering,
+        "    account_id: \"222222222222\"\n",
+        "",
+        "agent_vpcs[1].account_id",
+        "required to create the Transit Gateway peering of transit_gateway_peerings[0]",
+    ),
+    (
+        transit_gateway_created_peering,
+        "  account_id: \"111111111111\"\n",
+        "",
+        "endpoint_vpc.account_id",
+        "AWS's request names the accepter's account",
     ),
     (
         peering,

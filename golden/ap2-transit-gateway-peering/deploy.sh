@@ -12,11 +12,13 @@
 #   vpc-0d4d4d4d4d4d4d4d4 (endpoint, ap-southeast-2)
 #   vpc-0e5e5e5e5e5e5e5e5 (syd-apps, ap-southeast-2)
 #   vpc-0f6f6f6f6f6f6f6f6 (tokyo-apps, ap-northeast-1)
+#   vpc-0a7a7a7a7a7a7a7a7 (sgp-apps, ap-southeast-1)
 # before creating the endpoints; the teardown leaves them on (the VPCs are not ddpl-gen's).
 #
 # Where the calls go (every call names its region, and its profile where the topology gives one):
 #   acme-apac-111111111111-ap-southeast-2: --region 'ap-southeast-2' --profile 'shared-services'
 #   acme-apac-222222222222-ap-northeast-1: --region 'ap-northeast-1' --profile 'apps-tokyo'
+#   acme-apac-333333333333-ap-southeast-1: --region 'ap-southeast-1' --profile 'apps-singapore'
 #
 # Warnings:
 #   - Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink.
@@ -169,7 +171,7 @@ aws() {
         create-security-group) printf 'sg-ddpldryrun\n' ;;
         create-vpc-endpoint) printf 'vpce-ddpldryrun\n' ;;
         create-vpc-peering-connection) printf 'pcx-ddpldryrun\n' ;;
-        create-transit-gateway-vpc-attachment) printf 'tgw-attach-ddpldryrun\n' ;;
+        create-transit-gateway-vpc-attachment | create-transit-gateway-peering-attachment) printf 'tgw-attach-ddpldryrun\n' ;;
         create-hosted-zone) printf '/hostedzone/ZDDPLDRYRUN\n' ;;
         esac
         return 0
@@ -436,6 +438,33 @@ prune_static_routes() {
       fi
       aws ec2 delete-tags "${at[@]}" --resources "$table" --tags "$(mark "$cidr")"
     done
+  done <<<"$3"
+}
+
+# read_tgw_peerings REGION PROFILE VAR: sets VAR to our Transit Gateway peering attachments,
+# those the stack (the hub's owner) requested and tagged, in any state, as rows of (id, the
+# hub, the other Transit Gateway, state).
+read_tgw_peerings() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local rows
+  rows=$(aws ec2 describe-transit-gateway-peering-attachments "${at[@]}" \
+    --query 'TransitGatewayPeeringAttachments[?Tags[?Key=='\''ddpl:name'\'' && Value=='\''acme-apac'\'']].[TransitGatewayAttachmentId,RequesterTgwInfo.TransitGatewayId,AccepterTgwInfo.TransitGatewayId,State]' --output text)
+  set_rows "$3" "$rows"
+}
+
+# prune_tgw_peerings REGION PROFILE PEERINGS: deletes the live peering attachments of PEERINGS
+# (rows of read_tgw_peerings) that this run does not keep (either side may delete one).
+prune_tgw_peerings() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local id hub peer state
+  while IFS=$'\t' read -r id hub peer state; do
+    [[ -n $id && -z ${keep[$id]:-} ]] || continue
+    live_attachment "$state" || continue
+    aws ec2 delete-transit-gateway-peering-attachment "${at[@]}" \
+      --transit-gateway-attachment-id "$id" --output text >/dev/null
+    removed "Transit Gateway peering of $hub with $peer $id"
   done <<<"$3"
 }
 
@@ -877,6 +906,64 @@ await_attachments() {
   done
 }
 
+# ensure_tgw_peering REGION PROFILE VAR HUB PEER PEER_ACCOUNT PEER_REGION PEERINGS: ensures a
+# peering attachment of the Transit Gateway HUB with PEER (of PEER_ACCOUNT, in PEER_REGION): a
+# live one of PEERINGS (rows of read_tgw_peerings), else a new request with the tags; sets the
+# variable VAR to its id. accept_tgw_peering accepts it.
+ensure_tgw_peering() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local found='' id hub peer state
+  while IFS=$'\t' read -r id hub peer state; do
+    if [[ $hub == "$4" && $peer == "$5" ]] && live_attachment "$state"; then
+      found=$id
+      break
+    fi
+  done <<<"$8"
+  if missing "$found"; then
+    found=$(aws ec2 create-transit-gateway-peering-attachment "${at[@]}" \
+      --transit-gateway-id "$4" --peer-transit-gateway-id "$5" \
+      --peer-account-id "$6" --peer-region "$7" \
+      --tag-specifications "$tag_spec_attachment" \
+      --query 'TransitGatewayPeeringAttachment.TransitGatewayAttachmentId' --output text)
+    created "Transit Gateway peering of $4 with $5 $found"
+  else
+    log "Transit Gateway peering of $4 with $5 $found exists"
+  fi
+  keep[$found]=1
+  printf -v "$3" '%s' "$found"
+}
+
+# accept_tgw_peering REGION PROFILE ID: with the credentials of the other Transit Gateway's
+# owner (in its region), accepts the peering attachment ID once it waits for that (a request
+# is initiatingRequest first), and waits until it is available.
+accept_tgw_peering() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local state start=$SECONDS
+  dry_made "$3" && return 0 # a dry run: nothing to accept
+  while :; do
+    state=$(aws ec2 describe-transit-gateway-peering-attachments "${at[@]}" \
+      --transit-gateway-attachment-ids "$3" \
+      --query 'TransitGatewayPeeringAttachments[0].State' --output text)
+    case $state in
+    available)
+      log "Transit Gateway peering $3 is available"
+      return 0 ;;
+    pendingAcceptance)
+      aws ec2 accept-transit-gateway-peering-attachment "${at[@]}" \
+        --transit-gateway-attachment-id "$3" --output text >/dev/null
+      changes=$((changes + 1))
+      log "accepted Transit Gateway peering $3" ;;
+    '' | None | initiating | initiatingRequest | pending | modifying) ;;
+    *) die "Transit Gateway peering $3 is $state; delete it and run again" ;;
+    esac
+    ((dry_run == 0)) || return 0 # a dry run changes nothing to wait for
+    log "waiting for Transit Gateway peering $3 to be available"
+    waited "$start" "Transit Gateway peering $3 not available"
+  done
+}
+
 # ensure_tgw_route REGION PROFILE ROUTE_TABLE CIDR TRANSIT_GATEWAY ROUTES: ensures the route to
 # CIDR in ROUTE_TABLE goes through TRANSIT_GATEWAY (ROUTES: rows of read_routes). A route there
 # already is left alone (and stays after the teardown) unless this script made it (its mark);
@@ -1077,6 +1164,7 @@ fi
 ensure_dns_attributes 'ap-southeast-2' 'shared-services' 'vpc-0d4d4d4d4d4d4d4d4'
 ensure_dns_attributes 'ap-southeast-2' 'shared-services' 'vpc-0e5e5e5e5e5e5e5e5'
 ensure_dns_attributes 'ap-northeast-1' 'apps-tokyo' 'vpc-0f6f6f6f6f6f6f6f6'
+ensure_dns_attributes 'ap-southeast-1' 'apps-singapore' 'vpc-0a7a7a7a7a7a7a7a7'
 
 # 3. What exists: one read per stack of our endpoints and security groups.
 endpoints_0='' groups_0='' # set by read_endpoints, read_groups
@@ -1085,14 +1173,22 @@ read_groups 'ap-southeast-2' 'shared-services' groups_0
 endpoints_1='' groups_1='' # set by read_endpoints, read_groups
 read_endpoints 'ap-northeast-1' 'apps-tokyo' endpoints_1
 read_groups 'ap-northeast-1' 'apps-tokyo' groups_1
-# ... and of our Transit Gateway attachments, and of the gateway route tables that carry marks of
-# this script's static routes.
+endpoints_2='' groups_2='' # set by read_endpoints, read_groups
+read_endpoints 'ap-southeast-1' 'apps-singapore' endpoints_2
+read_groups 'ap-southeast-1' 'apps-singapore' groups_2
+# ... and of our Transit Gateway attachments and peering attachments, and of the gateway route
+# tables that carry marks of this script's static routes.
 attachments_0='' tgw_tables_0='' # set by read_attachments, read_route_tables
 read_attachments 'ap-southeast-2' 'shared-services' attachments_0
 read_route_tables 'ap-southeast-2' 'shared-services' tgw_tables_0
 attachments_1='' tgw_tables_1='' # set by read_attachments, read_route_tables
 read_attachments 'ap-northeast-1' 'apps-tokyo' attachments_1
 read_route_tables 'ap-northeast-1' 'apps-tokyo' tgw_tables_1
+attachments_2='' tgw_tables_2='' # set by read_attachments, read_route_tables
+read_attachments 'ap-southeast-1' 'apps-singapore' attachments_2
+read_route_tables 'ap-southeast-1' 'apps-singapore' tgw_tables_2
+tgw_peerings='' # set by read_tgw_peerings
+read_tgw_peerings 'ap-southeast-2' 'shared-services' tgw_peerings
 
 # 4. Security groups for the endpoints: TCP 443 from the agents, and no other rule.
 sg_endpoint='' # set by ensure_security_group
@@ -1101,11 +1197,14 @@ sg_syd_apps='' # set by ensure_security_group
 ensure_security_group 'ap-southeast-2' 'shared-services' sg_syd_apps 'vpc-0e5e5e5e5e5e5e5e5' 'acme-apac-syd-apps-secretsmanager' 'Secrets Manager endpoint of acme-apac in syd-apps: TCP 443 from the VPC' "$groups_0"
 sg_tokyo_apps='' # set by ensure_security_group
 ensure_security_group 'ap-northeast-1' 'apps-tokyo' sg_tokyo_apps 'vpc-0f6f6f6f6f6f6f6f6' 'acme-apac-tokyo-apps-secretsmanager' 'Secrets Manager endpoint of acme-apac in tokyo-apps: TCP 443 from the VPC' "$groups_1"
+sg_sgp_apps='' # set by ensure_security_group
+ensure_security_group 'ap-southeast-1' 'apps-singapore' sg_sgp_apps 'vpc-0a7a7a7a7a7a7a7a7' 'acme-apac-sgp-apps-secretsmanager' 'Secrets Manager endpoint of acme-apac in sgp-apps: TCP 443 from the VPC' "$groups_2"
 rules='' # set by read_rules
 read_rules 'ap-southeast-2' 'shared-services' rules "$sg_endpoint $sg_syd_apps"
 ensure_ingress "$sg_endpoint" "$rules" 'tcp' 443 '10.30.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.30.0.0/16","Description":"HTTPS from the endpoint VPC vpc-0d4d4d4d4d4d4d4d4"}],"ToPort":443}]'
 ensure_ingress "$sg_endpoint" "$rules" 'tcp' 443 '10.31.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.31.0.0/16","Description":"HTTPS from agent VPC syd-apps (vpc-0e5e5e5e5e5e5e5e5)"}],"ToPort":443}]'
 ensure_ingress "$sg_endpoint" "$rules" 'tcp' 443 '10.40.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.40.0.0/16","Description":"HTTPS from agent VPC tokyo-apps (vpc-0f6f6f6f6f6f6f6f6)"}],"ToPort":443}]'
+ensure_ingress "$sg_endpoint" "$rules" 'tcp' 443 '10.50.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.50.0.0/16","Description":"HTTPS from agent VPC sgp-apps (vpc-0a7a7a7a7a7a7a7a7)"}],"ToPort":443}]'
 authorize_ingress 'ap-southeast-2' 'shared-services' "$sg_endpoint"
 ensure_ingress "$sg_syd_apps" "$rules" 'tcp' 443 '10.31.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.31.0.0/16","Description":"HTTPS from agent VPC syd-apps (vpc-0e5e5e5e5e5e5e5e5)"}],"ToPort":443}]'
 authorize_ingress 'ap-southeast-2' 'shared-services' "$sg_syd_apps"
@@ -1114,6 +1213,10 @@ read_rules 'ap-northeast-1' 'apps-tokyo' rules "$sg_tokyo_apps"
 ensure_ingress "$sg_tokyo_apps" "$rules" 'tcp' 443 '10.40.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.40.0.0/16","Description":"HTTPS from agent VPC tokyo-apps (vpc-0f6f6f6f6f6f6f6f6)"}],"ToPort":443}]'
 authorize_ingress 'ap-northeast-1' 'apps-tokyo' "$sg_tokyo_apps"
 prune_rules 'ap-northeast-1' 'apps-tokyo' "$rules"
+read_rules 'ap-southeast-1' 'apps-singapore' rules "$sg_sgp_apps"
+ensure_ingress "$sg_sgp_apps" "$rules" 'tcp' 443 '10.50.0.0/16' '[{"FromPort":443,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"10.50.0.0/16","Description":"HTTPS from agent VPC sgp-apps (vpc-0a7a7a7a7a7a7a7a7)"}],"ToPort":443}]'
+authorize_ingress 'ap-southeast-1' 'apps-singapore' "$sg_sgp_apps"
+prune_rules 'ap-southeast-1' 'apps-singapore' "$rules"
 
 # 5. Interface endpoints, all created (or brought to the topology's subnets and security groups)
 #    first, then awaited together.
@@ -1126,17 +1229,21 @@ ep_syd_apps_secretsmanager='' # set by ensure_endpoint
 ensure_endpoint 'ap-southeast-2' 'shared-services' ep_syd_apps_secretsmanager 'secretsmanager' "$endpoints_0" 'vpc-0e5e5e5e5e5e5e5e5' 'com.amazonaws.ap-southeast-2.secretsmanager' '' 'subnet-0e5e5e5e5e5e5e5e5' "$sg_syd_apps" --private-dns-enabled
 ep_tokyo_apps_secretsmanager='' # set by ensure_endpoint
 ensure_endpoint 'ap-northeast-1' 'apps-tokyo' ep_tokyo_apps_secretsmanager 'secretsmanager' "$endpoints_1" 'vpc-0f6f6f6f6f6f6f6f6' 'com.amazonaws.ap-northeast-1.secretsmanager' '' 'subnet-0f6f6f6f6f6f6f6f6 subnet-0f6f6f6f6f6f6f6f7' "$sg_tokyo_apps" --private-dns-enabled
+ep_sgp_apps_secretsmanager='' # set by ensure_endpoint
+ensure_endpoint 'ap-southeast-1' 'apps-singapore' ep_sgp_apps_secretsmanager 'secretsmanager' "$endpoints_2" 'vpc-0a7a7a7a7a7a7a7a7' 'com.amazonaws.ap-southeast-1.secretsmanager' '' 'subnet-0a7a7a7a7a7a7a7a7' "$sg_sgp_apps" --private-dns-enabled
 
-total=4
+total=5
 start=$SECONDS
 while ((unready > 0)); do
   read_endpoints 'ap-southeast-2' 'shared-services' endpoints_0
   read_endpoints 'ap-northeast-1' 'apps-tokyo' endpoints_1
+  read_endpoints 'ap-southeast-1' 'apps-singapore' endpoints_2
   ready=0
   endpoint_state "$endpoints_0" "$ep_gold"
   endpoint_state "$endpoints_0" "$ep_beige"
   endpoint_state "$endpoints_0" "$ep_syd_apps_secretsmanager"
   endpoint_state "$endpoints_1" "$ep_tokyo_apps_secretsmanager"
+  endpoint_state "$endpoints_2" "$ep_sgp_apps_secretsmanager"
   log "waiting for $total endpoints: $ready/$total available"
   if ((ready == total)); then
     break
@@ -1262,26 +1369,41 @@ fi
 
 # 7. Transit Gateways (the topology's; never created or deleted here): each VPC's attachment,
 #    the one the topology names or one created in the VPC's subnets (accepted by the hub's
-#    owner when another account made it), awaited; then routes both ways through the
-#    gateways (one read of the route tables per stack), and static routes in the gateway route
-#    tables the topology names.
+#    owner when another account made it), awaited; the peerings of the hub with the other
+#    gateways the topology names no peering attachment for (requested by the hub's owner,
+#    accepted by the other gateway's), awaited; then routes both ways through the gateways (one
+#    read of the route tables per stack), and static routes in the gateway route tables the
+#    topology names.
 att_syd_apps='' # set by ensure_attachment
 ensure_attachment 'ap-southeast-2' 'shared-services' att_syd_apps 'tgw-0d4d4d4d4d4d4d4d4' 'vpc-0e5e5e5e5e5e5e5e5' 'subnet-0e5e5e5e5e5e5e5e5' "$attachments_0"
 att_tokyo_apps='' # set by ensure_attachment
 ensure_attachment 'ap-northeast-1' 'apps-tokyo' att_tokyo_apps 'tgw-0f6f6f6f6f6f6f6f6' 'vpc-0f6f6f6f6f6f6f6f6' 'subnet-0f6f6f6f6f6f6f6f6 subnet-0f6f6f6f6f6f6f6f7' "$attachments_1"
+att_sgp_apps='' # set by ensure_attachment
+ensure_attachment 'ap-southeast-1' 'apps-singapore' att_sgp_apps 'tgw-0a7a7a7a7a7a7a7a7' 'vpc-0a7a7a7a7a7a7a7a7' 'subnet-0a7a7a7a7a7a7a7a7' "$attachments_2"
 await_attachments 'ap-southeast-2' 'shared-services' 0 "$att_syd_apps"
 await_attachments 'ap-northeast-1' 'apps-tokyo' 0 "$att_tokyo_apps"
+await_attachments 'ap-southeast-1' 'apps-singapore' 0 "$att_sgp_apps"
+tgw_peering_sgp_apps='' # set by ensure_tgw_peering
+ensure_tgw_peering 'ap-southeast-2' 'shared-services' 'tgw_peering_sgp_apps' 'tgw-0d4d4d4d4d4d4d4d4' 'tgw-0a7a7a7a7a7a7a7a7' '333333333333' 'ap-southeast-1' "$tgw_peerings"
+accept_tgw_peering 'ap-southeast-1' 'apps-singapore' "$tgw_peering_sgp_apps"
+
 routes_0='' # set by read_routes
 read_routes 'ap-southeast-2' 'shared-services' routes_0 vpc-id 'vpc-0d4d4d4d4d4d4d4d4 vpc-0e5e5e5e5e5e5e5e5'
 ensure_tgw_route 'ap-southeast-2' 'shared-services' 'rtb-0d4d4d4d4d4d4d4d4' '10.31.0.0/16' 'tgw-0d4d4d4d4d4d4d4d4' "$routes_0"
 ensure_tgw_route 'ap-southeast-2' 'shared-services' 'rtb-0e5e5e5e5e5e5e5e5' '10.30.0.0/16' 'tgw-0d4d4d4d4d4d4d4d4' "$routes_0"
 ensure_tgw_route 'ap-southeast-2' 'shared-services' 'rtb-0d4d4d4d4d4d4d4d4' '10.40.0.0/16' 'tgw-0d4d4d4d4d4d4d4d4' "$routes_0"
+ensure_tgw_route 'ap-southeast-2' 'shared-services' 'rtb-0d4d4d4d4d4d4d4d4' '10.50.0.0/16' 'tgw-0d4d4d4d4d4d4d4d4' "$routes_0"
 routes_1='' # set by read_routes
 read_routes 'ap-northeast-1' 'apps-tokyo' routes_1 vpc-id 'vpc-0f6f6f6f6f6f6f6f6'
 ensure_tgw_route 'ap-northeast-1' 'apps-tokyo' 'rtb-0f6f6f6f6f6f6f6f6' '10.30.0.0/16' 'tgw-0f6f6f6f6f6f6f6f6' "$routes_1"
+routes_2='' # set by read_routes
+read_routes 'ap-southeast-1' 'apps-singapore' routes_2 vpc-id 'vpc-0a7a7a7a7a7a7a7a7'
+ensure_tgw_route 'ap-southeast-1' 'apps-singapore' 'rtb-0a7a7a7a7a7a7a7a7' '10.30.0.0/16' 'tgw-0a7a7a7a7a7a7a7a7' "$routes_2"
 ensure_static_route 'ap-southeast-2' 'shared-services' 'tgw-rtb-0d4d4d4d4d4d4d4d4' '10.31.0.0/16' "$att_syd_apps" "$tgw_tables_0"
 ensure_static_route 'ap-southeast-2' 'shared-services' 'tgw-rtb-0d4d4d4d4d4d4d4d4' '10.40.0.0/16' 'tgw-attach-0f6f6f6f6f6f6f6f6' "$tgw_tables_0"
 ensure_static_route 'ap-northeast-1' 'apps-tokyo' 'tgw-rtb-0f6f6f6f6f6f6f6f6' '10.30.0.0/16' 'tgw-attach-0f6f6f6f6f6f6f6f6' "$tgw_tables_1"
+ensure_static_route 'ap-southeast-2' 'shared-services' 'tgw-rtb-0d4d4d4d4d4d4d4d4' '10.50.0.0/16' "$tgw_peering_sgp_apps" "$tgw_tables_0"
+ensure_static_route 'ap-southeast-1' 'apps-singapore' 'tgw-rtb-0a7a7a7a7a7a7a7a7' '10.30.0.0/16' "$tgw_peering_sgp_apps" "$tgw_tables_2"
 
 # 8. Every zone associated with every agent VPC. Another account's VPC: the zone owner
 #    authorizes, the VPC owner associates, the zone owner removes the authorization. The zone
@@ -1289,10 +1411,12 @@ ensure_static_route 'ap-northeast-1' 'apps-tokyo' 'tgw-rtb-0f6f6f6f6f6f6f6f6' '1
 zone_vpcs=$(after_first_line "$zone_gold_state")
 associate_zone 'ap-southeast-2' 'shared-services' "$zone_gold" 'gold.intake.ap2.datadoghq.com' 'vpc-0e5e5e5e5e5e5e5e5' 'ap-southeast-2' "$zone_vpcs"
 associate_zone_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone_gold" 'gold.intake.ap2.datadoghq.com' 'vpc-0f6f6f6f6f6f6f6f6' 'ap-northeast-1' "$zone_vpcs"
+associate_zone_across 'ap-southeast-2' 'shared-services' 'ap-southeast-1' 'apps-singapore' "$zone_gold" 'gold.intake.ap2.datadoghq.com' 'vpc-0a7a7a7a7a7a7a7a7' 'ap-southeast-1' "$zone_vpcs"
 prune_associations 'ap-southeast-2' 'shared-services' "$zone_gold" 'gold.intake.ap2.datadoghq.com' "$zone_vpcs"
 zone_vpcs=$(after_first_line "$zone_beige_state")
 associate_zone 'ap-southeast-2' 'shared-services' "$zone_beige" 'beige.intake.ap2.datadoghq.com' 'vpc-0e5e5e5e5e5e5e5e5' 'ap-southeast-2' "$zone_vpcs"
 associate_zone_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone_beige" 'beige.intake.ap2.datadoghq.com' 'vpc-0f6f6f6f6f6f6f6f6' 'ap-northeast-1' "$zone_vpcs"
+associate_zone_across 'ap-southeast-2' 'shared-services' 'ap-southeast-1' 'apps-singapore' "$zone_beige" 'beige.intake.ap2.datadoghq.com' 'vpc-0a7a7a7a7a7a7a7a7' 'ap-southeast-1' "$zone_vpcs"
 prune_associations 'ap-southeast-2' 'shared-services' "$zone_beige" 'beige.intake.ap2.datadoghq.com' "$zone_vpcs"
 
 # 9. What the topology no longer names and a run of this script made: zones, static routes and
@@ -1312,33 +1436,43 @@ while IFS=$'\t' read -r name id; do
 done <<<"$zones"
 prune_static_routes 'ap-southeast-2' 'shared-services' "$tgw_tables_0"
 prune_static_routes 'ap-northeast-1' 'apps-tokyo' "$tgw_tables_1"
+prune_static_routes 'ap-southeast-1' 'apps-singapore' "$tgw_tables_2"
 marked='' # set by read_routes
 read_routes 'ap-southeast-2' 'shared-services' marked tag-key "${route_mark}*"
 prune_tgw_routes 'ap-southeast-2' 'shared-services' "$marked"
 read_routes 'ap-northeast-1' 'apps-tokyo' marked tag-key "${route_mark}*"
 prune_tgw_routes 'ap-northeast-1' 'apps-tokyo' "$marked"
+read_routes 'ap-southeast-1' 'apps-singapore' marked tag-key "${route_mark}*"
+prune_tgw_routes 'ap-southeast-1' 'apps-singapore' "$marked"
+prune_tgw_peerings 'ap-southeast-2' 'shared-services' "$tgw_peerings"
 prune_attachments 'ap-southeast-2' 'shared-services' "$attachments_0"
 prune_attachments 'ap-northeast-1' 'apps-tokyo' "$attachments_1"
+prune_attachments 'ap-southeast-1' 'apps-singapore' "$attachments_2"
 gone_0='' # set by prune_endpoints
 prune_endpoints 'ap-southeast-2' 'shared-services' "$endpoints_0" gone_0
 gone_1='' # set by prune_endpoints
 prune_endpoints 'ap-northeast-1' 'apps-tokyo' "$endpoints_1" gone_1
+gone_2='' # set by prune_endpoints
+prune_endpoints 'ap-southeast-1' 'apps-singapore' "$endpoints_2" gone_2
 start=$SECONDS
 while ! ((dry_run)); do
   left=0
   left=$((left + $(endpoints_left 'ap-southeast-2' 'shared-services' "$gone_0")))
   left=$((left + $(endpoints_left 'ap-northeast-1' 'apps-tokyo' "$gone_1")))
+  left=$((left + $(endpoints_left 'ap-southeast-1' 'apps-singapore' "$gone_2")))
   ((left > 0)) || break
   log "waiting for endpoints to be deleted: $left left"
   waited "$start" "$left endpoint(s) still not deleted"
 done
 prune_groups 'ap-southeast-2' 'shared-services' "$groups_0"
 prune_groups 'ap-northeast-1' 'apps-tokyo' "$groups_1"
+prune_groups 'ap-southeast-1' 'apps-singapore' "$groups_2"
 
 log 'endpoint' 'gold' "$ep_gold" 'in' 'vpc-0d4d4d4d4d4d4d4d4'
 log 'endpoint' 'beige' "$ep_beige" 'in' 'vpc-0d4d4d4d4d4d4d4d4'
 log 'endpoint' 'secretsmanager' "$ep_syd_apps_secretsmanager" 'in' 'vpc-0e5e5e5e5e5e5e5e5'
 log 'endpoint' 'secretsmanager' "$ep_tokyo_apps_secretsmanager" 'in' 'vpc-0f6f6f6f6f6f6f6f6'
+log 'endpoint' 'secretsmanager' "$ep_sgp_apps_secretsmanager" 'in' 'vpc-0a7a7a7a7a7a7a7a7'
 if ((dry_run)); then
   dry_count=$(dry_changes)
   if ((dry_count == 0)); then

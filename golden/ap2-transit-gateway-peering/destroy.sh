@@ -14,6 +14,7 @@
 # Where the calls go (every call names its region, and its profile where the topology gives one):
 #   acme-apac-111111111111-ap-southeast-2: --region 'ap-southeast-2' --profile 'shared-services'
 #   acme-apac-222222222222-ap-northeast-1: --region 'ap-northeast-1' --profile 'apps-tokyo'
+#   acme-apac-333333333333-ap-southeast-1: --region 'ap-southeast-1' --profile 'apps-singapore'
 #
 # Warnings (of the deployment):
 #   - Agents older than 6.19 / 7.19 need logs_config.force_use_http: true to send logs over PrivateLink.
@@ -155,7 +156,7 @@ aws() {
         create-security-group) printf 'sg-ddpldryrun\n' ;;
         create-vpc-endpoint) printf 'vpce-ddpldryrun\n' ;;
         create-vpc-peering-connection) printf 'pcx-ddpldryrun\n' ;;
-        create-transit-gateway-vpc-attachment) printf 'tgw-attach-ddpldryrun\n' ;;
+        create-transit-gateway-vpc-attachment | create-transit-gateway-peering-attachment) printf 'tgw-attach-ddpldryrun\n' ;;
         create-hosted-zone) printf '/hostedzone/ZDDPLDRYRUN\n' ;;
         esac
         return 0
@@ -407,6 +408,33 @@ prune_static_routes() {
   done <<<"$3"
 }
 
+# read_tgw_peerings REGION PROFILE VAR: sets VAR to our Transit Gateway peering attachments,
+# those the stack (the hub's owner) requested and tagged, in any state, as rows of (id, the
+# hub, the other Transit Gateway, state).
+read_tgw_peerings() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local rows
+  rows=$(aws ec2 describe-transit-gateway-peering-attachments "${at[@]}" \
+    --query 'TransitGatewayPeeringAttachments[?Tags[?Key=='\''ddpl:name'\'' && Value=='\''acme-apac'\'']].[TransitGatewayAttachmentId,RequesterTgwInfo.TransitGatewayId,AccepterTgwInfo.TransitGatewayId,State]' --output text)
+  set_rows "$3" "$rows"
+}
+
+# prune_tgw_peerings REGION PROFILE PEERINGS: deletes the live peering attachments of PEERINGS
+# (rows of read_tgw_peerings) that this run does not keep (either side may delete one).
+prune_tgw_peerings() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local id hub peer state
+  while IFS=$'\t' read -r id hub peer state; do
+    [[ -n $id && -z ${keep[$id]:-} ]] || continue
+    live_attachment "$state" || continue
+    aws ec2 delete-transit-gateway-peering-attachment "${at[@]}" \
+      --transit-gateway-attachment-id "$id" --output text >/dev/null
+    removed "Transit Gateway peering of $hub with $peer $id"
+  done <<<"$3"
+}
+
 # prune_attachments REGION PROFILE ATTACHMENTS: deletes the live attachments of ATTACHMENTS
 # (rows of read_attachments) that this run does not keep.
 prune_attachments() {
@@ -523,12 +551,20 @@ read_groups 'ap-southeast-2' 'shared-services' groups_0
 endpoints_1='' groups_1='' # set by read_endpoints, read_groups
 read_endpoints 'ap-northeast-1' 'apps-tokyo' endpoints_1
 read_groups 'ap-northeast-1' 'apps-tokyo' groups_1
+endpoints_2='' groups_2='' # set by read_endpoints, read_groups
+read_endpoints 'ap-southeast-1' 'apps-singapore' endpoints_2
+read_groups 'ap-southeast-1' 'apps-singapore' groups_2
 attachments_0='' tgw_tables_0='' # set by read_attachments, read_route_tables
 read_attachments 'ap-southeast-2' 'shared-services' attachments_0
 read_route_tables 'ap-southeast-2' 'shared-services' tgw_tables_0
 attachments_1='' tgw_tables_1='' # set by read_attachments, read_route_tables
 read_attachments 'ap-northeast-1' 'apps-tokyo' attachments_1
 read_route_tables 'ap-northeast-1' 'apps-tokyo' tgw_tables_1
+attachments_2='' tgw_tables_2='' # set by read_attachments, read_route_tables
+read_attachments 'ap-southeast-1' 'apps-singapore' attachments_2
+read_route_tables 'ap-southeast-1' 'apps-singapore' tgw_tables_2
+tgw_peerings='' # set by read_tgw_peerings
+read_tgw_peerings 'ap-southeast-2' 'shared-services' tgw_peerings
 
 # 2. Our private hosted zones, among the zones of the endpoint VPC: those of the topology's zone
 #    names and those that carry its tag, when the deploy script's caller reference created them.
@@ -574,16 +610,21 @@ while IFS=$'\t' read -r name id; do
 done <<<"$zones"
 
 # 3. The static routes and routes this script marked as its own (the routes it found in place
-#    stay), then the attachments it tagged.
+#    stay), then the peering attachments and attachments it tagged.
 prune_static_routes 'ap-southeast-2' 'shared-services' "$tgw_tables_0"
 prune_static_routes 'ap-northeast-1' 'apps-tokyo' "$tgw_tables_1"
+prune_static_routes 'ap-southeast-1' 'apps-singapore' "$tgw_tables_2"
 marked='' # set by read_routes
 read_routes 'ap-southeast-2' 'shared-services' marked tag-key "${route_mark}*"
 prune_tgw_routes 'ap-southeast-2' 'shared-services' "$marked"
 read_routes 'ap-northeast-1' 'apps-tokyo' marked tag-key "${route_mark}*"
 prune_tgw_routes 'ap-northeast-1' 'apps-tokyo' "$marked"
+read_routes 'ap-southeast-1' 'apps-singapore' marked tag-key "${route_mark}*"
+prune_tgw_routes 'ap-southeast-1' 'apps-singapore' "$marked"
+prune_tgw_peerings 'ap-southeast-2' 'shared-services' "$tgw_peerings"
 prune_attachments 'ap-southeast-2' 'shared-services' "$attachments_0"
 prune_attachments 'ap-northeast-1' 'apps-tokyo' "$attachments_1"
+prune_attachments 'ap-southeast-1' 'apps-singapore' "$attachments_2"
 
 # 4. Interface endpoints, then a bounded wait until they are gone, then the security groups
 #    (retried while the endpoints' network interfaces still hold them).
@@ -591,21 +632,26 @@ gone_0='' # set by prune_endpoints
 prune_endpoints 'ap-southeast-2' 'shared-services' "$endpoints_0" gone_0
 gone_1='' # set by prune_endpoints
 prune_endpoints 'ap-northeast-1' 'apps-tokyo' "$endpoints_1" gone_1
+gone_2='' # set by prune_endpoints
+prune_endpoints 'ap-southeast-1' 'apps-singapore' "$endpoints_2" gone_2
 start=$SECONDS
 while ! ((dry_run)); do # a dry run deleted nothing: nothing to wait for
   left=0
   left=$((left + $(endpoints_left 'ap-southeast-2' 'shared-services' "$gone_0")))
   left=$((left + $(endpoints_left 'ap-northeast-1' 'apps-tokyo' "$gone_1")))
+  left=$((left + $(endpoints_left 'ap-southeast-1' 'apps-singapore' "$gone_2")))
   ((left > 0)) || break
   log "waiting for endpoints to be deleted: $left left"
   waited "$start" "$left endpoint(s) still not deleted"
 done
 prune_groups 'ap-southeast-2' 'shared-services' "$groups_0"
 prune_groups 'ap-northeast-1' 'apps-tokyo' "$groups_1"
+prune_groups 'ap-southeast-1' 'apps-singapore' "$groups_2"
 
 log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0d4d4d4d4d4d4d4d4' '(not ours to change)'
 log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0e5e5e5e5e5e5e5e5' '(not ours to change)'
 log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0f6f6f6f6f6f6f6f6' '(not ours to change)'
+log 'left on: enableDnsSupport and enableDnsHostnames of' 'vpc-0a7a7a7a7a7a7a7a7' '(not ours to change)'
 if ((dry_run)); then
   dry_count=$(dry_changes)
   if ((dry_count == 0)); then

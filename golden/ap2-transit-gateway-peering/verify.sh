@@ -4,7 +4,7 @@
 # to private addresses of the VPC that holds its endpoint and accepts TCP connections on 443
 # (the troubleshooting steps of Datadog's PrivateLink guide).
 #
-# Usage: bash verify.sh [VPC]    VPC: endpoint, syd-apps, tokyo-apps
+# Usage: bash verify.sh [VPC]    VPC: endpoint, syd-apps, tokyo-apps, sgp-apps
 #
 # Exit status: 0 every check passed, 1 a check failed, 2 usage or missing tools.
 # Environment:
@@ -223,13 +223,46 @@ vpc_tokyo_apps() {
   check 'secretsmanager.ap-northeast-1.amazonaws.com' '10.40.0.0/16' 2
 }
 
+vpc_sgp_apps() {
+  printf 'Checking from %s (%s, %s, %s): %s name(s), port %s\n' 'sgp-apps' 'vpc-0a7a7a7a7a7a7a7a7' '10.50.0.0/16' 'ap-southeast-1' 12 "$port"
+  row RESULT HOST ANSWERS
+  # Endpoint gold
+  no_answer='check that vpc-0a7a7a7a7a7a7a7a7 has enableDnsSupport on and uses the Amazon-provided DNS server'
+  outside_cidr='the private hosted zone gold.intake.ap2.datadoghq.com is not associated with vpc-0a7a7a7a7a7a7a7a7 or its A record is missing'
+  no_connection='check that vpc-0d4d4d4d4d4d4d4d4 and vpc-0a7a7a7a7a7a7a7a7 are attached (attachments available) to their Transit Gateways (hub tgw-0d4d4d4d4d4d4d4d4), that their route tables route 10.30.0.0/16 and 10.50.0.0/16 to it, that the Transit Gateway route tables route both CIDRs to the attachments (across a Transit Gateway peering: static routes), and that the endpoint security group admits TCP 443 from 10.50.0.0/16'
+  few='the alias A record of the private hosted zone gold.intake.ap2.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0d4d4d4d4d4d4d4d4 --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'agent-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'aws-kinesis-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'eventbridge-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'lambda-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'obpipeline-intake.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'runtime-security-http-intake.logs.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'gold.intake.ap2.datadoghq.com' '10.30.0.0/16' 2
+  # Endpoint beige
+  no_answer='check that vpc-0a7a7a7a7a7a7a7a7 has enableDnsSupport on and uses the Amazon-provided DNS server'
+  outside_cidr='the private hosted zone beige.intake.ap2.datadoghq.com is not associated with vpc-0a7a7a7a7a7a7a7a7 or its A record is missing'
+  no_connection='check that vpc-0d4d4d4d4d4d4d4d4 and vpc-0a7a7a7a7a7a7a7a7 are attached (attachments available) to their Transit Gateways (hub tgw-0d4d4d4d4d4d4d4d4), that their route tables route 10.30.0.0/16 and 10.50.0.0/16 to it, that the Transit Gateway route tables route both CIDRs to the attachments (across a Transit Gateway peering: static routes), and that the endpoint security group admits TCP 443 from 10.50.0.0/16'
+  few='the alias A record of the private hosted zone beige.intake.ap2.datadoghq.com targets a zonal DNS name of the endpoint (one availability zone: those agents lose it when that zone fails); point it at the endpoint'\''s regional DNS name, the entry without an availability zone in its first label (aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0d4d4d4d4d4d4d4d4 --query '\''VpcEndpoints[].DnsEntries[].DnsName'\'')'
+  check 'agent.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'metrics.agent.ap2.datadoghq.com' '10.30.0.0/16' 2
+  check 'beige.intake.ap2.datadoghq.com' '10.30.0.0/16' 2
+  # Endpoint sgp_apps_secretsmanager
+  no_answer='check that vpc-0a7a7a7a7a7a7a7a7 has enableDnsSupport on'
+  outside_cidr='the secretsmanager endpoint is missing, not yet available or has private DNS off'
+  no_connection='check that the secretsmanager endpoint'\''s security group admits TCP 443 from this host'\''s address'
+  few='the secretsmanager endpoint has no network interface in some of its 1 subnets of vpc-0a7a7a7a7a7a7a7a7'
+  check 'secretsmanager.ap-southeast-1.amazonaws.com' '10.50.0.0/16' 1
+}
+
 vpc="${1:-${DDPL_VPC:-}}"
 case "$vpc" in
   'endpoint') vpc_endpoint ;;
   'syd-apps') vpc_syd_apps ;;
   'tokyo-apps') vpc_tokyo_apps ;;
+  'sgp-apps') vpc_sgp_apps ;;
   *)
-    echo "usage: bash verify.sh VPC (on a host inside that VPC); VPC is one of: "'endpoint, syd-apps, tokyo-apps' >&2
+    echo "usage: bash verify.sh VPC (on a host inside that VPC); VPC is one of: "'endpoint, syd-apps, tokyo-apps, sgp-apps' >&2
     exit 2
     ;;
 esac

@@ -200,7 +200,7 @@ aws() {
         create-security-group) printf 'sg-ddpldryrun\n' ;;
         create-vpc-endpoint) printf 'vpce-ddpldryrun\n' ;;
         create-vpc-peering-connection) printf 'pcx-ddpldryrun\n' ;;
-        create-transit-gateway-vpc-attachment) printf 'tgw-attach-ddpldryrun\n' ;;
+        create-transit-gateway-vpc-attachment | create-transit-gateway-peering-attachment) printf 'tgw-attach-ddpldryrun\n' ;;
         create-hosted-zone) printf '/hostedzone/ZDDPLDRYRUN\n' ;;
         esac
         return 0
@@ -469,6 +469,33 @@ prune_static_routes() {
       fi
       aws ec2 delete-tags "${at[@]}" --resources "$table" --tags "$(mark "$cidr")"
     done
+  done <<<"$3"
+}
+
+# read_tgw_peerings REGION PROFILE VAR: sets VAR to our Transit Gateway peering attachments,
+# those the stack (the hub's owner) requested and tagged, in any state, as rows of (id, the
+# hub, the other Transit Gateway, state).
+read_tgw_peerings() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local rows
+  rows=$(aws ec2 describe-transit-gateway-peering-attachments "${at[@]}" \
+    --query 'TransitGatewayPeeringAttachments[?Tags[?Key=='\''ddpl:name'\'' && Value=='\''acme-hub'\'']].[TransitGatewayAttachmentId,RequesterTgwInfo.TransitGatewayId,AccepterTgwInfo.TransitGatewayId,State]' --output text)
+  set_rows "$3" "$rows"
+}
+
+# prune_tgw_peerings REGION PROFILE PEERINGS: deletes the live peering attachments of PEERINGS
+# (rows of read_tgw_peerings) that this run does not keep (either side may delete one).
+prune_tgw_peerings() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local id hub peer state
+  while IFS=$'\t' read -r id hub peer state; do
+    [[ -n $id && -z ${keep[$id]:-} ]] || continue
+    live_attachment "$state" || continue
+    aws ec2 delete-transit-gateway-peering-attachment "${at[@]}" \
+      --transit-gateway-attachment-id "$id" --output text >/dev/null
+    removed "Transit Gateway peering of $hub with $peer $id"
   done <<<"$3"
 }
 
@@ -1119,14 +1146,16 @@ read_groups 'us-east-1' 'network' groups_0
 endpoints_1='' groups_1='' # set by read_endpoints, read_groups
 read_endpoints 'us-east-1' 'role:1' endpoints_1
 read_groups 'us-east-1' 'role:1' groups_1
-# ... and of our Transit Gateway attachments, and of the gateway route tables that carry marks of
-# this script's static routes.
+# ... and of our Transit Gateway attachments and peering attachments, and of the gateway route
+# tables that carry marks of this script's static routes.
 attachments_0='' tgw_tables_0='' # set by read_attachments, read_route_tables
 read_attachments 'us-east-1' 'network' attachments_0
 read_route_tables 'us-east-1' 'network' tgw_tables_0
 attachments_1='' tgw_tables_1='' # set by read_attachments, read_route_tables
 read_attachments 'us-east-1' 'role:1' attachments_1
 read_route_tables 'us-east-1' 'role:1' tgw_tables_1
+tgw_peerings='' # set by read_tgw_peerings
+read_tgw_peerings 'us-east-1' 'network' tgw_peerings
 
 # 4. Security groups for the endpoints: TCP 443 from the agents, and no other rule.
 sg_endpoint='' # set by ensure_security_group
@@ -1326,9 +1355,9 @@ fi
 
 # 7. Transit Gateways (the topology's; never created or deleted here): each VPC's attachment,
 #    the one the topology names or one created in the VPC's subnets (accepted by the hub's
-#    owner when another account made it), awaited; then routes both ways through the
-#    gateways (one read of the route tables per stack), and static routes in the gateway route
-#    tables the topology names.
+#    owner when another account made it), awaited; then routes both ways through the gateways (one
+#    read of the route tables per stack), and static routes in the gateway route tables the
+#    topology names.
 att_endpoint='' # set by ensure_attachment
 ensure_attachment 'us-east-1' 'network' att_endpoint 'tgw-0a1a1a1a1a1a1a1a1' 'vpc-0a1a1a1a1a1a1a1a1' 'subnet-0a1a1a1a1a1a1a1a1 subnet-0a1a1a1a1a1a1a1a2' "$attachments_0"
 att_payments='' # set by ensure_attachment
@@ -1384,6 +1413,7 @@ read_routes 'us-east-1' 'network' marked tag-key "${route_mark}*"
 prune_tgw_routes 'us-east-1' 'network' "$marked"
 read_routes 'us-east-1' 'role:1' marked tag-key "${route_mark}*"
 prune_tgw_routes 'us-east-1' 'role:1' "$marked"
+prune_tgw_peerings 'us-east-1' 'network' "$tgw_peerings"
 prune_attachments 'us-east-1' 'network' "$attachments_0"
 prune_attachments 'us-east-1' 'role:1' "$attachments_1"
 gone_0='' # set by prune_endpoints

@@ -186,7 +186,7 @@ aws() {
         create-security-group) printf 'sg-ddpldryrun\n' ;;
         create-vpc-endpoint) printf 'vpce-ddpldryrun\n' ;;
         create-vpc-peering-connection) printf 'pcx-ddpldryrun\n' ;;
-        create-transit-gateway-vpc-attachment) printf 'tgw-attach-ddpldryrun\n' ;;
+        create-transit-gateway-vpc-attachment | create-transit-gateway-peering-attachment) printf 'tgw-attach-ddpldryrun\n' ;;
         create-hosted-zone) printf '/hostedzone/ZDDPLDRYRUN\n' ;;
         esac
         return 0
@@ -440,6 +440,33 @@ prune_static_routes() {
   done <<<"$3"
 }
 
+# read_tgw_peerings REGION PROFILE VAR: sets VAR to our Transit Gateway peering attachments,
+# those the stack (the hub's owner) requested and tagged, in any state, as rows of (id, the
+# hub, the other Transit Gateway, state).
+read_tgw_peerings() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local rows
+  rows=$(aws ec2 describe-transit-gateway-peering-attachments "${at[@]}" \
+    --query 'TransitGatewayPeeringAttachments[?Tags[?Key=='\''ddpl:name'\'' && Value=='\''acme-hub'\'']].[TransitGatewayAttachmentId,RequesterTgwInfo.TransitGatewayId,AccepterTgwInfo.TransitGatewayId,State]' --output text)
+  set_rows "$3" "$rows"
+}
+
+# prune_tgw_peerings REGION PROFILE PEERINGS: deletes the live peering attachments of PEERINGS
+# (rows of read_tgw_peerings) that this run does not keep (either side may delete one).
+prune_tgw_peerings() {
+  local -a at=(--region "$1")
+  [[ -z $2 ]] || at+=(--profile "$2")
+  local id hub peer state
+  while IFS=$'\t' read -r id hub peer state; do
+    [[ -n $id && -z ${keep[$id]:-} ]] || continue
+    live_attachment "$state" || continue
+    aws ec2 delete-transit-gateway-peering-attachment "${at[@]}" \
+      --transit-gateway-attachment-id "$id" --output text >/dev/null
+    removed "Transit Gateway peering of $hub with $peer $id"
+  done <<<"$3"
+}
+
 # prune_attachments REGION PROFILE ATTACHMENTS: deletes the live attachments of ATTACHMENTS
 # (rows of read_attachments) that this run does not keep.
 prune_attachments() {
@@ -562,6 +589,8 @@ read_route_tables 'us-east-1' 'network' tgw_tables_0
 attachments_1='' tgw_tables_1='' # set by read_attachments, read_route_tables
 read_attachments 'us-east-1' 'role:1' attachments_1
 read_route_tables 'us-east-1' 'role:1' tgw_tables_1
+tgw_peerings='' # set by read_tgw_peerings
+read_tgw_peerings 'us-east-1' 'network' tgw_peerings
 
 # 2. Our private hosted zones, among the zones of the endpoint VPC: those of the topology's zone
 #    names and those that carry its tag, when the deploy script's caller reference created them.
@@ -608,7 +637,7 @@ while IFS=$'\t' read -r name id; do
 done <<<"$zones"
 
 # 3. The static routes and routes this script marked as its own (the routes it found in place
-#    stay), then the attachments it tagged.
+#    stay), then the peering attachments and attachments it tagged.
 prune_static_routes 'us-east-1' 'network' "$tgw_tables_0"
 prune_static_routes 'us-east-1' 'role:1' "$tgw_tables_1"
 marked='' # set by read_routes
@@ -616,6 +645,7 @@ read_routes 'us-east-1' 'network' marked tag-key "${route_mark}*"
 prune_tgw_routes 'us-east-1' 'network' "$marked"
 read_routes 'us-east-1' 'role:1' marked tag-key "${route_mark}*"
 prune_tgw_routes 'us-east-1' 'role:1' "$marked"
+prune_tgw_peerings 'us-east-1' 'network' "$tgw_peerings"
 prune_attachments 'us-east-1' 'network' "$attachments_0"
 prune_attachments 'us-east-1' 'role:1' "$attachments_1"
 

@@ -319,6 +319,9 @@ pub struct TransitGatewayPeeringPlan {
     pub requester_stack: usize,
     pub accepter_stack: usize,
     pub peer_account_id: Option<String>,
+    /// The first agent VPC on the other gateway (index into `agent_vpcs`), whose name names
+    /// the peering in the outputs.
+    pub agent_vpc: usize,
 }
 
 impl TransitGatewayPeeringPlan {

@@ -69,6 +69,8 @@ fn transit_gateway(
                 requester_stack: endpoint_vpc.stack,
                 accepter_stack: accepter.map_or(endpoint_vpc.stack, |a| a.stack),
                 peer_account_id: accepter.and_then(|a| a.account_id.clone()),
+                // Validation ensures some agent VPC names each listed gateway.
+                agent_vpc: first.unwrap_or_default(),
             }
         })
         .collect();

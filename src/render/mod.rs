@@ -454,20 +454,6 @@ pub struct RenderedFile {
     pub contents: String,
 }
 
-/// WORK IN PROGRESS (branch wip/tgw-peering-create): only Terraform creates a Transit Gateway
-/// peering yet; the other formats refuse such a topology rather than write code without it.
-pub(crate) fn refuse_created_peerings(plan: &Plan, what: &str) -> Result<(), Error> {
-    let created = plan
-        .transit_gateway()
-        .is_some_and(|tgw| tgw.peerings.iter().any(|p| p.created()));
-    if created {
-        return Err(Error::Usage(format!(
-            "{what} cannot create a Transit Gateway peering yet: give transit_gateway_peerings[].attachment_id (an existing peering), or use ddpl-gen terraform"
-        )));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -155,6 +155,13 @@ transit_gateway_peerings:
     attachment_id: tgw-attach-0cccccccccccccccc
 "#;
 
+variant!(
+    /// [`TRANSIT_GATEWAY`] whose peering ddpl-gen creates (no attachment_id).
+    transit_gateway_created_peering = TRANSIT_GATEWAY, [
+        ("    attachment_id: tgw-attach-0cccccccccccccccc\n", ""),
+    ]
+);
+
 /// Cross-region: metrics of us1 from a VPC in eu-west-1.
 pub const CROSS_REGION: &str = r#"
 version: 1

@@ -10,8 +10,11 @@
 #   bash acme-apac-companion.sh dns         before the stacks: turn on enableDnsSupport and
 #                                    enableDnsHostnames on every VPC a private hosted zone is
 #                                    associated with (the stacks do not own these VPCs)
-#   bash acme-apac-companion.sh associate   after the stacks: associate the private hosted zones with
-#                                    the VPCs of other accounts (authorize, associate, deauthorize)
+#   bash acme-apac-companion.sh associate   after the stacks: accept the Transit Gateway attachments of
+#                                    other accounts (the gateway's owner) and the Transit Gateway
+#                                    peerings (the other gateway's owner), associate the private
+#                                    hosted zones with the VPCs of other accounts (authorize,
+#                                    associate, deauthorize)
 #   bash acme-apac-companion.sh             both, in that order
 #   bash acme-apac-companion.sh --destroy   before deleting the stacks: undo the associations
 #
@@ -111,6 +114,7 @@ dns_attributes() {
   dns_on 'ap-southeast-2' 'shared-services' 'vpc-0d4d4d4d4d4d4d4d4'
   dns_on 'ap-southeast-2' 'shared-services' 'vpc-0e5e5e5e5e5e5e5e5'
   dns_on 'ap-northeast-1' 'apps-tokyo' 'vpc-0f6f6f6f6f6f6f6f6'
+  dns_on 'ap-southeast-1' 'apps-singapore' 'vpc-0a7a7a7a7a7a7a7a7'
 }
 
 # zone_id OUTPUT_KEY MISSING_OK: prints the hosted zone id that the endpoint stack gives as
@@ -209,16 +213,51 @@ disassociate_across() {
   fi
 }
 
+# accept_peering REQUESTER_REGION REQUESTER_PROFILE ACCEPTER_REGION ACCEPTER_PROFILE STACK OUTPUT
+# NAME: accepts, with the credentials of the other Transit Gateway's owner, the peering
+# attachment that stack STACK (the hub's owner) requests and gives as OUTPUT, then waits until
+# it is available (a peering is initiatingRequest, then pendingAcceptance, until accepted).
+accept_peering() {
+  local -a requester_at=(--region "$1") accepter_at=(--region "$3")
+  [[ -z $2 ]] || requester_at+=(--profile "$2")
+  [[ -z $4 ]] || accepter_at+=(--profile "$4")
+  local id state tries
+  id="$(aws "${requester_at[@]}" cloudformation describe-stacks --stack-name "$5" --query "Stacks[0].Outputs[?OutputKey=='$6'].OutputValue" --output text)"
+  if [[ -z $id || $id == None ]]; then
+    die "stack $5 has no output $6 (yet): deploy it first"
+  fi
+  for ((tries = 0; tries < 60; tries++)); do
+    state="$(aws "${accepter_at[@]}" ec2 describe-transit-gateway-peering-attachments --transit-gateway-attachment-ids "$id" --query 'TransitGatewayPeeringAttachments[0].State' --output text)"
+    case $state in
+      available)
+        log "$7: peering attachment $id is available"
+        return 0
+        ;;
+      pendingAcceptance)
+        log "$7: accepting peering attachment $id (the other Transit Gateway's owner)"
+        aws "${accepter_at[@]}" ec2 accept-transit-gateway-peering-attachment --transit-gateway-attachment-id "$id" >/dev/null
+        ;;
+      initiatingRequest | initiating | pending | modifying | None) ;;
+      *) die "$7: peering attachment $id is $state; it cannot be accepted" ;;
+    esac
+    sleep 10
+  done
+  die "$7: peering attachment $id is still $state after 10 minutes"
+}
+
 associate() {
+  accept_peering 'ap-southeast-2' 'shared-services' 'ap-southeast-1' 'apps-singapore' 'acme-apac-111111111111-ap-southeast-2' 'SgpAppsTransitGatewayPeeringId' 'sgp-apps'
   local zone
 
   # Zone gold.intake.ap2.datadoghq.com
   zone="$(zone_id GoldHostedZoneId no)"
   associate_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone" 'gold.intake.ap2.datadoghq.com' 'vpc-0f6f6f6f6f6f6f6f6' 'ap-northeast-1'
+  associate_across 'ap-southeast-2' 'shared-services' 'ap-southeast-1' 'apps-singapore' "$zone" 'gold.intake.ap2.datadoghq.com' 'vpc-0a7a7a7a7a7a7a7a7' 'ap-southeast-1'
 
   # Zone beige.intake.ap2.datadoghq.com
   zone="$(zone_id BeigeHostedZoneId no)"
   associate_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone" 'beige.intake.ap2.datadoghq.com' 'vpc-0f6f6f6f6f6f6f6f6' 'ap-northeast-1'
+  associate_across 'ap-southeast-2' 'shared-services' 'ap-southeast-1' 'apps-singapore' "$zone" 'beige.intake.ap2.datadoghq.com' 'vpc-0a7a7a7a7a7a7a7a7' 'ap-southeast-1'
 
   # The alias records: regional targets (see alias_check).
   alias_warnings=0
@@ -236,6 +275,7 @@ destroy() {
     log 'stack acme-apac-111111111111-ap-southeast-2 does not exist: gold.intake.ap2.datadoghq.com is gone'
   else
     disassociate_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone" 'gold.intake.ap2.datadoghq.com' 'vpc-0f6f6f6f6f6f6f6f6' 'ap-northeast-1'
+    disassociate_across 'ap-southeast-2' 'shared-services' 'ap-southeast-1' 'apps-singapore' "$zone" 'gold.intake.ap2.datadoghq.com' 'vpc-0a7a7a7a7a7a7a7a7' 'ap-southeast-1'
   fi
 
   # Zone beige.intake.ap2.datadoghq.com
@@ -244,6 +284,7 @@ destroy() {
     log 'stack acme-apac-111111111111-ap-southeast-2 does not exist: beige.intake.ap2.datadoghq.com is gone'
   else
     disassociate_across 'ap-southeast-2' 'shared-services' 'ap-northeast-1' 'apps-tokyo' "$zone" 'beige.intake.ap2.datadoghq.com' 'vpc-0f6f6f6f6f6f6f6f6' 'ap-northeast-1'
+    disassociate_across 'ap-southeast-2' 'shared-services' 'ap-southeast-1' 'apps-singapore' "$zone" 'beige.intake.ap2.datadoghq.com' 'vpc-0a7a7a7a7a7a7a7a7' 'ap-southeast-1'
   fi
   log 'The VPC DNS attributes stay on: the VPCs are not ours, other resources may rely on them.'
 }

@@ -25,6 +25,7 @@ output "agent_vpc_endpoint_ids" {
   value = merge(
     { for name, endpoint in aws_vpc_endpoint.agents_a111111111111_ap_southeast_2 : name => endpoint.id },
     { for name, endpoint in aws_vpc_endpoint.agents_a222222222222_ap_northeast_1 : name => endpoint.id },
+    { for name, endpoint in aws_vpc_endpoint.agents_a333333333333_ap_southeast_1 : name => endpoint.id },
   )
 }
 
@@ -36,6 +37,7 @@ output "security_group_ids" {
     },
     { for name, group in aws_security_group.agents_a111111111111_ap_southeast_2 : name => group.id },
     { for name, group in aws_security_group.agents_a222222222222_ap_northeast_1 : name => group.id },
+    { for name, group in aws_security_group.agents_a333333333333_ap_southeast_1 : name => group.id },
   )
 }
 

@@ -17,6 +17,7 @@ terraform {
       configuration_aliases = [
         aws.a111111111111_ap_southeast_2,
         aws.a222222222222_ap_northeast_1,
+        aws.a333333333333_ap_southeast_1,
       ]
     }
   }

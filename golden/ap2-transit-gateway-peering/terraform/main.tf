@@ -52,6 +52,26 @@ locals {
         rule_description  = "HTTPS from agent VPC tokyo-apps (vpc-0f6f6f6f6f6f6f6f6)"
       }
     }
+    sgp-apps = {
+      stack              = "a333333333333_ap_southeast_1"
+      region             = "ap-southeast-1"
+      cidr               = "10.50.0.0/16"
+      cross_account      = true
+      transit_gateway_id = var.agent_vpcs["sgp-apps"].transit_gateway_id
+      attach             = true
+      accept             = false
+      attachment_id      = null
+      vpc_id             = var.agent_vpcs["sgp-apps"].vpc_id
+      route_table_ids    = var.agent_vpcs["sgp-apps"].route_table_ids
+      subnet_ids         = var.agent_vpcs["sgp-apps"].subnet_ids
+      secrets_manager = {
+        service_name      = "com.amazonaws.ap-southeast-1.secretsmanager"
+        subnet_ids        = var.agent_vpcs["sgp-apps"].subnet_ids
+        group_name        = "acme-apac-sgp-apps-secretsmanager"
+        group_description = "Secrets Manager endpoint of acme-apac in sgp-apps: TCP 443 from the VPC"
+        rule_description  = "HTTPS from agent VPC sgp-apps (vpc-0a7a7a7a7a7a7a7a7)"
+      }
+    }
   }
 }
 
@@ -87,6 +107,7 @@ resource "aws_vpc_security_group_ingress_rule" "endpoint" {
     "10.30.0.0/16" = "HTTPS from the endpoint VPC vpc-0d4d4d4d4d4d4d4d4"
     "10.31.0.0/16" = "HTTPS from agent VPC syd-apps (vpc-0e5e5e5e5e5e5e5e5)"
     "10.40.0.0/16" = "HTTPS from agent VPC tokyo-apps (vpc-0f6f6f6f6f6f6f6f6)"
+    "10.50.0.0/16" = "HTTPS from agent VPC sgp-apps (vpc-0a7a7a7a7a7a7a7a7)"
   }
 
   provider          = aws.a111111111111_ap_southeast_2
@@ -222,7 +243,7 @@ resource "aws_route53_zone_association" "agents" {
   for_each = { for key, a in local.zone_associations : key => a if !a.cross_account }
 
   provider   = aws.a111111111111_ap_southeast_2
-  depends_on = [data.aws_vpc.agents_a111111111111_ap_southeast_2, data.aws_vpc.agents_a222222222222_ap_northeast_1]
+  depends_on = [data.aws_vpc.agents_a111111111111_ap_southeast_2, data.aws_vpc.agents_a222222222222_ap_northeast_1, data.aws_vpc.agents_a333333333333_ap_southeast_1]
   zone_id    = each.value.zone_id
   vpc_id     = each.value.vpc_id
   vpc_region = each.value.region
@@ -233,7 +254,7 @@ resource "aws_route53_vpc_association_authorization" "agents" {
   for_each = { for key, a in local.zone_associations : key => a if a.cross_account }
 
   provider   = aws.a111111111111_ap_southeast_2
-  depends_on = [data.aws_vpc.agents_a111111111111_ap_southeast_2, data.aws_vpc.agents_a222222222222_ap_northeast_1]
+  depends_on = [data.aws_vpc.agents_a111111111111_ap_southeast_2, data.aws_vpc.agents_a222222222222_ap_northeast_1, data.aws_vpc.agents_a333333333333_ap_southeast_1]
   zone_id    = each.value.zone_id
   vpc_id     = each.value.vpc_id
   vpc_region = each.value.region
@@ -360,6 +381,72 @@ resource "aws_route53_zone_association" "agents_a222222222222_ap_northeast_1" {
   vpc_region = each.value.region
 }
 
+# Agent VPCs of stack acme-apac-333333333333-ap-southeast-1: sgp-apps
+
+data "aws_vpc" "agents_a333333333333_ap_southeast_1" {
+  for_each = { for name, vpc in local.agent_vpcs : name => vpc if vpc.stack == "a333333333333_ap_southeast_1" }
+
+  provider = aws.a333333333333_ap_southeast_1
+  id       = each.value.vpc_id
+
+  lifecycle {
+    postcondition {
+      condition     = self.enable_dns_support && self.enable_dns_hostnames
+      error_message = format("VPC %s (agent VPC %s, ap-southeast-1) needs enableDnsSupport and enableDnsHostnames for private DNS (private hosted zones); run: aws ec2 modify-vpc-attribute --vpc-id %s --enable-dns-support Value=true --region ap-southeast-1 --profile 'apps-singapore' && aws ec2 modify-vpc-attribute --vpc-id %s --enable-dns-hostnames Value=true --region ap-southeast-1 --profile 'apps-singapore' and plan again.", self.id, each.key, self.id, self.id)
+    }
+  }
+}
+
+# Secrets Manager endpoints (private DNS: AWS's own names), each with a security group
+# admitting HTTPS from its VPC.
+resource "aws_security_group" "agents_a333333333333_ap_southeast_1" {
+  for_each = { for name, vpc in local.agent_vpcs : name => vpc if vpc.stack == "a333333333333_ap_southeast_1" && vpc.secrets_manager != null }
+
+  provider    = aws.a333333333333_ap_southeast_1
+  name        = each.value.secrets_manager.group_name
+  description = each.value.secrets_manager.group_description
+  vpc_id      = each.value.vpc_id
+  tags        = local.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "agents_a333333333333_ap_southeast_1" {
+  for_each = aws_security_group.agents_a333333333333_ap_southeast_1
+
+  provider          = aws.a333333333333_ap_southeast_1
+  security_group_id = each.value.id
+  description       = local.agent_vpcs[each.key].secrets_manager.rule_description
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = local.agent_vpcs[each.key].cidr
+  tags              = local.tags
+}
+
+resource "aws_vpc_endpoint" "agents_a333333333333_ap_southeast_1" {
+  for_each = aws_security_group.agents_a333333333333_ap_southeast_1
+
+  provider            = aws.a333333333333_ap_southeast_1
+  depends_on          = [data.aws_vpc.agents_a333333333333_ap_southeast_1]
+  vpc_id              = local.agent_vpcs[each.key].vpc_id
+  vpc_endpoint_type   = "Interface"
+  service_name        = local.agent_vpcs[each.key].secrets_manager.service_name
+  subnet_ids          = local.agent_vpcs[each.key].secrets_manager.subnet_ids
+  security_group_ids  = [each.value.id]
+  private_dns_enabled = true
+  tags                = local.tags
+}
+
+# Zone associations of agent VPCs of another account: authorized by the zone owner first.
+resource "aws_route53_zone_association" "agents_a333333333333_ap_southeast_1" {
+  for_each = { for key, a in local.zone_associations : key => a if a.stack == "a333333333333_ap_southeast_1" }
+
+  provider   = aws.a333333333333_ap_southeast_1
+  depends_on = [aws_route53_vpc_association_authorization.agents]
+  zone_id    = each.value.zone_id
+  vpc_id     = each.value.vpc_id
+  vpc_region = each.value.region
+}
+
 locals {
   # Each VPC's attachment, by VPC ("endpoint" or the agent VPC's name): the one the topology
   # names, or the one created here.
@@ -368,6 +455,7 @@ locals {
     { for name, vpc in local.agent_vpcs : name => vpc.attachment_id if !vpc.attach },
     { for name, attachment in aws_ec2_transit_gateway_vpc_attachment.agents_a111111111111_ap_southeast_2 : name => attachment.id },
     { for name, attachment in aws_ec2_transit_gateway_vpc_attachment.agents_a222222222222_ap_northeast_1 : name => attachment.id },
+    { for name, attachment in aws_ec2_transit_gateway_vpc_attachment.agents_a333333333333_ap_southeast_1 : name => attachment.id },
   )
 
   # Static routes in the Transit Gateway route tables the topology names, by
@@ -392,13 +480,52 @@ locals {
       cidr           = "10.30.0.0/16"
       attachment_id  = local.transit_gateway_peerings["tgw-0f6f6f6f6f6f6f6f6"]
     }
+    "tgw-rtb-0d4d4d4d4d4d4d4d4 10.50.0.0/16" = {
+      stack          = "a111111111111_ap_southeast_2"
+      route_table_id = var.endpoint_vpc.transit_gateway_route_table_id
+      cidr           = "10.50.0.0/16"
+      attachment_id  = local.transit_gateway_peerings["tgw-0a7a7a7a7a7a7a7a7"]
+    }
+    "tgw-rtb-0a7a7a7a7a7a7a7a7 10.30.0.0/16" = {
+      stack          = "a333333333333_ap_southeast_1"
+      route_table_id = var.agent_vpcs["sgp-apps"].transit_gateway_route_table_id
+      cidr           = "10.30.0.0/16"
+      attachment_id  = local.transit_gateway_peerings["tgw-0a7a7a7a7a7a7a7a7"]
+    }
   }
 
   # The peering attachment with each other Transit Gateway, by its id: the topology's, or the
   # one requested here, once accepted.
   transit_gateway_peerings = merge(
     var.transit_gateway_peerings,
+    { for gateway, accepter in aws_ec2_transit_gateway_peering_attachment_accepter.agents_a333333333333_ap_southeast_1 : gateway => accepter.transit_gateway_attachment_id },
   )
+}
+
+locals {
+  # The Transit Gateway peerings requested here, by the peer gateway: where it is, and the
+  # stack (provider alias) of its owner, who accepts.
+  created_peerings = {
+    "tgw-0a7a7a7a7a7a7a7a7" = {
+      stack              = "a333333333333_ap_southeast_1"
+      region             = "ap-southeast-1"
+      peer_account_id    = "333333333333"
+      transit_gateway_id = var.agent_vpcs["sgp-apps"].transit_gateway_id
+    }
+  }
+}
+
+# Peerings of the hub with the agent VPCs' Transit Gateways, requested by the hub's owner and
+# accepted by each peer's stack (below), by the peer gateway.
+resource "aws_ec2_transit_gateway_peering_attachment" "hub" {
+  for_each = local.created_peerings
+
+  provider                = aws.a111111111111_ap_southeast_2
+  transit_gateway_id      = var.endpoint_vpc.transit_gateway_id
+  peer_transit_gateway_id = each.value.transit_gateway_id
+  peer_account_id         = each.value.peer_account_id
+  peer_region             = each.value.region
+  tags                    = local.tags
 }
 
 # Routes in the endpoint VPC's route tables to each agent VPC through the hub, by
@@ -477,6 +604,50 @@ resource "aws_ec2_transit_gateway_route" "agents_a222222222222_ap_northeast_1" {
   for_each = { for key, route in local.transit_gateway_routes : key => route if route.stack == "a222222222222_ap_northeast_1" }
 
   provider                       = aws.a222222222222_ap_northeast_1
+  transit_gateway_route_table_id = each.value.route_table_id
+  destination_cidr_block         = each.value.cidr
+  transit_gateway_attachment_id  = each.value.attachment_id
+}
+
+# Transit Gateway, Agent VPCs of stack acme-apac-333333333333-ap-southeast-1: sgp-apps
+
+# Attachments of the agent VPCs the topology gives none for, in their subnets.
+resource "aws_ec2_transit_gateway_vpc_attachment" "agents_a333333333333_ap_southeast_1" {
+  for_each = { for name, vpc in local.agent_vpcs : name => vpc if vpc.stack == "a333333333333_ap_southeast_1" && vpc.attach }
+
+  provider           = aws.a333333333333_ap_southeast_1
+  transit_gateway_id = each.value.transit_gateway_id
+  vpc_id             = each.value.vpc_id
+  subnet_ids         = each.value.subnet_ids
+  tags               = local.tags
+}
+
+# Routes in the agent VPCs' route tables to the endpoint VPC through their Transit Gateway,
+# by "<agent VPC> <route table>".
+resource "aws_route" "agents_a333333333333_ap_southeast_1" {
+  for_each = { for key, route in local.routes_to_endpoint : key => route if route.stack == "a333333333333_ap_southeast_1" }
+
+  provider               = aws.a333333333333_ap_southeast_1
+  depends_on             = [aws_ec2_transit_gateway_vpc_attachment.agents_a333333333333_ap_southeast_1]
+  route_table_id         = each.value.route_table_id
+  destination_cidr_block = "10.30.0.0/16"
+  transit_gateway_id     = local.agent_vpcs[each.value.agent].transit_gateway_id
+}
+
+# The Transit Gateway peerings the hub's owner requests of this stack's gateway, accepted.
+resource "aws_ec2_transit_gateway_peering_attachment_accepter" "agents_a333333333333_ap_southeast_1" {
+  for_each = { for gateway, p in local.created_peerings : gateway => p if p.stack == "a333333333333_ap_southeast_1" }
+
+  provider                      = aws.a333333333333_ap_southeast_1
+  transit_gateway_attachment_id = aws_ec2_transit_gateway_peering_attachment.hub[each.key].id
+  tags                          = local.tags
+}
+
+# Static routes in the route tables of the agent VPCs' Transit Gateway.
+resource "aws_ec2_transit_gateway_route" "agents_a333333333333_ap_southeast_1" {
+  for_each = { for key, route in local.transit_gateway_routes : key => route if route.stack == "a333333333333_ap_southeast_1" }
+
+  provider                       = aws.a333333333333_ap_southeast_1
   transit_gateway_route_table_id = each.value.route_table_id
   destination_cidr_block         = each.value.cidr
   transit_gateway_attachment_id  = each.value.attachment_id

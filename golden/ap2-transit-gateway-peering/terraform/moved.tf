@@ -25,6 +25,11 @@ moved {
 }
 
 moved {
+  from = aws_vpc_security_group_ingress_rule.endpoint_https_10_50_0_0_16
+  to   = aws_vpc_security_group_ingress_rule.endpoint["10.50.0.0/16"]
+}
+
+moved {
   from = aws_vpc_endpoint.gold
   to   = aws_vpc_endpoint.endpoint["logs-agent"]
 }
@@ -62,6 +67,21 @@ moved {
 moved {
   from = aws_vpc_endpoint.tokyo_apps_secretsmanager
   to   = aws_vpc_endpoint.agents_a222222222222_ap_northeast_1["tokyo-apps"]
+}
+
+moved {
+  from = aws_security_group.sgp_apps
+  to   = aws_security_group.agents_a333333333333_ap_southeast_1["sgp-apps"]
+}
+
+moved {
+  from = aws_vpc_security_group_ingress_rule.sgp_apps_https_10_50_0_0_16
+  to   = aws_vpc_security_group_ingress_rule.agents_a333333333333_ap_southeast_1["sgp-apps"]
+}
+
+moved {
+  from = aws_vpc_endpoint.sgp_apps_secretsmanager
+  to   = aws_vpc_endpoint.agents_a333333333333_ap_southeast_1["sgp-apps"]
 }
 
 moved {
@@ -112,4 +132,24 @@ moved {
 moved {
   from = aws_route53_zone_association.tokyo_apps["beige"]
   to   = aws_route53_zone_association.agents_a222222222222_ap_northeast_1["tokyo-apps metrics"]
+}
+
+moved {
+  from = aws_route53_vpc_association_authorization.sgp_apps["gold"]
+  to   = aws_route53_vpc_association_authorization.agents["sgp-apps logs-agent"]
+}
+
+moved {
+  from = aws_route53_zone_association.sgp_apps["gold"]
+  to   = aws_route53_zone_association.agents_a333333333333_ap_southeast_1["sgp-apps logs-agent"]
+}
+
+moved {
+  from = aws_route53_vpc_association_authorization.sgp_apps["beige"]
+  to   = aws_route53_vpc_association_authorization.agents["sgp-apps metrics"]
+}
+
+moved {
+  from = aws_route53_zone_association.sgp_apps["beige"]
+  to   = aws_route53_zone_association.agents_a333333333333_ap_southeast_1["sgp-apps metrics"]
 }

@@ -11,6 +11,7 @@ variable "profiles" {
   default = {
     a111111111111_ap_southeast_2 = "shared-services"
     a222222222222_ap_northeast_1 = "apps-tokyo"
+    a333333333333_ap_southeast_1 = "apps-singapore"
   }
 }
 
@@ -28,4 +29,12 @@ provider "aws" {
   region              = "ap-northeast-1"
   profile             = lookup(var.profiles, "a222222222222_ap_northeast_1", null)
   allowed_account_ids = ["222222222222"]
+}
+
+# Stack acme-apac-333333333333-ap-southeast-1
+provider "aws" {
+  alias               = "a333333333333_ap_southeast_1"
+  region              = "ap-southeast-1"
+  profile             = lookup(var.profiles, "a333333333333_ap_southeast_1", null)
+  allowed_account_ids = ["333333333333"]
 }

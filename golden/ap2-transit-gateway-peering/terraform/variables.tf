@@ -40,6 +40,13 @@ variable "agent_vpcs" {
       transit_gateway_id             = optional(string, "tgw-0f6f6f6f6f6f6f6f6")
       transit_gateway_route_table_id = optional(string, "tgw-rtb-0f6f6f6f6f6f6f6f6")
     }), {})
+    sgp-apps = optional(object({
+      vpc_id                         = optional(string, "vpc-0a7a7a7a7a7a7a7a7")
+      route_table_ids                = optional(list(string), ["rtb-0a7a7a7a7a7a7a7a7"])
+      subnet_ids                     = optional(list(string), ["subnet-0a7a7a7a7a7a7a7a7"])
+      transit_gateway_id             = optional(string, "tgw-0a7a7a7a7a7a7a7a7")
+      transit_gateway_route_table_id = optional(string, "tgw-rtb-0a7a7a7a7a7a7a7a7")
+    }), {})
   })
   default = {}
 }

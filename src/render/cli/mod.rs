@@ -23,7 +23,6 @@ pub fn cli_destroy(plan: &Plan) -> Result<String, Error> {
 }
 
 fn render_script(template: &str, plan: &Plan) -> Result<String, Error> {
-    super::refuse_created_peerings(plan, "the CLI scripts")?;
     let view = CliView::new(plan);
     render_context(
         template,

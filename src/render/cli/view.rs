@@ -72,6 +72,21 @@ pub(crate) struct TransitGateway<'p> {
     pub route_tables_query: String,
     /// The query of our attachments.
     pub attachments_query: String,
+    /// The Transit Gateway peerings the scripts request (the hub's owner) and accept (the
+    /// other gateway's owner).
+    pub peerings: Vec<CreatedPeering<'p>>,
+    /// The query of our peering attachments (the endpoint VPC's stack, which requests them).
+    pub peerings_query: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct CreatedPeering<'p> {
+    pub var: String,
+    pub accepter_region_profile: [String; 2],
+    pub transit_gateway_id: &'p str,
+    pub peer_transit_gateway_id: &'p str,
+    pub peer_account_id: &'p str,
+    pub peer_region: &'p str,
 }
 
 #[derive(Serialize)]
@@ -111,6 +126,12 @@ pub(crate) const ROUTE_MARK: &str = "ddpl:route:";
 
 fn attachment_var(vpc: &str) -> String {
     format!("att_{}", snake(vpc))
+}
+
+/// The variable of a Transit Gateway peering the scripts create, by the first agent VPC on the
+/// other gateway.
+fn peering_attachment_var(agent_vpc: &str) -> String {
+    format!("tgw_peering_{}", snake(agent_vpc))
 }
 
 impl<'p> TransitGateway<'p> {
@@ -177,7 +198,11 @@ impl<'p> TransitGateway<'p> {
                     destination_cidr: &r.destination_cidr,
                     attachment_var: match &r.target {
                         StaticRouteTarget::Attachment { vpc } => Some(attachment_var(vpc)),
-                        StaticRouteTarget::Peering { .. } => None,
+                        StaticRouteTarget::Peering { peering } => {
+                            let p = &tgw.peerings[*peering];
+                            p.created()
+                                .then(|| peering_attachment_var(&plan.agent_vpcs[p.agent_vpc].name))
+                        }
                     },
                     attachment_id: match &r.target {
                         StaticRouteTarget::Peering { peering } => {
@@ -198,6 +223,23 @@ impl<'p> TransitGateway<'p> {
             ),
             attachments_query: format!(
                 "TransitGatewayVpcAttachments[?Tags[?Key=='{key}' && Value=='{name}']].[TransitGatewayAttachmentId,TransitGatewayId,VpcId,State,join(',',SubnetIds)]",
+                key = plan.name_tag.key
+            ),
+            peerings: tgw
+                .peerings
+                .iter()
+                .filter(|p| p.created())
+                .map(|p| CreatedPeering {
+                    var: peering_attachment_var(&plan.agent_vpcs[p.agent_vpc].name),
+                    accepter_region_profile: rp(p.accepter_stack),
+                    transit_gateway_id: &tgw.hub,
+                    peer_transit_gateway_id: &p.transit_gateway_id,
+                    peer_account_id: p.peer_account_id.as_deref().unwrap_or_default(),
+                    peer_region: &p.region,
+                })
+                .collect(),
+            peerings_query: format!(
+                "TransitGatewayPeeringAttachments[?Tags[?Key=='{key}' && Value=='{name}']].[TransitGatewayAttachmentId,RequesterTgwInfo.TransitGatewayId,AccepterTgwInfo.TransitGatewayId,State]",
                 key = plan.name_tag.key
             ),
         }

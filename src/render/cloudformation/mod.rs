@@ -37,7 +37,6 @@ pub fn needs_companion(plan: &Plan) -> bool {
 /// One template per stack (`<stack id>.yaml`), plus, where CloudFormation cannot express
 /// everything, a companion script, and a README when there is more than one file.
 pub fn cloudformation(plan: &Plan) -> Result<Vec<RenderedFile>, Error> {
-    super::refuse_created_peerings(plan, "the CloudFormation output")?;
     let companion = needs_companion(plan).then(|| companion_name(plan));
     let mut view = CloudFormationView::new(plan, companion.clone());
     let plan_value = crate::render::value(plan);

@@ -31,6 +31,9 @@ pub(crate) struct CloudFormationView<'p> {
     pub remote_accepters: bool,
     /// transit-gateway: the attachments the hub's owner accepts (a companion step).
     pub acceptances: Vec<Acceptance<'p>>,
+    /// The Transit Gateway peerings the endpoint VPC's stack requests, which the other
+    /// gateway's owner accepts (a companion step).
+    pub peering_acceptances: Vec<PeeringAcceptance<'p>>,
     /// Some stack takes a second pass (attachment ids, acceptances).
     pub second_pass: bool,
     pub endpoint_cidr: &'p str,
@@ -69,6 +72,34 @@ pub(crate) struct Stack<'p> {
     pub attachment_parameters: Vec<AttachmentParameter>,
     /// Its attachments that the hub's owner accepts (their routes wait for it).
     pub acceptance_parameters: Vec<String>,
+    /// The Transit Gateway peerings it requests (the endpoint VPC's stack).
+    pub tgw_peerings: Vec<TgwPeering<'p>>,
+    /// Its account owns a Transit Gateway whose peering the endpoint VPC's stack requests: its
+    /// static routes through that peering go before the peering (the teardown order).
+    pub accepts_tgw_peering: bool,
+}
+
+/// A Transit Gateway peering attachment the endpoint VPC's stack requests.
+#[derive(Serialize)]
+pub(crate) struct TgwPeering<'p> {
+    pub logical: String,
+    /// The first agent VPC on the other gateway, which names it.
+    pub agent_name: &'p str,
+    pub transit_gateway_id: &'p str,
+    pub peer_transit_gateway_id: &'p str,
+    pub peer_account_id: &'p str,
+    pub peer_region: &'p str,
+}
+
+/// A requested Transit Gateway peering, accepted by the stack of the other gateway's owner.
+#[derive(Serialize)]
+pub(crate) struct PeeringAcceptance<'p> {
+    pub agent_name: &'p str,
+    /// The accepter's stack (index into the plan's stacks).
+    pub stack: usize,
+    /// The requester's stack and the output that gives the attachment's id.
+    pub requester_stack_id: &'p str,
+    pub output: String,
 }
 
 /// An attachment created in another account than the hub's, accepted by the hub's owner.
@@ -114,6 +145,8 @@ pub(crate) struct StaticRoute<'p> {
     pub target_resource: Option<String>,
     pub target_parameter: Option<String>,
     pub target_id: Option<&'p str>,
+    /// The peering of this stack that a parameter target names: deleted after the route.
+    pub depends_on: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -267,6 +300,24 @@ impl<'p> CloudFormationView<'p> {
                     .collect()
             })
             .unwrap_or_default();
+        let peering_acceptances: Vec<PeeringAcceptance<'p>> = plan
+            .transit_gateway()
+            .map(|tgw| {
+                tgw.peerings
+                    .iter()
+                    .filter(|p| p.created())
+                    .map(|p| {
+                        let agent_name = plan.agent_vpcs[p.agent_vpc].name.as_str();
+                        PeeringAcceptance {
+                            agent_name,
+                            stack: p.accepter_stack,
+                            requester_stack_id: &plan.stacks[p.requester_stack].id,
+                            output: format!("{}Id", peering_logical(agent_name)),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let endpoint_stack = Stack::new(plan, plan.endpoint_stack(), has_companion);
         let other_stacks: Vec<Stack<'p>> = plan
             .stacks
@@ -279,6 +330,7 @@ impl<'p> CloudFormationView<'p> {
             .any(|s| !s.attachment_parameters.is_empty() || !s.acceptance_parameters.is_empty());
         CloudFormationView {
             acceptances,
+            peering_acceptances,
             second_pass,
             endpoint_stack,
             other_stacks,
@@ -360,13 +412,21 @@ impl<'p> Stack<'p> {
             accepts_remote: accepted.iter().any(|p| p.remote_accepter),
             // Another account is always another stack: such an acceptance is remote.
             accepts_cross_account: accepted.iter().any(|p| p.cross_account),
-            has_outputs: has_outputs || !transit.attachments.is_empty(),
+            has_outputs: has_outputs
+                || !transit.attachments.is_empty()
+                || !transit.peerings.is_empty(),
             over_inline_limit: false,
             attachments: transit.attachments,
             tgw_routes: transit.routes,
             static_routes: transit.static_routes,
             attachment_parameters: transit.parameters,
             acceptance_parameters: transit.acceptances,
+            tgw_peerings: transit.peerings,
+            accepts_tgw_peering: plan.transit_gateway().is_some_and(|tgw| {
+                tgw.peerings
+                    .iter()
+                    .any(|p| p.created() && p.accepter_stack == stack.index)
+            }),
             holds_zones,
             vpcs: here.into_iter().map(Vpc::new).collect(),
             dns_notes,
@@ -481,6 +541,13 @@ struct StackTransit<'p> {
     static_routes: Vec<StaticRoute<'p>>,
     parameters: Vec<AttachmentParameter>,
     acceptances: Vec<String>,
+    peerings: Vec<TgwPeering<'p>>,
+}
+
+/// The logical id of a Transit Gateway peering ddpl-gen requests, by the first agent VPC on
+/// the other gateway: `TokyoAppsTransitGatewayPeering`.
+fn peering_logical(agent_vpc: &str) -> String {
+    format!("{}TransitGatewayPeering", pascal(agent_vpc))
 }
 
 /// The logical id of a VPC's attachment: `EndpointTransitGatewayAttachment`.
@@ -544,10 +611,34 @@ impl<'p> StackTransit<'p> {
                     target_resource: None,
                     target_parameter: None,
                     target_id: None,
+                    depends_on: None,
                 };
                 match &r.target {
                     StaticRouteTarget::Peering { peering } => {
-                        route.target_id = tgw.peerings[*peering].attachment_id.as_deref();
+                        let p = &tgw.peerings[*peering];
+                        match &p.attachment_id {
+                            Some(id) => route.target_id = Some(id),
+                            // A requested peering takes routes once accepted, in any stack.
+                            None => {
+                                let agent = &plan.agent_vpcs[p.agent_vpc].name;
+                                let name = format!("{}Id", peering_logical(agent));
+                                let from = &plan.stacks[p.requester_stack];
+                                if !parameters.iter().any(|p| p.name == name) {
+                                    parameters.push(AttachmentParameter {
+                                        description: format!(
+                                            "Id of the Transit Gateway peering attachment of {} with {}: output {name} of stack {}, once accepted; empty until then",
+                                            tgw.hub, p.transit_gateway_id, from.id
+                                        ),
+                                        stack_id: from.id.clone(),
+                                        output: name.clone(),
+                                        name: name.clone(),
+                                    });
+                                }
+                                route.target_parameter = Some(name);
+                                route.depends_on = (p.requester_stack == stack.index)
+                                    .then(|| peering_logical(agent));
+                            }
+                        }
                     }
                     StaticRouteTarget::Attachment { vpc } => {
                         // The plan's targets are its VPCs' attachments.
@@ -587,7 +678,24 @@ impl<'p> StackTransit<'p> {
             .filter(|a| a.accepted_by_hub)
             .map(|a| format!("{}Accepted", a.logical))
             .collect();
+        let peerings = tgw
+            .peerings
+            .iter()
+            .filter(|p| p.created() && p.requester_stack == stack.index)
+            .map(|p| {
+                let agent_name = plan.agent_vpcs[p.agent_vpc].name.as_str();
+                TgwPeering {
+                    logical: peering_logical(agent_name),
+                    agent_name,
+                    transit_gateway_id: &tgw.hub,
+                    peer_transit_gateway_id: &p.transit_gateway_id,
+                    peer_account_id: p.peer_account_id.as_deref().unwrap_or_default(),
+                    peer_region: &p.region,
+                }
+            })
+            .collect();
         StackTransit {
+            peerings,
             attachments,
             routes,
             static_routes,

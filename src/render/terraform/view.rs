@@ -622,12 +622,7 @@ impl TransitGateway {
                     stack: aliases[p.accepter_stack].clone(),
                     region: p.region.clone(),
                     peer_account_id: p.peer_account_id.clone().unwrap_or_default(),
-                    first_agent: tgw
-                        .spokes
-                        .iter()
-                        .find(|s| s.attachment.transit_gateway_id == p.transit_gateway_id)
-                        .map(|s| plan.agent_vpcs[s.agent_vpc].name.clone())
-                        .unwrap_or_default(),
+                    first_agent: plan.agent_vpcs[p.agent_vpc].name.clone(),
                 })
                 .collect(),
             static_routes: tgw
