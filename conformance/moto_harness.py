@@ -1431,7 +1431,9 @@ def expected_order(plan: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tu
     deploy += [("deploy", endpoint)] + [("deploy", s) for s in others]
     teardown: list[tuple[str, str]] = []
     accepted = [a for a in transit_gateway_attachments(plan) if a["accepted_by_hub"]]
-    created_peerings = [p for p in plan["reach"].get("peerings", []) if not p["attachment_id"]]
+    # transit-gateway: the Transit Gateway peerings ddpl-gen requests (not peering's connections).
+    created_peerings = ([p for p in plan["reach"]["peerings"] if not p["attachment_id"]]
+                        if plan["reach"]["type"] == "transit-gateway" else [])
     if any(a["cross_account"] for a in plan_associations(plan)) or accepted or created_peerings:
         deploy.append(("companion", "associate"))
     if any(a["cross_account"] for a in plan_associations(plan)):
