@@ -814,8 +814,8 @@ fn cost(plan: &Plan, price: f64) -> Cost {
     }
     let transit_gateway = plan.transit_gateway().map(|tgw| {
         // A peering attachment is billed by the hour as a VPC attachment is.
-        let attachments = tgw.attachments().filter(|a| a.created()).count()
-            + tgw.peerings.iter().filter(|p| p.created()).count();
+        let attachments =
+            tgw.attachments().filter(|a| a.created()).count() + tgw.created_peerings().count();
         let attachment_hours = attachments as u64 * u64::from(hours);
         let amount = attachment_hours as f64 * TRANSIT_GATEWAY_ATTACHMENT_HOUR;
         TransitGatewayCost {

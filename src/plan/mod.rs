@@ -253,6 +253,16 @@ impl TransitGatewayPlan {
     pub fn attachments(&self) -> impl Iterator<Item = &AttachmentPlan> {
         std::iter::once(&self.endpoint_attachment).chain(self.spokes.iter().map(|s| &s.attachment))
     }
+
+    /// The peerings ddpl-gen requests and accepts (the topology names no attachment for them).
+    pub fn created_peerings(&self) -> impl Iterator<Item = &TransitGatewayPeeringPlan> {
+        self.peerings.iter().filter(|p| p.created())
+    }
+
+    /// Stack `stack` accepts a peering ddpl-gen requests.
+    pub fn accepts_created_peering(&self, stack: usize) -> bool {
+        self.created_peerings().any(|p| p.accepter_stack == stack)
+    }
 }
 
 impl AttachmentPlan {

@@ -226,9 +226,7 @@ impl<'p> TransitGateway<'p> {
                 key = plan.name_tag.key
             ),
             peerings: tgw
-                .peerings
-                .iter()
-                .filter(|p| p.created())
+                .created_peerings()
                 .map(|p| CreatedPeering {
                     var: peering_attachment_var(&plan.agent_vpcs[p.agent_vpc].name),
                     accepter_region_profile: rp(p.accepter_stack),

@@ -303,9 +303,7 @@ impl<'p> CloudFormationView<'p> {
         let peering_acceptances: Vec<PeeringAcceptance<'p>> = plan
             .transit_gateway()
             .map(|tgw| {
-                tgw.peerings
-                    .iter()
-                    .filter(|p| p.created())
+                tgw.created_peerings()
                     .map(|p| {
                         let agent_name = plan.agent_vpcs[p.agent_vpc].name.as_str();
                         PeeringAcceptance {
@@ -422,11 +420,9 @@ impl<'p> Stack<'p> {
             attachment_parameters: transit.parameters,
             acceptance_parameters: transit.acceptances,
             tgw_peerings: transit.peerings,
-            accepts_tgw_peering: plan.transit_gateway().is_some_and(|tgw| {
-                tgw.peerings
-                    .iter()
-                    .any(|p| p.created() && p.accepter_stack == stack.index)
-            }),
+            accepts_tgw_peering: plan
+                .transit_gateway()
+                .is_some_and(|tgw| tgw.accepts_created_peering(stack.index)),
             holds_zones,
             vpcs: here.into_iter().map(Vpc::new).collect(),
             dns_notes,
@@ -679,9 +675,8 @@ impl<'p> StackTransit<'p> {
             .map(|a| format!("{}Accepted", a.logical))
             .collect();
         let peerings = tgw
-            .peerings
-            .iter()
-            .filter(|p| p.created() && p.requester_stack == stack.index)
+            .created_peerings()
+            .filter(|p| p.requester_stack == stack.index)
             .map(|p| {
                 let agent_name = plan.agent_vpcs[p.agent_vpc].name.as_str();
                 TgwPeering {

@@ -592,11 +592,7 @@ fn agent_stacks(plan: &Plan, aliases: &[String]) -> Vec<AgentStack> {
                     stack.index != plan.endpoint_vpc.stack
                         && tgw.static_routes.iter().any(|r| r.stack == stack.index)
                 }),
-                accepts_peerings: tgw.is_some_and(|tgw| {
-                    tgw.peerings
-                        .iter()
-                        .any(|p| p.created() && p.accepter_stack == stack.index)
-                }),
+                accepts_peerings: tgw.is_some_and(|tgw| tgw.accepts_created_peering(stack.index)),
             })
         })
         .collect()
@@ -614,9 +610,7 @@ impl TransitGateway {
                 true,
             ),
             created_peerings: tgw
-                .peerings
-                .iter()
-                .filter(|p| p.created())
+                .created_peerings()
                 .map(|p| CreatedPeering {
                     key: p.transit_gateway_id.clone(),
                     stack: aliases[p.accepter_stack].clone(),
